@@ -24,11 +24,29 @@ SYSTEM_TESTS :=
 BENCHES      :=
 
 include scripts/common.mk
-include $(sort $(wildcard */*.mk */*/*.mk))
+include $(sort $(filter-out scripts/%,$(wildcard */*.mk */*/*.mk)))
 
-.PHONY: all deps check check-unit check-system bench run clean
+.PHONY: all deps deps-ok check check-unit check-system bench run clean
 
-all: deps-ok $(ALL_TARGETS)
+ESP_IMG := $(BUILD)/esp.img
+ALL_TARGETS += $(PARENT_INITRD) $(ESP_IMG)
+
+all: deps-ok
+	$(Q)$(MAKE) --no-print-directory $(ALL_TARGETS)
+
+# Integration rules: they use lists every fragment has filled in.
+PARENT_INITRD_SRCS := $(foreach p,$(PARENT_INITRD_FILES),$(firstword $(subst =, ,$(p))))
+$(PARENT_INITRD): scripts/mkinitramfs.sh parent/initramfs/init \
+		parent/initramfs/profile $(PARENT_INITRD_SRCS)
+	$(Q)scripts/mkinitramfs.sh $@ $(PARENT_INITRD_FILES)
+
+$(ESP_IMG): scripts/mkesp.sh $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
+		configs/mkhv.cfg
+	$(Q)scripts/mkesp.sh $@ $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
+		configs/mkhv.cfg
+
+run: all
+	$(Q)scripts/run-qemu.sh $(ESP_IMG)
 
 # Installs the Debian packages mkhv needs (idempotent).  `deps-ok` is the
 # cheap check the other targets run first: it installs what is missing when
@@ -43,13 +61,15 @@ check: all
 	$(Q)$(MAKE) --no-print-directory check-unit
 	$(Q)$(MAKE) --no-print-directory check-system
 
-check-unit: deps-ok $(UNIT_TESTS)
+check-unit: deps-ok
+	$(Q)$(MAKE) --no-print-directory $(UNIT_TESTS)
 	$(Q)scripts/run-unit.sh $(UNIT_TESTS)
 
-check-system: deps-ok $(ALL_TARGETS)
+check-system: all
 	$(Q)scripts/run-system.sh $(SYSTEM_TESTS)
 
-bench: deps-ok $(ALL_TARGETS) $(BENCHES)
+bench: all
+	$(Q)$(MAKE) --no-print-directory $(BENCHES)
 	$(Q)set -e; for b in $(BENCHES); do $$b; done
 
 clean:

@@ -16,5 +16,7 @@ FREESTANDING_CFLAGS := -std=c11 -ffreestanding -fno-stack-protector \
                 -Wall -Wextra -Werror -Iinclude \
                 -isystem $(shell $(CC) -print-file-name=include)
 
-$(BUILD)/.dir:
-	$(Q)mkdir -p $(BUILD) && touch $@
+# $(BUILD)/version holds MKHV_VERSION and changes only when it does, so
+# binaries that embed the version depend on it and tests can read it.
+MKHV_VERSION_FILE := $(BUILD)/version
+$(shell mkdir -p $(BUILD) && { echo '$(MKHV_VERSION)' | cmp -s - $(MKHV_VERSION_FILE) || echo '$(MKHV_VERSION)' > $(MKHV_VERSION_FILE); })

@@ -1,0 +1,19 @@
+# The parent partition's image: the stock Debian kernel (fetched from the
+# archive, matching linux-headers-amd64) and the initramfs built here.
+#
+# Fragments add files to the initramfs with
+#   PARENT_INITRD_FILES += <built file>=<path in the initramfs>
+# (the rule that uses the list lives in the top-level Makefile, after every
+# fragment is read).
+
+PARENT_KERNEL   := $(BUILD)/kernel/vmlinuz
+PARENT_INITRD   := $(BUILD)/parent/initrd.img
+PARENT_INITRD_FILES :=
+
+.PHONY: FORCE
+FORCE:
+
+# The script is cheap when the kernel is current and leaves vmlinuz's
+# mtime alone, so dependents rebuild only when the kernel really changed.
+$(PARENT_KERNEL): FORCE
+	$(Q)scripts/fetch-kernel.sh $(BUILD)/kernel
