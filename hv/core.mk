@@ -1,0 +1,72 @@
+# hv/core.mk: the portable hv core (hv/*.c, headers in hv/include/mkhv/).
+#
+# The same sources are built twice:
+#  - freestanding into $(BUILD)/hv/core/*.o (HV_CORE_OBJS), which the hv
+#    image links (hv/hv.mk); building them in `make all` proves the core
+#    needs nothing but the freestanding headers;
+#  - for the host, one Check binary per core file (tests/unit/test_<file>.c),
+#    with tests/unit/harness.h force-included and the arch_* fakes of
+#    tests/unit/hv_fakes.c.
+
+# Portable core sources (host-testable).  hv/string.c is freestanding only.
+HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
+		hv/hypercall.c hv/ownership.c
+HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
+
+HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
+		-mcmodel=small -mno-sse -mno-mmx -mno-80387 -mgeneral-regs-only
+
+# Everything the hv image links from the core: portable objects + string.o.
+HV_CORE_OBJS := $(patsubst hv/%.c,$(BUILD)/hv/core/%.o,$(HV_CORE_SRCS)) \
+		$(BUILD)/hv/core/string.o
+
+$(BUILD)/hv/core/%.o: hv/%.c $(wildcard hv/include/mkhv/*.h include/mkhv/*.h)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HV_CORE_CFLAGS) -c -o $@ $<
+
+ALL_TARGETS += $(HV_CORE_OBJS)
+
+# Host unit tests.
+HV_TEST_CFLAGS := $(HOST_CFLAGS) -Ihv/include -include tests/unit/harness.h \
+		$(CHECK_CFLAGS)
+HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_fakes.c \
+		tests/unit/hv_fakes.h $(wildcard hv/include/mkhv/*.h include/mkhv/*.h)
+
+# test name -> extra core sources it links besides hv/<name>.c
+HV_TEST_printk_SRCS :=
+HV_TEST_bzimage_SRCS := hv/printk.c
+HV_TEST_e820_SRCS := hv/printk.c
+HV_TEST_npt_SRCS := hv/printk.c
+HV_TEST_hyperv_SRCS := hv/printk.c
+HV_TEST_hypercall_SRCS := hv/printk.c hv/hyperv.c
+HV_TEST_ownership_SRCS := hv/printk.c
+
+HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
+HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))
+
+.SECONDEXPANSION:
+$(BUILD)/hv/tests/test_%: tests/unit/test_%.c hv/%.c $$(HV_TEST_$$*_SRCS) \
+		$(HV_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HV_TEST_CFLAGS) -o $@ tests/unit/test_$*.c hv/$*.c \
+		$(HV_TEST_$*_SRCS) tests/unit/hv_fakes.c $(CHECK_LIBS)
+
+UNIT_TESTS += $(HV_TESTS)
+
+.PHONY: hv-core hv-core-check fuzz-hypercall
+hv-core: $(HV_CORE_OBJS) $(HV_TESTS)
+hv-core-check: $(HV_TESTS)
+	$(Q)scripts/run-unit.sh $(HV_TESTS)
+
+# libFuzzer harness for hypercall decoding (clang; not part of check).
+HV_FUZZ_CC ?= clang
+$(BUILD)/hv/fuzz/fuzz_hypercall: tests/fuzz/fuzz_hypercall.c hv/hypercall.c \
+		hv/hyperv.c hv/printk.c $(HV_TEST_DEPS)
+	@mkdir -p $(@D)
+	$(Q)$(HV_FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror \
+		-Iinclude -Ihv/include -include tests/unit/harness.h \
+		-fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^)
+
+HV_FUZZ_RUNS ?= 200000
+fuzz-hypercall: $(BUILD)/hv/fuzz/fuzz_hypercall
+	$(Q)$< -runs=$(HV_FUZZ_RUNS) -max_len=8192
