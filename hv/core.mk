@@ -39,7 +39,7 @@ HV_TEST_e820_SRCS := hv/printk.c
 HV_TEST_npt_SRCS := hv/printk.c
 HV_TEST_hyperv_SRCS := hv/printk.c
 HV_TEST_hypercall_SRCS := hv/printk.c hv/hyperv.c
-HV_TEST_ownership_SRCS := hv/printk.c
+HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
 
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))

@@ -37,6 +37,8 @@ static void out_pad(struct outbuf *o, char c, int n)
 struct spec {
 	bool zero;
 	bool left;
+	bool alt;		/* '#': 0x prefix for non-zero hex */
+	char sign;		/* '+' or ' ' for non-negative signed, or 0 */
 	int width;
 	int prec;		/* -1: none */
 	int lmod;		/* 0 int, 1 long, 2 long long, 3 size_t, -1 short, -2 char */
@@ -61,9 +63,12 @@ static void out_num(struct outbuf *o, u64 v, bool neg, unsigned int base,
 		    bool upper, const char *prefix, const struct spec *sp)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char tmp[24];
-	int n = 0, plen = (int)strlen(prefix) + (neg ? 1 : 0), pad;
+	char tmp[24], sign = neg ? '-' : sp->sign;
+	int n = 0, plen, pad;
 
+	if (base == 16 && sp->alt && v && !*prefix)
+		prefix = upper ? "0X" : "0x";
+	plen = (int)strlen(prefix) + (sign ? 1 : 0);
 	do {
 		tmp[n++] = digits[v % base];
 		v /= base;
@@ -71,8 +76,8 @@ static void out_num(struct outbuf *o, u64 v, bool neg, unsigned int base,
 	pad = sp->width - n - plen;
 	if (!sp->left && !sp->zero)
 		out_pad(o, ' ', pad);
-	if (neg)
-		out_char(o, '-');
+	if (sign)
+		out_char(o, sign);
 	while (*prefix)
 		out_char(o, *prefix++);
 	if (!sp->left && sp->zero)
@@ -91,6 +96,10 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 			sp->zero = true;
 		else if (*f == '-')
 			sp->left = true;
+		else if (*f == '#')
+			sp->alt = true;
+		else if (*f == '+' || (*f == ' ' && sp->sign != '+'))
+			sp->sign = *f;
 		else
 			break;
 	}
@@ -186,14 +195,18 @@ static void format_one(struct outbuf *o, char conv, struct spec *sp,
 			sp);
 		break;
 	case 'u':
+		sp->sign = 0;
 		out_num(o, arg_unsigned(sp, ap), false, 10, false, "", sp);
 		break;
 	case 'x':
 	case 'X':
+		sp->sign = 0;
 		out_num(o, arg_unsigned(sp, ap), false, 16, conv == 'X', "",
 			sp);
 		break;
 	case 'p':
+		sp->sign = 0;
+		sp->alt = false;
 		sp->zero = true;
 		sp->width = 18;
 		out_num(o, (u64)(uintptr_t)va_arg(*ap, void *), false, 16,

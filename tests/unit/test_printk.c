@@ -55,6 +55,15 @@ START_TEST(test_unsigned_hex)
 }
 END_TEST
 
+START_TEST(test_flags_alt_sign)
+{
+	FMT_IS("0x1f 0 0X1F", "%#x %#x %#X", 0x1f, 0, 0x1f);
+	FMT_IS("0x00001f", "%#08x", 0x1f);
+	FMT_IS("+5 -5  5", "%+d %+d % d", 5, -5, 5);
+	FMT_IS("[  +42]", "[%+5d]", 42);
+}
+END_TEST
+
 START_TEST(test_pointer)
 {
 	FMT_IS("0x0000000000001000", "%p", (void *)0x1000);
@@ -176,6 +185,7 @@ int main(void)
 	tcase_add_test(tc, test_strings_chars);
 	tcase_add_test(tc, test_signed);
 	tcase_add_test(tc, test_unsigned_hex);
+	tcase_add_test(tc, test_flags_alt_sign);
 	tcase_add_test(tc, test_pointer);
 	tcase_add_test(tc, test_star_width);
 	tcase_add_test(tc, test_truncation);
