@@ -60,8 +60,16 @@ const char *dx_qname(const xmlNode *node, char *buf, size_t len)
 
 int dx_unsupported(struct dx_ctx *c, const xmlNode *node)
 {
-	char n[128];
+	const xmlNode *up = node->parent;
+	char n[128], p[128];
 
+	/* Name the parent when the element name alone is ambiguous. */
+	if (up && up->type == XML_ELEMENT_NODE && !dx_is(up, "domain") &&
+	    !dx_is(up, "devices"))
+		return dx_fail(c, -ENOTSUP, DX_UNSUP
+			       "element '%s' in '%s' is not supported by mkhv",
+			       dx_qname(node, n, sizeof(n)),
+			       dx_qname(up, p, sizeof(p)));
 	return dx_fail(c, -ENOTSUP,
 		       DX_UNSUP "element '%s' is not supported by mkhv",
 		       dx_qname(node, n, sizeof(n)));
