@@ -806,6 +806,16 @@ static const struct dx_handler dx_domain_children[] = {
 	{ NULL, NULL },
 };
 
+static int dx_elem_named(xmlNode *parent, const char *name)
+{
+	xmlNode *n;
+
+	for (n = dx_elem(parent->children); n; n = dx_elem(n->next))
+		if (dx_is(n, name))
+			return 1;
+	return 0;
+}
+
 static int dx_domain(struct dx_ctx *c, xmlNode *root, struct domain_def *def)
 {
 	static const char *const attrs[] = { "type", NULL };
@@ -833,6 +843,11 @@ static int dx_domain(struct dx_ctx *c, xmlNode *root, struct domain_def *def)
 	}
 	if (rc)
 		return rc;
+	/* The schema lets <os> and <vcpu> out; libvirt's parser does not. */
+	if (!def->kernel && !dx_elem_named(root, "os"))
+		return dx_fail(c, -EINVAL, DX_XML "an os <type> must be specified");
+	if (!def->vcpus)
+		def->vcpus = 1;
 	if (!def->memory_kib)
 		return dx_fail(c, -EINVAL, DX_XML
 			       "Memory size must be specified via <memory> or in the <numa> configuration");

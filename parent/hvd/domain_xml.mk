@@ -71,6 +71,6 @@ fuzz: fuzz-domain-xml
 fuzz-domain-xml: $(DOMAIN_XML_FUZZ)
 	@mkdir -p $(BUILD)/fuzz/corpus-domain-xml
 	$(Q)$(DOMAIN_XML_FUZZ) -max_total_time=$(FUZZ_TIME) -max_len=65536 \
-		-timeout=10 -rss_limit_mb=1024 -print_final_stats=1 \
+		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
 		-dict=tests/fuzz/domain_xml.dict \
 		$(BUILD)/fuzz/corpus-domain-xml tests/data/domain-xml
