@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -842,6 +843,42 @@ START_TEST(test_schema_missing)
 }
 END_TEST
 
+static void *parse_many(void *arg)
+{
+	const char *x = arg;
+	struct domain_def d;
+	char e[256];
+	intptr_t bad = 0;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		if (domain_xml_parse(x, strlen(x), &d, e, sizeof(e)) ||
+		    d.ndisks != 2 || strcmp(d.disks[1].source, "/dev/vg0/web1-data"))
+			bad++;
+		domain_def_clear(&d);
+	}
+	return (void *)bad;
+}
+
+/* hvd serves clients from several threads: first use and validation race. */
+START_TEST(test_threads)
+{
+	pthread_t t[4];
+	size_t len, i;
+	char *x = tu_read("configs/examples/web1.xml", &len);
+	void *bad;
+
+	ck_assert_ptr_nonnull(x);
+	for (i = 0; i < 4; i++)
+		ck_assert_int_eq(pthread_create(&t[i], NULL, parse_many, x), 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(pthread_join(t[i], &bad), 0);
+		ck_assert_ptr_null(bad);
+	}
+	free(x);
+}
+END_TEST
+
 /* ------------------------------------------------------------ round trip */
 
 static void roundtrip(const struct domain_def *a, const char *what)
@@ -1065,6 +1102,7 @@ static Suite *domain_xml_suite(void)
 	tcase_add_test(host, test_not_nul_terminated);
 	tcase_add_test(host, test_message_sanitized);
 	tcase_add_test(host, test_schema_missing);
+	tcase_add_test(host, test_threads);
 	tcase_add_test(rt, test_roundtrip_corpus);
 	tcase_add_test(rt, test_roundtrip_escaping);
 	tcase_add_test(rt, test_roundtrip_random);
