@@ -74,3 +74,13 @@ fuzz-domain-xml: $(DOMAIN_XML_FUZZ)
 		-timeout=10 -rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
 		-dict=tests/fuzz/domain_xml.dict \
 		$(BUILD)/fuzz/corpus-domain-xml tests/data/domain-xml
+
+# ---- bench ----
+$(BUILD)/tests/bench/bench_domain_xml: tests/bench/bench_domain_xml.c \
+		tests/unit/domain_xml_testutil.h $(DOMAIN_XML_LIB)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -Iparent/hvd -Itests/unit \
+		-DDOMAIN_XML_EXAMPLE='"$(CURDIR)/configs/examples/web1.xml"' \
+		$< -o $@ $(DOMAIN_XML_LIB) $(DOMAIN_XML_LDLIBS)
+
+BENCHES += $(BUILD)/tests/bench/bench_domain_xml
