@@ -14,7 +14,8 @@ DOMAIN_XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
 DOMAIN_XML_LDLIBS := $(shell pkg-config --libs libxml-2.0) -lpthread
 DOMAIN_XML_LIB    := $(BUILD)/parent/libdomainxml.a
 
-DOMAIN_XML_SRCS := parent/hvd/domain_xml.c parent/hvd/domain_xml_devices.c \
+DOMAIN_XML_SRCS := parent/hvd/domain_xml.c parent/hvd/domain_xml_read.c \
+                   parent/hvd/domain_xml_devices.c \
                    parent/hvd/domain_xml_format.c
 DOMAIN_XML_OBJS := $(DOMAIN_XML_SRCS:%.c=$(BUILD)/%.o)
 DOMAIN_XML_HDRS := parent/hvd/domain.h parent/hvd/domain_xml_priv.h

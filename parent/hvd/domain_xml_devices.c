@@ -45,6 +45,19 @@ static int dx_attr_value(struct dx_ctx *c, const xmlNode *n, const char *name,
 	return rc;
 }
 
+/* Grow @arr of @n elements of @size by one zeroed element (NULL: ENOMEM). */
+static void *dx_push(struct dx_ctx *c, void *arr, size_t n, size_t size)
+{
+	char *na = realloc(arr, (n + 1) * size);
+
+	if (!na) {
+		dx_fail(c, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	memset(na + n * size, 0, size);
+	return na;
+}
+
 /* ---- <disk> ---- */
 
 static int dx_disk_driver(struct dx_ctx *c, xmlNode *n, struct domain_disk *d)
@@ -168,14 +181,13 @@ static int dx_disk(struct dx_ctx *c, xmlNode *n, struct domain_def *def)
 	rc = dx_attr_value(c, n, "type", "disk type", types, &type);
 	if (rc)
 		return rc;
-	nd = realloc(def->disks, (def->ndisks + 1) * sizeof(*nd));
+	nd = dx_push(c, def->disks, def->ndisks, sizeof(*nd));
 	if (!nd) {
 		free(type);
-		return dx_fail(c, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	}
 	def->disks = nd;
 	d = &nd[def->ndisks++];
-	memset(d, 0, sizeof(*d));
 	/* The schema's default disk type is file. */
 	d->type = type && !strcmp(type, "block") ? DOMAIN_DISK_BLOCK :
 		  DOMAIN_DISK_FILE;
@@ -283,14 +295,13 @@ static int dx_interface(struct dx_ctx *c, xmlNode *iface,
 				   &type);
 	if (rc)
 		return rc;
-	nn = realloc(def->nets, (def->nnets + 1) * sizeof(*nn));
+	nn = dx_push(c, def->nets, def->nnets, sizeof(*nn));
 	if (!nn) {
 		free(type);
-		return dx_fail(c, -ENOMEM, "out of memory");
+		return -ENOMEM;
 	}
 	def->nets = nn;
 	net = &nn[def->nnets++];
-	memset(net, 0, sizeof(*net));
 	net->type = type && !strcmp(type, "network") ? DOMAIN_NET_NETWORK :
 		    DOMAIN_NET_BRIDGE;
 	for (n = dx_elem(iface->children); !rc && n; n = dx_elem(n->next)) {

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Internals shared by the domain XML files (domain_xml.c: document and
- * domain-level elements, domain_xml_devices.c: <devices>,
- * domain_xml_format.c: the canonical dump).  Not for hvd's other files.
+ * Internals shared by the domain XML files (domain_xml_read.c: hardened
+ * read and schema, domain_xml.c: helpers and domain-level elements,
+ * domain_xml_devices.c: <devices>, domain_xml_format.c: the canonical
+ * dump).  Not for hvd's other files.
  */
 #ifndef MKHV_HVD_DOMAIN_XML_PRIV_H
 #define MKHV_HVD_DOMAIN_XML_PRIV_H
@@ -63,6 +64,12 @@ xmlNode *dx_elem(xmlNode *n);
 
 /* Whether @node is the element named @name (no namespace). */
 int dx_is(const xmlNode *node, const char *name);
+
+/*
+ * dx_load() - read @xml (hardened, DOCTYPE refused) and validate it against
+ * libvirt's domain.rng.  On success *@out is the document (xmlFreeDoc()).
+ */
+int dx_load(struct dx_ctx *c, const char *xml, size_t len, xmlDocPtr *out);
 
 /* Parse <devices> into @def.  0 or a negative errno (message in @c). */
 int dx_parse_devices(struct dx_ctx *c, xmlNode *devices,
