@@ -774,6 +774,63 @@ START_TEST(test_deep_nesting)
 }
 END_TEST
 
+/* libxml2 2.9's pairwise duplicate-attribute check: must not be reachable. */
+START_TEST(test_many_attributes)
+{
+	size_t off, cap = DOMAIN_XML_MAX;
+	char *x = malloc(cap);
+	struct domain_def d;
+	double t = now();
+	int i;
+
+	ck_assert_ptr_nonnull(x);
+	off = (size_t)sprintf(x, "<domain type='hyperv'");
+	for (i = 0; off + 32 < cap - 64; i++)
+		off += (size_t)sprintf(x + off, " a%d='1'", i);
+	off += (size_t)sprintf(x + off, "><name>a</name></domain>");
+	ck_assert_int_eq(domain_xml_parse(x, off, &d, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "more than 32 attributes"));
+	ck_assert_double_lt(now() - t, 0.5);
+	free(x);
+}
+END_TEST
+
+START_TEST(test_many_elements)
+{
+	size_t off, cap = DOMAIN_XML_MAX;
+	char *x = malloc(cap);
+	struct domain_def d;
+	double t = now();
+
+	ck_assert_ptr_nonnull(x);
+	off = (size_t)sprintf(x, "<domain type='hyperv'><name>a</name>"
+			      "<memory>1024</memory><os><type>hvm</type>"
+			      "<kernel>/k</kernel></os><devices>");
+	while (off + 64 < cap)
+		off += (size_t)sprintf(x + off, "<console type='pty'/>");
+	off += (size_t)sprintf(x + off, "</devices></domain>");
+	ck_assert_int_eq(domain_xml_parse(x, off, &d, err, sizeof(err)), -ENOTSUP);
+	ck_assert_ptr_nonnull(strstr(err, "more than 2048 elements"));
+	ck_assert_double_lt(now() - t, 0.5);
+	free(x);
+}
+END_TEST
+
+/* The attribute pre-scan must not count '=' in comments, CDATA or values. */
+START_TEST(test_prescan_not_fooled)
+{
+	char eq[201], body[1024];
+
+	memset(eq, '=', 200);
+	eq[200] = '\0';
+	snprintf(body, sizeof(body),
+		 "<!-- %s -->\n<?pi %s?>\n<description><![CDATA[%s]]></description>\n"
+		 "<devices><disk type='file'><source file='/a%s'/>"
+		 "<target dev='sda'/></disk></devices>\n", eq, eq, eq, eq);
+	expect(body, 0, NULL);
+}
+END_TEST
+
 START_TEST(test_invalid_utf8_and_nul)
 {
 	char *x = doc("<title>ok</title>");
@@ -1099,6 +1156,9 @@ static Suite *domain_xml_suite(void)
 	tcase_add_test(host, test_size_cap);
 	tcase_add_test(host, test_deep_nesting);
 	tcase_add_test(host, test_invalid_utf8_and_nul);
+	tcase_add_test(host, test_many_attributes);
+	tcase_add_test(host, test_many_elements);
+	tcase_add_test(host, test_prescan_not_fooled);
 	tcase_add_test(host, test_not_nul_terminated);
 	tcase_add_test(host, test_message_sanitized);
 	tcase_add_test(host, test_schema_missing);
