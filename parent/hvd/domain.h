@@ -19,6 +19,9 @@
 #define DOMAIN_NAME_MAX   64   /* bytes, without the NUL */
 #define DOMAIN_UUID_LEN   16   /* raw bytes, as in virDomainGetUUID() */
 #define DOMAIN_XML_MAX    (1u << 20) /* refuse larger documents */
+#define DOMAIN_VCPUS_MAX  64   /* larger <vcpu> is -ENOTSUP */
+#define DOMAIN_DISKS_MAX  64   /* more <disk>s is -ENOTSUP */
+#define DOMAIN_NETS_MAX   32   /* more <interface>s is -ENOTSUP */
 
 enum domain_disk_type   { DOMAIN_DISK_FILE, DOMAIN_DISK_BLOCK };
 enum domain_disk_format { DOMAIN_DISK_RAW, DOMAIN_DISK_QCOW2 };
@@ -69,6 +72,7 @@ struct domain_def {
 	struct domain_net *nets;
 	size_t nnets;
 	bool console;              /* a <console type='pty'> is present */
+	bool serial;               /* a <serial type='pty'> is present */
 };
 
 /*
@@ -86,7 +90,9 @@ struct domain_def {
  *
  * Return: 0 on success; -EINVAL for an invalid document (XML error, schema
  * violation), -ENOTSUP for valid libvirt XML that mkhv does not support,
- * -E2BIG when too large, -ENOMEM.
+ * -E2BIG when too large, -ENOMEM; -ENOENT when libvirt's domain.rng is not
+ * installed (a broken host, reported as "internal error: ...").
+ * Thread-safe: the schema is compiled once, on first use.
  */
 int domain_xml_parse(const char *xml, size_t len, struct domain_def *out,
 		     char *err, size_t errlen);
