@@ -41,9 +41,9 @@ $(PARENT_INITRD): scripts/mkinitramfs.sh parent/initramfs/init \
 	$(Q)scripts/mkinitramfs.sh $@ $(PARENT_INITRD_FILES)
 
 $(ESP_IMG): scripts/mkesp.sh $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
-		configs/mkhv.cfg
+		configs/mkhv.cfg $(HV_ELF)
 	$(Q)scripts/mkesp.sh $@ $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
-		configs/mkhv.cfg
+		configs/mkhv.cfg $(HV_ELF)=hv.elf
 
 run: all
 	$(Q)scripts/run-qemu.sh $(ESP_IMG)

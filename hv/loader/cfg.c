@@ -20,11 +20,40 @@ static const char *const level_names[] = {
 	[CFG_LOG_DEBUG] = "debug",
 };
 
+static const char *const serial_names[] = {
+	[CFG_SERIAL_NONE] = "none",
+	[CFG_SERIAL_COM1] = "com1",
+	[CFG_SERIAL_COM2] = "com2",
+};
+
+static const char *const fatal_names[] = {
+	[CFG_FATAL_HALT] = "halt",
+	[CFG_FATAL_RESET] = "reset",
+};
+
+static const char *const onoff_names[] = { "off", "on" };
+
+#define NNAMES(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *name_of(const char *const *names, unsigned int n,
+			   unsigned int v)
+{
+	return v < n ? names[v] : "?";
+}
+
 const char *cfg_log_level_name(enum cfg_log_level level)
 {
-	if ((unsigned int)level >= sizeof(level_names) / sizeof(level_names[0]))
-		return "?";
-	return level_names[level];
+	return name_of(level_names, NNAMES(level_names), level);
+}
+
+const char *cfg_serial_name(enum cfg_serial port)
+{
+	return name_of(serial_names, NNAMES(serial_names), port);
+}
+
+const char *cfg_fatal_name(enum cfg_fatal what)
+{
+	return name_of(fatal_names, NNAMES(fatal_names), what);
 }
 
 void cfg_defaults(struct mkhv_cfg *cfg)
@@ -32,6 +61,9 @@ void cfg_defaults(struct mkhv_cfg *cfg)
 	cfg->cmdline[0] = '\0';
 	cfg->parent_memory = 0;
 	cfg->log_level = CFG_LOG_INFO;
+	cfg->hypervisor = 1;
+	cfg->hv_serial = CFG_SERIAL_COM2;
+	cfg->on_fatal = CFG_FATAL_HALT;
 }
 
 /* --- tiny string helpers (no libc) --- */
@@ -192,19 +224,82 @@ static int set_parent_memory(struct mkhv_cfg *cfg, struct span v,
 	return 0;
 }
 
-static int set_log_level(struct mkhv_cfg *cfg, struct span v,
-			 struct cfg_error *err, unsigned int line)
+/*
+ * Keyword values: @v must be one of @names (index = value).  @expect is
+ * the human list for the error message.
+ */
+static int set_keyword(struct span v, const char *const *names,
+		       unsigned int n, unsigned int *out, const char *key,
+		       const char *expect, struct cfg_error *err,
+		       unsigned int line)
 {
+	struct msgbuf m = { err->msg, 0 };
 	unsigned int i;
 
-	for (i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
-		if (span_eq(v, level_names[i])) {
-			cfg->log_level = (enum cfg_log_level)i;
+	for (i = 0; i < n; i++) {
+		if (span_eq(v, names[i])) {
+			*out = i;
 			return 0;
 		}
 	}
-	return fail(err, line, "bad value ", &v,
-		    " for log_level (expected error, warn, info or debug)");
+	err->line = line;
+	msg_str(&m, "bad value ");
+	msg_span(&m, v);
+	msg_str(&m, " for ");
+	msg_str(&m, key);
+	msg_str(&m, " (expected ");
+	msg_str(&m, expect);
+	msg_str(&m, ")");
+	return -EINVAL;
+}
+
+static int set_log_level(struct mkhv_cfg *cfg, struct span v,
+			 struct cfg_error *err, unsigned int line)
+{
+	unsigned int x;
+	int ret = set_keyword(v, level_names, NNAMES(level_names), &x,
+			      "log_level", "error, warn, info or debug", err,
+			      line);
+
+	if (!ret)
+		cfg->log_level = (enum cfg_log_level)x;
+	return ret;
+}
+
+static int set_hypervisor(struct mkhv_cfg *cfg, struct span v,
+			  struct cfg_error *err, unsigned int line)
+{
+	unsigned int x;
+	int ret = set_keyword(v, onoff_names, NNAMES(onoff_names), &x,
+			      "hypervisor", "on or off", err, line);
+
+	if (!ret)
+		cfg->hypervisor = (int)x;
+	return ret;
+}
+
+static int set_hv_serial(struct mkhv_cfg *cfg, struct span v,
+			 struct cfg_error *err, unsigned int line)
+{
+	unsigned int x;
+	int ret = set_keyword(v, serial_names, NNAMES(serial_names), &x,
+			      "hv_serial", "com1, com2 or none", err, line);
+
+	if (!ret)
+		cfg->hv_serial = (enum cfg_serial)x;
+	return ret;
+}
+
+static int set_on_fatal(struct mkhv_cfg *cfg, struct span v,
+			struct cfg_error *err, unsigned int line)
+{
+	unsigned int x;
+	int ret = set_keyword(v, fatal_names, NNAMES(fatal_names), &x,
+			      "on_fatal", "halt or reset", err, line);
+
+	if (!ret)
+		cfg->on_fatal = (enum cfg_fatal)x;
+	return ret;
 }
 
 typedef int (*setter_fn)(struct mkhv_cfg *, struct span, struct cfg_error *,
@@ -217,6 +312,9 @@ static const struct {
 	{ "cmdline", set_cmdline },
 	{ "parent_memory", set_parent_memory },
 	{ "log_level", set_log_level },
+	{ "hypervisor", set_hypervisor },
+	{ "hv_serial", set_hv_serial },
+	{ "on_fatal", set_on_fatal },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -254,7 +352,8 @@ static int parse_line(struct mkhv_cfg *cfg, struct span l, unsigned int line,
 		return keys[i].set(cfg, val, err, line);
 	}
 	return fail(err, line, "unknown key ", &key,
-		    " (known keys: cmdline, parent_memory, log_level)");
+		    " (known keys: cmdline, parent_memory, log_level, "
+		    "hypervisor, hv_serial, on_fatal)");
 }
 
 int cfg_parse(const char *buf, size_t len, struct mkhv_cfg *cfg,

@@ -5,7 +5,8 @@
  * Format (documented for admins in docs/mkhv-cfg.md):
  *   - one `key = value` per line; blank lines and lines whose first
  *     non-blank character is '#' are ignored; CRLF line ends are accepted;
- *   - keys: cmdline, parent_memory, log_level; each at most once;
+ *   - keys: cmdline, parent_memory, log_level, hypervisor, hv_serial,
+ *     on_fatal; each at most once;
  *   - unknown keys, bad values, duplicate keys, non-ASCII bytes and
  *     over-long lines are errors with the line number: the loader shows the
  *     error and does not boot.
@@ -35,10 +36,17 @@ enum cfg_log_level {
 	CFG_LOG_DEBUG,
 };
 
+enum cfg_serial { CFG_SERIAL_NONE, CFG_SERIAL_COM1, CFG_SERIAL_COM2 };
+enum cfg_fatal { CFG_FATAL_HALT, CFG_FATAL_RESET };
+
 struct mkhv_cfg {
 	char cmdline[CFG_CMDLINE_MAX];  /* parent kernel command line */
 	uint64_t parent_memory;         /* bytes; 0 = all RAM (default) */
 	enum cfg_log_level log_level;   /* default CFG_LOG_INFO */
+	int hypervisor;                 /* 1 (default): boot the hv; 0: start
+					 * the parent natively (no hv) */
+	enum cfg_serial hv_serial;      /* hv log port, default COM2 */
+	enum cfg_fatal on_fatal;        /* after a fatal hv error, default halt */
 };
 
 struct cfg_error {
@@ -64,5 +72,11 @@ int cfg_parse(const char *buf, size_t len, struct mkhv_cfg *cfg,
 
 /* cfg_log_level_name() - "error", "warn", "info" or "debug". */
 const char *cfg_log_level_name(enum cfg_log_level level);
+
+/* cfg_serial_name() - "none", "com1" or "com2". */
+const char *cfg_serial_name(enum cfg_serial port);
+
+/* cfg_fatal_name() - "halt" or "reset". */
+const char *cfg_fatal_name(enum cfg_fatal what);
 
 #endif /* MKHV_LOADER_CFG_H */

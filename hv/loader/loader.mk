@@ -8,17 +8,19 @@ EFI_CRT0   := $(EFI_LIBDIR)/crt0-efi-x86_64.o
 LOADER_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-fpic -fshort-wchar -mno-red-zone -ffreestanding -fno-stack-protector \
 	-fno-strict-aliasing -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ihv/loader \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ihv/loader -Iinclude \
 	-DMKHV_VERSION='"$(MKHV_VERSION)"'
 
-LOADER_SRCS := hv/loader/main.c hv/loader/cfg.c
+LOADER_SRCS := hv/loader/main.c hv/loader/cfg.c hv/loader/fs.c \
+	       hv/loader/hvboot.c hv/loader/elf.c
 LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o)
 LOADER_SO   := $(BUILD)/loader/hvloader.so
 LOADER_EFI  := $(BUILD)/hvloader.efi
 
 ALL_TARGETS += $(LOADER_EFI)
 
-$(BUILD)/loader/%.o: %.c hv/loader/cfg.h $(MKHV_VERSION_FILE)
+$(BUILD)/loader/%.o: %.c $(wildcard hv/loader/*.h) include/mkhv/bootinfo.h \
+		$(MKHV_VERSION_FILE)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(LOADER_CFLAGS) -c $< -o $@
 

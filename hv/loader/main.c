@@ -3,28 +3,22 @@
  * hvloader.efi: mkhv's UEFI boot loader.
  *
  * Reads \EFI\mkhv\mkhv.cfg from the volume it was loaded from, checks that
- * the parent kernel and initrd are there, then boots the parent.  In this
- * stage the parent kernel is started natively through its EFI stub
- * (LoadImage/StartImage, initrd passed with the stub's `initrd=` option),
- * so the whole ESP -> loader -> kernel -> initramfs chain is exercised; the
- * hypervisor later takes this handover's place.
+ * the parent kernel and initrd are there, then either
+ *  - (hypervisor = on, the default) loads hv.elf and hands the machine to
+ *    it (hvboot.c); the hv boots the parent as its first guest, or
+ *  - (hypervisor = off) starts the parent kernel natively through its EFI
+ *    stub (LoadImage/StartImage, initrd passed with the stub's `initrd=`
+ *    option): the reference boot the hv's overhead is measured against.
  *
  * Every message goes through the firmware console (ConOut), which OVMF and
  * most PC firmware mirror on the serial port.
  */
-#include <efi.h>
-#include <efilib.h>
-
-#include "cfg.h"
+#include "loader.h"
 
 #ifndef MKHV_VERSION
 #define MKHV_VERSION "unknown"
 #endif
 
-#define MKHV_DIR     L"\\EFI\\mkhv"
-#define CFG_PATH     MKHV_DIR L"\\mkhv.cfg"
-#define KERNEL_PATH  MKHV_DIR L"\\vmlinuz"
-#define INITRD_PATH  MKHV_DIR L"\\initrd.img"
 
 /* Seconds an error stays on screen before control returns to firmware. */
 #define ERROR_PAUSE_S 5
@@ -35,47 +29,6 @@ static EFI_STATUS stop(EFI_STATUS status)
 	      status, ERROR_PAUSE_S);
 	uefi_call_wrapper(BS->Stall, 1, ERROR_PAUSE_S * 1000000UL);
 	return status;
-}
-
-/* Reads a whole file of at most @max bytes into pool memory. */
-static EFI_STATUS read_file(EFI_FILE_HANDLE root, CHAR16 *path, CHAR8 **out,
-			    UINTN *size, UINTN max)
-{
-	EFI_FILE_HANDLE f;
-	EFI_FILE_INFO *info;
-	EFI_STATUS st;
-	CHAR8 *buf;
-	UINTN n;
-
-	st = uefi_call_wrapper(root->Open, 5, root, &f, path,
-			       EFI_FILE_MODE_READ, 0);
-	if (EFI_ERROR(st))
-		return st;
-	info = LibFileInfo(f);
-	if (!info) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return EFI_DEVICE_ERROR;
-	}
-	n = info->FileSize;
-	FreePool(info);
-	if (n > max) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return EFI_BAD_BUFFER_SIZE;
-	}
-	buf = AllocatePool(n + 1);
-	if (!buf) {
-		uefi_call_wrapper(f->Close, 1, f);
-		return EFI_OUT_OF_RESOURCES;
-	}
-	st = uefi_call_wrapper(f->Read, 3, f, &n, buf);
-	uefi_call_wrapper(f->Close, 1, f);
-	if (EFI_ERROR(st)) {
-		FreePool(buf);
-		return st;
-	}
-	*out = buf;
-	*size = n;
-	return EFI_SUCCESS;
 }
 
 static EFI_STATUS require_file(EFI_FILE_HANDLE root, CHAR16 *path)
@@ -101,7 +54,8 @@ static EFI_STATUS load_cfg(EFI_FILE_HANDLE root, struct mkhv_cfg *cfg)
 	UINTN len;
 	int ret;
 
-	st = read_file(root, CFG_PATH, &buf, &len, CFG_FILE_MAX);
+	st = file_read(root, CFG_PATH, CFG_FILE_MAX, FILE_POOL, (void **)&buf,
+		       &len);
 	if (st == EFI_BAD_BUFFER_SIZE) {
 		Print(L"mkhv: error: %s: file is larger than 64 KiB\n", CFG_PATH);
 		return EFI_LOAD_ERROR;
@@ -132,6 +86,9 @@ static void show_cfg(const struct mkhv_cfg *cfg)
 	else
 		Print(L"mkhv: cfg: parent_memory=all\n");
 	Print(L"mkhv: cfg: log_level=%a\n", cfg_log_level_name(cfg->log_level));
+	Print(L"mkhv: cfg: hypervisor=%a hv_serial=%a on_fatal=%a\n",
+	      cfg->hypervisor ? "on" : "off", cfg_serial_name(cfg->hv_serial),
+	      cfg_fatal_name(cfg->on_fatal));
 }
 
 /* Appends ASCII @s to the UCS-2 buffer @dst at *@pos (bounded by @cap). */
@@ -244,6 +201,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		st = require_file(root, INITRD_PATH);
 	if (EFI_ERROR(st))
 		return stop(st);
-	st = start_kernel(image, li->DeviceHandle, &cfg);
+	if (cfg.hypervisor) {
+		st = require_file(root, HV_PATH);
+		if (!EFI_ERROR(st))
+			st = hv_boot(image, root, &cfg);
+	} else {
+		st = start_kernel(image, li->DeviceHandle, &cfg);
+	}
 	return stop(st);
 }

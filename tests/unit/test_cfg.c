@@ -114,7 +114,8 @@ START_TEST(unknown_key)
 	ck_assert_int_eq(parse("cmdline = x\nparent_mem = 1G\n"), -EINVAL);
 	ck_assert_uint_eq(err.line, 2);
 	ck_assert_str_eq(err.msg, "unknown key 'parent_mem' (known keys: "
-			 "cmdline, parent_memory, log_level)");
+			 "cmdline, parent_memory, log_level, hypervisor, "
+			 "hv_serial, on_fatal)");
 	assert_defaults();  /* line 1 was valid but nothing is half-applied */
 }
 END_TEST
@@ -134,6 +135,40 @@ START_TEST(bad_log_level)
 	ck_assert_str_eq(err.msg, "bad value 'verbose' for log_level "
 			 "(expected error, warn, info or debug)");
 	ck_assert_int_eq(parse("log_level = INFO\n"), -EINVAL);
+}
+END_TEST
+
+START_TEST(hv_keys)
+{
+	ck_assert_int_eq(parse(""), 0);
+	ck_assert_int_eq(cfg.hypervisor, 1);
+	ck_assert_int_eq(cfg.hv_serial, CFG_SERIAL_COM2);
+	ck_assert_int_eq(cfg.on_fatal, CFG_FATAL_HALT);
+	ck_assert_int_eq(parse("hypervisor = off\nhv_serial = none\n"
+			       "on_fatal = reset\n"), 0);
+	ck_assert_int_eq(cfg.hypervisor, 0);
+	ck_assert_int_eq(cfg.hv_serial, CFG_SERIAL_NONE);
+	ck_assert_int_eq(cfg.on_fatal, CFG_FATAL_RESET);
+	ck_assert_int_eq(parse("hv_serial = com1\n"), 0);
+	ck_assert_int_eq(cfg.hv_serial, CFG_SERIAL_COM1);
+	ck_assert_str_eq(cfg_serial_name(CFG_SERIAL_COM2), "com2");
+	ck_assert_str_eq(cfg_fatal_name(CFG_FATAL_RESET), "reset");
+}
+END_TEST
+
+START_TEST(bad_hv_keys)
+{
+	ck_assert_int_eq(parse("hypervisor = yes\n"), -EINVAL);
+	ck_assert_str_eq(err.msg,
+			 "bad value 'yes' for hypervisor (expected on or off)");
+	ck_assert_int_eq(parse("hv_serial = com3\n"), -EINVAL);
+	ck_assert_str_eq(err.msg, "bad value 'com3' for hv_serial "
+			 "(expected com1, com2 or none)");
+	ck_assert_int_eq(parse("on_fatal = reboot\n"), -EINVAL);
+	ck_assert_str_eq(err.msg, "bad value 'reboot' for on_fatal "
+			 "(expected halt or reset)");
+	assert_defaults();
+	ck_assert_int_eq(cfg.hypervisor, 1);
 }
 END_TEST
 
@@ -240,6 +275,8 @@ static Suite *cfg_suite(void)
 	tcase_add_test(tc, unknown_key);
 	tcase_add_test(tc, duplicate_key);
 	tcase_add_test(tc, bad_log_level);
+	tcase_add_test(tc, hv_keys);
+	tcase_add_test(tc, bad_hv_keys);
 	tcase_add_test(tc, missing_equals);
 	tcase_add_test(tc, control_and_non_ascii_bytes);
 	tcase_add_test(tc, long_values_are_refused_and_quoted_short);

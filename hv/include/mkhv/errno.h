@@ -31,6 +31,9 @@
 #endif
 #ifndef EEXIST
 #define EEXIST		17	/* already exists / already mapped */
+
+/* No such device: the CPU lacks a feature the hv needs. */
+#define ENODEV		19	/* no such device */
 #endif
 #ifndef EINVAL
 #define EINVAL		22	/* invalid argument or hostile input */
@@ -49,6 +52,9 @@
 #endif
 #ifndef EOPNOTSUPP
 #define EOPNOTSUPP	95	/* operation not supported */
+
+/* Hardware did not answer in time (IPI delivery, AP start). */
+#define ETIMEDOUT	110	/* timed out */
 #endif
 
 #endif /* MKHV_ERRNO_H */
