@@ -39,6 +39,23 @@ static const char *err_prefix(int code)
 	}
 }
 
+static int err_domain(int code)
+{
+	switch (code) {
+	case VIR_ERR_NO_DOMAIN:
+	case VIR_ERR_OPERATION_INVALID:
+	case VIR_ERR_OPERATION_FAILED:
+		return VIR_FROM_DOM;
+	case VIR_ERR_XML_ERROR:
+	case VIR_ERR_CONFIG_UNSUPPORTED:
+		return VIR_FROM_DOMAIN;
+	case VIR_ERR_RPC:
+		return VIR_FROM_RPC;
+	default:
+		return VIR_FROM_NONE;
+	}
+}
+
 int hvd_err_set(struct hvd_err *e, int code, const char *fmt, ...)
 {
 	const char *pre = err_prefix(code);
@@ -46,9 +63,7 @@ int hvd_err_set(struct hvd_err *e, int code, const char *fmt, ...)
 	va_list ap;
 
 	e->code = code;
-	e->domain = VIR_FROM_NONE;
-	if (code == VIR_ERR_NO_DOMAIN || code == VIR_ERR_OPERATION_INVALID)
-		e->domain = VIR_FROM_DOMAIN;
+	e->domain = err_domain(code);
 	snprintf(e->msg, sizeof(e->msg), "%s", pre);
 	va_start(ap, fmt);
 	vsnprintf(e->msg + n, sizeof(e->msg) - n, fmt, ap);
@@ -59,7 +74,7 @@ int hvd_err_set(struct hvd_err *e, int code, const char *fmt, ...)
 int hvd_err_raw(struct hvd_err *e, int code, const char *msg)
 {
 	e->code = code;
-	e->domain = VIR_FROM_DOMAIN;
+	e->domain = err_domain(code);
 	snprintf(e->msg, sizeof(e->msg), "%s", msg);
 	return -1;
 }

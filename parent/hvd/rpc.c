@@ -451,8 +451,6 @@ static int reply_error(struct rpc_client *c, const struct hvd_msg_header *hdr,
 	vsnprintf(detail, sizeof(detail), fmt, ap);
 	va_end(ap);
 	hvd_err_set(&e, code, "%s", detail);
-	if (code == VIR_ERR_RPC)
-		e.domain = VIR_FROM_RPC;
 	return put_error(&c->out, hdr, &e);
 }
 
@@ -554,7 +552,6 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 
 		hvd_err_set(&e, VIR_ERR_RPC, "cannot find program %d version %d",
 			    (int)hdr.prog, (int)hdr.vers);
-		e.domain = VIR_FROM_RPC;
 		ret = put_error(&c->out, &hdr, &e);
 	} else {
 		ret = call_proc(h, c, &hdr, &x, len);
