@@ -1,0 +1,205 @@
+#!/bin/bash
+# System test for hvd (issue 6): starts hvd with the in-memory test backend
+# on a temporary socket and state dir, then drives STOCK virsh and
+# libvirt-python against it.  Runs on the host, no QEMU.  Prints
+# "N passed, N failed" last; exits non-zero on any failure.
+set -u
+
+BUILD=${BUILD:-build}
+HVD=${HVD:-$BUILD/parent/hvd}
+PY=/usr/bin/python3
+pass=0
+fail=0
+
+if [ ! -x "$HVD" ]; then
+	echo "hvd-virsh: $HVD not built (run make)" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+command -v virsh >/dev/null || { echo "hvd-virsh: virsh missing"; echo "0 passed, 1 failed"; exit 1; }
+
+tmp=$(mktemp -d /tmp/hvd-virsh.XXXXXX)
+sock=$tmp/hvd-sock
+state=$tmp/state
+uri="mkhv+unix:///system?socket=$sock"
+hvd_pid=
+
+cleanup() {
+	[ -n "$hvd_pid" ] && kill "$hvd_pid" 2>/dev/null && wait "$hvd_pid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2"; }
+
+start_hvd() {
+	"$HVD" --state-dir "$state" --socket "$sock" --backend test \
+		>>"$tmp/hvd.log" 2>&1 &
+	hvd_pid=$!
+	for _ in $(seq 50); do
+		[ -S "$sock" ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+stop_hvd() {
+	kill "$hvd_pid" 2>/dev/null
+	wait "$hvd_pid" 2>/dev/null
+	hvd_pid=
+}
+
+# v NAME EXPECT_RC REGEX -- virsh args...: run virsh, check rc and output.
+v() {
+	local name=$1 want=$2 re=$3 out rc
+	shift 4
+	out=$(timeout 20 virsh -c "$uri" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" != "$want" ]; then
+		bad "$name (virsh $*: rc $rc, want $want)" "$out"
+	elif [ -n "$re" ] && ! grep -Eq -- "$re" <<<"$out"; then
+		bad "$name (virsh $*: output lacks /$re/)" "$out"
+	else
+		ok "$name"
+	fi
+}
+
+cat >"$tmp/web1.xml" <<'XML'
+<domain type='hyperv'>
+  <name>web1</name>
+  <memory unit='MiB'>512</memory>
+  <vcpu>2</vcpu>
+  <os>
+    <type arch='x86_64'>hvm</type>
+    <kernel>/var/lib/mkhv/vmlinuz</kernel>
+  </os>
+</domain>
+XML
+
+if start_hvd; then ok "hvd starts"; else bad "hvd starts" "$(cat "$tmp/hvd.log")"; echo "$pass passed, $fail failed"; exit 1; fi
+
+mode=$(stat -c %a "$sock")
+[ "$mode" = 600 ] && ok "socket is 0600" || bad "socket is 0600 (got $mode)"
+
+v "version"            0 'Running hypervisor: mkhv'      -- version
+v "hostname"           0 "^$(hostname)\$"                -- hostname
+v "uri"                0 '^mkhv\+unix:///system'         -- uri
+v "nodeinfo"           0 'CPU\(s\):'                     -- nodeinfo
+v "capabilities"       0 "<domain type='hyperv'/>"       -- capabilities
+v "define"             0 "Domain 'web1' defined"         -- define "$tmp/web1.xml"
+v "define again refused" 1 'already exists with uuid'    -- define "$tmp/web1.xml"
+v "list --all"         0 '-[[:space:]]+web1[[:space:]]+shut off' -- list --all
+v "dominfo"            0 'State:[[:space:]]+shut off'    -- dominfo web1
+v "dominfo memory"     0 'Max memory:[[:space:]]+524288 KiB' -- dominfo web1
+v "dumpxml"            0 '<uuid>[0-9a-f-]{36}</uuid>'    -- dumpxml web1
+v "domuuid"            0 '^[0-9a-f-]{36}$'               -- domuuid web1
+v "start"              0 "Domain 'web1' started"         -- start web1
+v "list running"       0 '^ *1[[:space:]]+web1[[:space:]]+running' -- list
+v "domstate"           0 '^running'                      -- domstate web1
+v "domid"              0 '^1$'                           -- domid web1
+v "start twice"        1 'already'                       -- start web1
+v "reboot"             0 'is being rebooted'             -- reboot web1
+v "autostart"          0 'marked as autostarted'         -- autostart web1
+v "dominfo autostart"  0 'Autostart:[[:space:]]+enable'  -- dominfo web1
+v "shutdown"           0 'is being shutdown'             -- shutdown web1
+v "state after shutdown" 0 '^shut off'                   -- domstate web1
+v "start again"        0 'started'                       -- start web1
+v "destroy"            0 "Domain 'web1' destroyed"       -- destroy web1
+v "destroy inactive"   1 'domain is not running'         -- destroy web1
+v "list --inactive"    0 'web1'                          -- list --inactive
+v "unknown name"       1 "error: failed to get domain 'nosuch'" -- dominfo nosuch
+v "unsupported"        1 'error: this function is not supported by the connection driver: virDomainSuspend' -- suspend web1
+
+uuid=$(virsh -c "$uri" domuuid web1 2>/dev/null | head -1)
+
+# Restart: the definition (and autostart) come back from the state dir.
+stop_hvd
+[ -S "$sock" ] && bad "socket removed at exit" || ok "socket removed at exit"
+if start_hvd; then ok "hvd restarts"; else bad "hvd restarts" "$(cat "$tmp/hvd.log")"; fi
+v "still defined"      0 'web1'                          -- list --all
+v "same uuid"          0 "^$uuid\$"                      -- domuuid web1
+v "autostarted"        0 '^running'                      -- domstate web1
+v "destroy"            0 'destroyed'                     -- destroy web1
+v "autostart off"      0 'unmarked as autostarted'       -- autostart --disable web1
+
+# libvirt-python, the same client library everything else builds on.
+out=$(timeout 30 "$PY" - "$uri" <<'PYEOF' 2>&1
+import sys
+import libvirt
+
+uri = sys.argv[1]
+c = libvirt.open(uri)
+assert c.getType() == "mkhv", c.getType()
+xml = """<domain type='hyperv'><name>py1</name><memory unit='MiB'>256</memory>
+<vcpu>1</vcpu><os><type arch='x86_64'>hvm</type>
+<kernel>/var/lib/mkhv/vmlinuz</kernel></os></domain>"""
+d = c.defineXML(xml)
+assert d.name() == "py1"
+names = sorted(x.name() for x in c.listAllDomains())
+assert names == ["py1", "web1"], names
+d2 = c.lookupByUUIDString(d.UUIDString())
+assert d2.name() == "py1"
+assert "<name>py1</name>" in d2.XMLDesc(0)
+assert d2.info()[0] == libvirt.VIR_DOMAIN_SHUTOFF
+d2.create()
+assert d2.isActive() == 1 and c.lookupByID(d2.ID()).name() == "py1"
+d2.destroy()
+try:
+    c.lookupByName("nosuch")
+    raise SystemExit("lookup of nosuch succeeded")
+except libvirt.libvirtError as e:
+    assert e.get_error_code() == libvirt.VIR_ERR_NO_DOMAIN, e.get_error_code()
+    assert "Domain not found" in str(e), str(e)
+d2.undefine()
+assert [x.name() for x in c.listAllDomains()] == ["web1"]
+c.close()
+print("python ok")
+PYEOF
+)
+if grep -q '^python ok$' <<<"$out"; then ok "libvirt-python session"; else bad "libvirt-python session" "$out"; fi
+
+# Hostile clients: hvd drops or answers them and keeps serving.
+out=$(timeout 60 "$PY" - "$sock" <<'PYEOF' 2>&1
+import socket, struct, sys, time
+path = sys.argv[1]
+def conn():
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    s.settimeout(5)
+    return s
+# 1. length past libvirt's 32 MiB cap: dropped
+s = conn(); s.sendall(struct.pack(">I", 0x7fffffff)); assert s.recv(64) == b""
+# 2. length too small: dropped
+s = conn(); s.sendall(struct.pack(">I", 8) + b"\0" * 8); assert s.recv(64) == b""
+# 3. wrong program: error reply (status 1), connection kept
+s = conn()
+s.sendall(struct.pack(">IIIiIII", 28, 0x11111111, 1, 66, 0, 42, 0))
+hdr = s.recv(28); ln, prog, vers, proc, typ, serial, status = struct.unpack(">IIIiIII", hdr[:28])
+assert typ == 1 and status == 1 and serial == 42, (typ, status, serial)
+# 4. garbage after a valid header: error reply
+s2 = conn()
+s2.sendall(struct.pack(">IIIiIII", 36, 0x20008086, 1, 23, 0, 7, 0) + b"\xff" * 8)
+hdr = s2.recv(28); assert struct.unpack(">IIIiIII", hdr)[6] == 1
+# 5. truncated frame then close: nothing breaks
+s3 = conn(); s3.sendall(struct.pack(">I", 100) + b"\0" * 10); s3.close()
+# 6. 200 clients at once, some silent
+many = [conn() for _ in range(200)]
+# 7. the next client is served
+s4 = conn(); s4.sendall(struct.pack(">IIIiIII", 28, 0x20008086, 1, 66, 0, 1, 0))
+hdr = s4.recv(28); assert struct.unpack(">IIIiIII", hdr)[6] == 0
+for m in many: m.close()
+print("hostile ok")
+PYEOF
+)
+if grep -q '^hostile ok$' <<<"$out"; then ok "hostile clients"; else bad "hostile clients" "$out"; fi
+v "serves after hostile clients" 0 'web1' -- list --all
+kill -0 "$hvd_pid" 2>/dev/null && ok "hvd still running" || bad "hvd still running" "$(cat "$tmp/hvd.log")"
+
+v "undefine"           0 'has been undefined'            -- undefine web1
+v "empty list"         0 '^-+$'                          -- list --all
+n=$(ls "$state" | wc -l)
+[ "$n" = 0 ] && ok "state dir empty after undefine" || bad "state dir empty after undefine ($(ls "$state"))"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
