@@ -71,6 +71,16 @@ int hvd_err_set(struct hvd_err *e, int code, const char *fmt, ...)
 	return -1;
 }
 
+int hvd_bad_flags(struct hvd_err *e, unsigned int flags, unsigned int ok,
+		  const char *api)
+{
+	if (!(flags & ~ok))
+		return 0;
+	return hvd_err_set(e, VIR_ERR_INVALID_ARG,
+			   "unsupported flags (0x%x) in function %s",
+			   flags & ~ok, api);
+}
+
 int hvd_err_raw(struct hvd_err *e, int code, const char *msg)
 {
 	e->code = code;
@@ -270,11 +280,8 @@ int hvd_define(struct hvd *h, const char *xml, size_t len, unsigned int flags,
 	struct hvd_dom *same, *d;
 	int ret;
 
-	if (flags & ~VIR_DOMAIN_DEFINE_VALIDATE)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~VIR_DOMAIN_DEFINE_VALIDATE,
-				   "virDomainDefineXMLFlags");
+	if (hvd_bad_flags(err, flags, VIR_DOMAIN_DEFINE_VALIDATE, "virDomainDefineXMLFlags"))
+		return -1;
 	/* The XML layer always validates against libvirt's schema. */
 	ret = domain_xml_parse(xml, len, &def, msg, sizeof(msg));
 	if (ret)
@@ -331,10 +338,8 @@ int hvd_undefine(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 		VIR_DOMAIN_UNDEFINE_TPM | VIR_DOMAIN_UNDEFINE_KEEP_TPM;
 	int ret;
 
-	if (flags & ~ok)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~ok, "virDomainUndefineFlags");
+	if (hvd_bad_flags(err, flags, ok, "virDomainUndefineFlags"))
+		return -1;
 	if (!d->persistent)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "cannot undefine transient domain");
@@ -372,10 +377,8 @@ static void stopped(struct hvd *h, struct hvd_dom *d)
 int hvd_start(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	      struct hvd_err *err)
 {
-	if (flags)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags, "virDomainCreateWithFlags");
+	if (hvd_bad_flags(err, flags, 0, "virDomainCreateWithFlags"))
+		return -1;
 	if (d->id > 0)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "domain is already running");
@@ -394,10 +397,8 @@ int hvd_shutdown(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	const unsigned int ok = VIR_DOMAIN_SHUTDOWN_ACPI_POWER_BTN |
 				VIR_DOMAIN_SHUTDOWN_PARAVIRT;
 
-	if (flags & ~ok)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~ok, "virDomainShutdownFlags");
+	if (hvd_bad_flags(err, flags, ok, "virDomainShutdownFlags"))
+		return -1;
 	if (need_active(d, err) ||
 	    h->backend->ops->shutdown(h->backend, d, err))
 		return -1;
@@ -409,11 +410,8 @@ int hvd_shutdown(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 int hvd_destroy(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 		struct hvd_err *err)
 {
-	if (flags & ~VIR_DOMAIN_DESTROY_GRACEFUL)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~VIR_DOMAIN_DESTROY_GRACEFUL,
-				   "virDomainDestroyFlags");
+	if (hvd_bad_flags(err, flags, VIR_DOMAIN_DESTROY_GRACEFUL, "virDomainDestroyFlags"))
+		return -1;
 	if (need_active(d, err) ||
 	    h->backend->ops->destroy(h->backend, d, err))
 		return -1;
@@ -427,10 +425,8 @@ int hvd_reboot(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	const unsigned int ok = VIR_DOMAIN_REBOOT_ACPI_POWER_BTN |
 				VIR_DOMAIN_REBOOT_PARAVIRT;
 
-	if (flags & ~ok)
-		return hvd_err_set(err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~ok, "virDomainReboot");
+	if (hvd_bad_flags(err, flags, ok, "virDomainReboot"))
+		return -1;
 	if (need_active(d, err))
 		return -1;
 	return h->backend->ops->reboot(h->backend, d, err) ? -1 : 0;

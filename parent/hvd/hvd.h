@@ -42,6 +42,12 @@ struct hvd_err {
  */
 int hvd_err_set(struct hvd_err *e, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/*
+ * hvd_bad_flags() - libvirt's virCheckFlags(): when @flags has bits outside
+ * @ok, fill @e (VIR_ERR_INVALID_ARG naming @api) and return -1; else 0.
+ */
+int hvd_bad_flags(struct hvd_err *e, unsigned int flags, unsigned int ok,
+		  const char *api);
 /* hvd_err_raw() - like hvd_err_set() but @msg is used unprefixed. */
 int hvd_err_raw(struct hvd_err *e, int code, const char *msg);
 

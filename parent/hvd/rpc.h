@@ -98,6 +98,9 @@ struct rpc_proc {
 };
 
 #define RPC_XDR(fn) ((rpc_xdr_fn)(fn))
+/* Table helpers: the XDR routine and size of type @t, or nothing. */
+#define RPC_X(t) RPC_XDR(xdr_##t), sizeof(t)
+#define RPC_NONE NULL, 0
 
 extern const struct rpc_proc rpc_domain_procs[];
 extern const size_t rpc_domain_nprocs;

@@ -29,8 +29,13 @@ static struct hvd_dom *get_dom(struct rpc_ctx *ctx,
 	return d;
 }
 
-#define DOM_ARG(args) (&((remote_domain_args *)(args))->dom)
+/*
+ * Procedures that take a domain, with or without flags, all decode into a
+ * remote_domain_flags_args (see DOM/DOM_FLAGS in the table): without flags
+ * the field stays 0, so one handler serves both forms.
+ */
 #define DOM_FLAGS_ARG(args) ((remote_domain_flags_args *)(args))
+#define DOM_ARG(args) (&DOM_FLAGS_ARG(args)->dom)
 
 static int ret_dom(struct rpc_ctx *ctx, void *ret, const struct hvd_dom *d)
 {
@@ -41,6 +46,16 @@ static int ret_int(void *ret, int v)
 {
 	((remote_int_ret *)ret)->value = v;
 	return 0;
+}
+
+typedef int (*dom_op)(struct hvd *h, struct hvd_dom *d, unsigned int flags,
+		      struct hvd_err *err);
+
+static int run_op(struct rpc_ctx *ctx, void *args, dom_op op)
+{
+	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+
+	return d ? op(ctx->h, d, DOM_FLAGS_ARG(args)->flags, &ctx->err) : -1;
 }
 
 /* ---- lookups ---- */
@@ -129,10 +144,8 @@ static int list_all(struct rpc_ctx *ctx, void *args, void *ret)
 	struct hvd *h = ctx->h;
 	size_t i, n = 0;
 
-	if (a->flags & ~0xffffu)
-		return hvd_err_set(&ctx->err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   a->flags & ~0xffffu, "virConnectListAllDomains");
+	if (hvd_bad_flags(&ctx->err, a->flags, 0xffffu, "virConnectListAllDomains"))
+		return -1;
 	if (a->need_results && h->ndoms) {
 		r->domains.domains_val = calloc(h->ndoms, sizeof(remote_nonnull_domain));
 		if (!r->domains.domains_val)
@@ -249,19 +262,8 @@ static int define_xml_flags(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int undefine(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
-
 	(void)ret;
-	return d ? hvd_undefine(ctx->h, d, 0, &ctx->err) : -1;
-}
-
-static int undefine_flags(struct rpc_ctx *ctx, void *args, void *ret)
-{
-	struct hvd_dom *d = get_dom(ctx, &DOM_FLAGS_ARG(args)->dom);
-
-	(void)ret;
-	return d ? hvd_undefine(ctx->h, d, DOM_FLAGS_ARG(args)->flags,
-				&ctx->err) : -1;
+	return run_op(ctx, args, hvd_undefine);
 }
 
 static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
@@ -270,15 +272,13 @@ static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
 				VIR_DOMAIN_XML_UPDATE_CPU |
 				VIR_DOMAIN_XML_MIGRATABLE;
 	unsigned int flags = DOM_FLAGS_ARG(args)->flags;
-	struct hvd_dom *d = get_dom(ctx, &DOM_FLAGS_ARG(args)->dom);
+	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
 	char *xml;
 
 	if (!d)
 		return -1;
-	if (flags & ~ok)
-		return hvd_err_set(&ctx->err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   flags & ~ok, "virDomainGetXMLDesc");
+	if (hvd_bad_flags(&ctx->err, flags, ok, "virDomainGetXMLDesc"))
+		return -1;
 	xml = domain_xml_format(&d->def);
 	if (!xml)
 		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
@@ -290,63 +290,34 @@ static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int create(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
-
 	(void)ret;
-	return d ? hvd_start(ctx->h, d, 0, &ctx->err) : -1;
+	return run_op(ctx, args, hvd_start);
 }
 
 static int create_with_flags(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, &DOM_FLAGS_ARG(args)->dom);
-
-	if (!d || hvd_start(ctx->h, d, DOM_FLAGS_ARG(args)->flags, &ctx->err))
+	if (run_op(ctx, args, hvd_start))
 		return -1;
-	return ret_dom(ctx, ret, d);
-}
-
-typedef int (*dom_op)(struct hvd *h, struct hvd_dom *d, unsigned int flags,
-		      struct hvd_err *err);
-
-static int run_op(struct rpc_ctx *ctx, const remote_nonnull_domain *rd,
-		  unsigned int flags, dom_op op)
-{
-	struct hvd_dom *d = get_dom(ctx, rd);
-
-	return d ? op(ctx->h, d, flags, &ctx->err) : -1;
+	return ret_dom(ctx, ret, hvd_by_uuid(ctx->h,
+			(const uint8_t *)DOM_ARG(args)->uuid));
 }
 
 static int shutdown_(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	(void)ret;
-	return run_op(ctx, DOM_ARG(args), 0, hvd_shutdown);
-}
-
-static int shutdown_flags(struct rpc_ctx *ctx, void *args, void *ret)
-{
-	(void)ret;
-	return run_op(ctx, &DOM_FLAGS_ARG(args)->dom,
-		      DOM_FLAGS_ARG(args)->flags, hvd_shutdown);
+	return run_op(ctx, args, hvd_shutdown);
 }
 
 static int destroy(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	(void)ret;
-	return run_op(ctx, DOM_ARG(args), 0, hvd_destroy);
-}
-
-static int destroy_flags(struct rpc_ctx *ctx, void *args, void *ret)
-{
-	(void)ret;
-	return run_op(ctx, &DOM_FLAGS_ARG(args)->dom,
-		      DOM_FLAGS_ARG(args)->flags, hvd_destroy);
+	return run_op(ctx, args, hvd_destroy);
 }
 
 static int reboot(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	(void)ret;
-	return run_op(ctx, &DOM_FLAGS_ARG(args)->dom,
-		      DOM_FLAGS_ARG(args)->flags, hvd_reboot);
+	return run_op(ctx, args, hvd_reboot);
 }
 
 /* ---- queries ---- */
@@ -371,15 +342,14 @@ static int get_info(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_state(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, &DOM_FLAGS_ARG(args)->dom);
+	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
 	remote_domain_get_state_ret *r = ret;
 
 	if (!d)
 		return -1;
-	if (DOM_FLAGS_ARG(args)->flags)
-		return hvd_err_set(&ctx->err, VIR_ERR_INVALID_ARG,
-				   "unsupported flags (0x%x) in function %s",
-				   DOM_FLAGS_ARG(args)->flags, "virDomainGetState");
+	if (hvd_bad_flags(&ctx->err, DOM_FLAGS_ARG(args)->flags, 0,
+			  "virDomainGetState"))
+		return -1;
 	r->state = d->state;
 	r->reason = d->reason;
 	return 0;
@@ -415,14 +385,10 @@ static int is_persistent(struct rpc_ctx *ctx, void *args, void *ret)
 	return d ? ret_int(ret, d->persistent) : -1;
 }
 
-static int is_updated(struct rpc_ctx *ctx, void *args, void *ret)
+/* is_updated, has_managed_save_image: never, in mkhv. */
+static int always_no(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	return get_dom(ctx, DOM_ARG(args)) ? ret_int(ret, 0) : -1;
-}
-
-static int has_managed_save(struct rpc_ctx *ctx, void *args, void *ret)
-{
-	return get_dom(ctx, &DOM_FLAGS_ARG(args)->dom) ? ret_int(ret, 0) : -1;
 }
 
 static int get_os_type(struct rpc_ctx *ctx, void *args, void *ret)
@@ -452,17 +418,12 @@ static int get_max_vcpus(struct rpc_ctx *ctx, void *args, void *ret)
 	return d ? ret_int(ret, (int)d->def.vcpus) : -1;
 }
 
-static int get_vcpus_flags(struct rpc_ctx *ctx, void *args, void *ret)
-{
-	struct hvd_dom *d = get_dom(ctx, &DOM_FLAGS_ARG(args)->dom);
-
-	return d ? ret_int(ret, (int)d->def.vcpus) : -1;
-}
-
 /* ---- the table ---- */
 
-#define X(t) RPC_XDR(xdr_##t), sizeof(t)
-#define NONE NULL, 0
+#define X(t) RPC_X(t)
+#define NONE RPC_NONE
+#define DOM RPC_XDR(xdr_remote_domain_args), sizeof(remote_domain_flags_args)
+#define DOM_FLAGS X(remote_domain_flags_args)
 #define PROC(num, api, args, ret, fn) \
 	{ REMOTE_PROC_##num, api, args, ret, fn, false }
 #define UNSUPPORTED(num, api) \
@@ -494,49 +455,49 @@ const struct rpc_proc rpc_domain_procs[] = {
 	     X(remote_domain_define_xml_flags_args), X(remote_domain_ret),
 	     define_xml_flags),
 	PROC(DOMAIN_UNDEFINE, "virDomainUndefine",
-	     X(remote_domain_args), NONE, undefine),
+	     DOM, NONE, undefine),
 	PROC(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags",
-	     X(remote_domain_flags_args), NONE, undefine_flags),
+	     DOM_FLAGS, NONE, undefine),
 	PROC(DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc",
-	     X(remote_domain_flags_args), X(remote_domain_get_xml_desc_ret),
+	     DOM_FLAGS, X(remote_domain_get_xml_desc_ret),
 	     get_xml_desc),
-	PROC(DOMAIN_CREATE, "virDomainCreate", X(remote_domain_args), NONE, create),
+	PROC(DOMAIN_CREATE, "virDomainCreate", DOM, NONE, create),
 	PROC(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags",
-	     X(remote_domain_flags_args), X(remote_domain_ret), create_with_flags),
+	     DOM_FLAGS, X(remote_domain_ret), create_with_flags),
 	PROC(DOMAIN_SHUTDOWN, "virDomainShutdown",
-	     X(remote_domain_args), NONE, shutdown_),
+	     DOM, NONE, shutdown_),
 	PROC(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags",
-	     X(remote_domain_flags_args), NONE, shutdown_flags),
-	PROC(DOMAIN_DESTROY, "virDomainDestroy", X(remote_domain_args), NONE, destroy),
+	     DOM_FLAGS, NONE, shutdown_),
+	PROC(DOMAIN_DESTROY, "virDomainDestroy", DOM, NONE, destroy),
 	PROC(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags",
-	     X(remote_domain_flags_args), NONE, destroy_flags),
+	     DOM_FLAGS, NONE, destroy),
 	PROC(DOMAIN_REBOOT, "virDomainReboot",
-	     X(remote_domain_flags_args), NONE, reboot),
+	     DOM_FLAGS, NONE, reboot),
 	PROC(DOMAIN_GET_INFO, "virDomainGetInfo",
-	     X(remote_domain_args), X(remote_domain_get_info_ret), get_info),
+	     DOM, X(remote_domain_get_info_ret), get_info),
 	PROC(DOMAIN_GET_STATE, "virDomainGetState",
-	     X(remote_domain_flags_args), X(remote_domain_get_state_ret), get_state),
+	     DOM_FLAGS, X(remote_domain_get_state_ret), get_state),
 	PROC(DOMAIN_GET_AUTOSTART, "virDomainGetAutostart",
-	     X(remote_domain_args), X(remote_int_ret), get_autostart),
+	     DOM, X(remote_int_ret), get_autostart),
 	PROC(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart",
 	     X(remote_domain_set_autostart_args), NONE, set_autostart),
 	PROC(DOMAIN_IS_ACTIVE, "virDomainIsActive",
-	     X(remote_domain_args), X(remote_int_ret), is_active),
+	     DOM, X(remote_int_ret), is_active),
 	PROC(DOMAIN_IS_PERSISTENT, "virDomainIsPersistent",
-	     X(remote_domain_args), X(remote_int_ret), is_persistent),
+	     DOM, X(remote_int_ret), is_persistent),
 	PROC(DOMAIN_IS_UPDATED, "virDomainIsUpdated",
-	     X(remote_domain_args), X(remote_int_ret), is_updated),
+	     DOM, X(remote_int_ret), always_no),
 	PROC(DOMAIN_HAS_MANAGED_SAVE_IMAGE, "virDomainHasManagedSaveImage",
-	     X(remote_domain_flags_args), X(remote_int_ret), has_managed_save),
+	     DOM_FLAGS, X(remote_int_ret), always_no),
 	PROC(DOMAIN_GET_OS_TYPE, "virDomainGetOSType",
-	     X(remote_domain_args), X(remote_domain_get_os_type_ret), get_os_type),
+	     DOM, X(remote_domain_get_os_type_ret), get_os_type),
 	PROC(DOMAIN_GET_MAX_MEMORY, "virDomainGetMaxMemory",
-	     X(remote_domain_args), X(remote_domain_get_max_memory_ret),
+	     DOM, X(remote_domain_get_max_memory_ret),
 	     get_max_memory),
 	PROC(DOMAIN_GET_MAX_VCPUS, "virDomainGetMaxVcpus",
-	     X(remote_domain_args), X(remote_int_ret), get_max_vcpus),
+	     DOM, X(remote_int_ret), get_max_vcpus),
 	PROC(DOMAIN_GET_VCPUS_FLAGS, "virDomainGetVcpusFlags",
-	     X(remote_domain_flags_args), X(remote_int_ret), get_vcpus_flags),
+	     DOM_FLAGS, X(remote_int_ret), get_max_vcpus),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE, "virDomainAttachDevice"),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE_FLAGS, "virDomainAttachDeviceFlags"),
 	UNSUPPORTED(DOMAIN_DETACH_DEVICE, "virDomainDetachDevice"),
