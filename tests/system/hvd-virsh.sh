@@ -111,6 +111,17 @@ v "list --inactive"    0 'web1'                          -- list --inactive
 v "unknown name"       1 "error: failed to get domain 'nosuch'" -- dominfo nosuch
 v "unsupported"        1 'error: this function is not supported by the connection driver: virDomainSuspend' -- suspend web1
 
+# Keepalive: virsh pings every second while idle; hvd must answer PONG.
+out=$( (sleep 3; echo "domstate web1") | LIBVIRT_DEBUG=1 LIBVIRT_LOG_OUTPUTS=1:stderr \
+	timeout 20 virsh -k 1 -c "$uri" 2>&1)
+if grep -q 'RPC_KEEPALIVE_RECEIVED.*proc=2' <<<"$out" &&
+   ! grep -q 'RPC_KEEPALIVE_TIMEOUT.*countToDeath=0' <<<"$out" &&
+   grep -q '^shut off' <<<"$out"; then
+	ok "keepalive ping/pong"
+else
+	bad "keepalive ping/pong" "$(grep -E 'KEEPALIVE|error' <<<"$out" | tail -5)"
+fi
+
 uuid=$(virsh -c "$uri" domuuid web1 2>/dev/null | head -1)
 
 # Restart: the definition (and autostart) come back from the state dir.
@@ -230,6 +241,17 @@ fi
 for name in $(virsh -c "$uri" list --all --name 2>/dev/null | grep '^dur'); do
 	virsh -c "$uri" undefine "$name" >/dev/null 2>&1
 done
+
+# TCP listener (off by default): same protocol on a loopback port.
+stop_hvd
+port=$((20000 + RANDOM % 20000))
+"$HVD" --state-dir "$state" --socket "$sock" --listen-tcp "127.0.0.1:$port" \
+	>>"$tmp/hvd.log" 2>&1 &
+hvd_pid=$!
+for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+out=$(timeout 20 virsh -c "mkhv+tcp://127.0.0.1:$port/system" list --all 2>&1)
+if grep -q web1 <<<"$out"; then ok "tcp listener"; else bad "tcp listener" "$out"; fi
+grep -q 'without TLS or SASL' "$tmp/hvd.log" && ok "tcp warning logged" || bad "tcp warning logged"
 
 v "undefine"           0 'has been undefined'            -- undefine web1
 v "empty list"         0 '^-+$'                          -- list --all
