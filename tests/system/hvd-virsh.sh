@@ -33,12 +33,15 @@ trap cleanup EXIT
 ok()  { pass=$((pass + 1)); echo "ok   - $1"; }
 bad() { fail=$((fail + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && sed 's/^/       /' <<<"$2"; }
 
+# start_hvd [extra hvd args]: start hvd and wait until it answers (a socket
+# file left by a killed hvd must not count as ready).
 start_hvd() {
-	"$HVD" --state-dir "$state" --socket "$sock" --backend test \
+	"$HVD" --state-dir "$state" --socket "$sock" --backend test "$@" \
 		>>"$tmp/hvd.log" 2>&1 &
 	hvd_pid=$!
-	for _ in $(seq 50); do
-		[ -S "$sock" ] && return 0
+	for _ in $(seq 100); do
+		timeout 5 virsh -c "$uri" uri >/dev/null 2>&1 && return 0
+		kill -0 "$hvd_pid" 2>/dev/null || return 1
 		sleep 0.1
 	done
 	return 1
@@ -245,10 +248,7 @@ done
 # TCP listener (off by default): same protocol on a loopback port.
 stop_hvd
 port=$((20000 + RANDOM % 20000))
-"$HVD" --state-dir "$state" --socket "$sock" --listen-tcp "127.0.0.1:$port" \
-	>>"$tmp/hvd.log" 2>&1 &
-hvd_pid=$!
-for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+start_hvd --listen-tcp "127.0.0.1:$port" || bad "hvd starts with tcp"
 out=$(timeout 20 virsh -c "mkhv+tcp://127.0.0.1:$port/system" list --all 2>&1)
 if grep -q web1 <<<"$out"; then ok "tcp listener"; else bad "tcp listener" "$out"; fi
 grep -q 'without TLS or SASL' "$tmp/hvd.log" && ok "tcp warning logged" || bad "tcp warning logged"
