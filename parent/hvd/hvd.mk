@@ -76,3 +76,28 @@ UNIT_TESTS   += $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_st
 SYSTEM_TESTS += tests/system/hvd-virsh.sh
 
 -include $(HVD_OUT)/*.d
+
+# libFuzzer harness over the RPC input path (clang; not part of `all`).
+#   make hvd-fuzz [HVD_FUZZ_SECONDS=60]
+HVD_FUZZ         := $(BUILD)/tests/fuzz/fuzz_hvd_rpc
+HVD_FUZZ_SECONDS ?= 60
+HVD_FUZZ_SRCS    := $(addprefix $(HVD_DIR)/,$(HVD_LIB_SRCS)) $(HVD_OUT)/remote_xdr.c
+
+$(HVD_FUZZ): tests/fuzz/fuzz_hvd_rpc.c $(HVD_FUZZ_SRCS) $(HVD_XML_LIB) $(HVD_OUT)/remote.h
+	@mkdir -p $(@D)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		-Wno-unused-variable -I$(HVD_DIR) -I$(HVD_OUT) $(HVD_TIRPC_CFLAGS) \
+		$(HVD_XML2_CFLAGS) -o $@ $< $(HVD_FUZZ_SRCS) $(HVD_XML_LIB) \
+		$(HVD_XML_LDLIBS) $(HVD_TIRPC_LIBS)
+
+.PHONY: hvd-fuzz
+hvd-fuzz: $(HVD_FUZZ)
+	$(Q)rm -rf $(BUILD)/tests/fuzz/hvd_rpc_corpus $(BUILD)/tests/fuzz/hvd_rpc_state
+	$(Q)python3 tests/fuzz/hvd_rpc_seeds.py $(BUILD)/tests/fuzz/hvd_rpc_corpus
+	$(Q)HVD_FUZZ_DIR=$(BUILD)/tests/fuzz/hvd_rpc_state $(HVD_FUZZ) -max_total_time=$(HVD_FUZZ_SECONDS) -max_len=4096 \
+		-print_final_stats=1 $(BUILD)/tests/fuzz/hvd_rpc_corpus \
+		>$(BUILD)/tests/fuzz/hvd_rpc.log 2>&1; rc=$$?; \
+	grep -E '^(stat::number_of_executed_units|==.*ERROR|SUMMARY)|^Done ' \
+		$(BUILD)/tests/fuzz/hvd_rpc.log; \
+	echo "hvd-fuzz: $$(grep -c '^artifact_prefix\|Test unit written' $(BUILD)/tests/fuzz/hvd_rpc.log) findings, log in $(BUILD)/tests/fuzz/hvd_rpc.log"; \
+	exit $$rc
