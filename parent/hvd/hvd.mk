@@ -74,6 +74,7 @@ hvd-check: $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state
 ALL_TARGETS  += $(HVD)
 UNIT_TESTS   += $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state
 SYSTEM_TESTS += tests/system/hvd-virsh.sh
+BENCHES      += tests/bench/hvd-define-bench.sh
 
 -include $(HVD_OUT)/*.d
 
