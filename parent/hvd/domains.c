@@ -188,7 +188,7 @@ static void table_remove(struct hvd *h, struct hvd_dom *d)
 /* ---- definitions ---- */
 
 /* Fill what the document may leave out: uuid, NIC MACs (52:54:00:xx:xx:xx). */
-static int fill_defaults(struct domain_def *def)
+int hvd_fill_defaults(struct domain_def *def)
 {
 	size_t i;
 	int ret;
@@ -286,7 +286,7 @@ int hvd_define(struct hvd *h, const char *xml, size_t len, unsigned int flags,
 	ret = domain_xml_parse(xml, len, &def, msg, sizeof(msg));
 	if (ret)
 		return parse_err(ret, msg, err);
-	ret = fill_defaults(&def);
+	ret = hvd_fill_defaults(&def);
 	if (!ret && !state_name_ok(def.name))
 		ret = hvd_err_set(err, VIR_ERR_XML_ERROR,
 				  "name '%s' cannot be used by mkhv", def.name);

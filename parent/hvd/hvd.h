@@ -102,6 +102,11 @@ int hvd_set_autostart(struct hvd *h, struct hvd_dom *d, bool on,
 /* hvd_autostart() - start every autostart domain (at daemon start). */
 void hvd_autostart(struct hvd *h, void (*report)(const char *msg));
 
+/*
+ * hvd_fill_defaults() - what a definition may leave out and hvd generates
+ * at define: a random v4 UUID, and 52:54:00:xx:xx:xx MACs for NICs.
+ */
+int hvd_fill_defaults(struct domain_def *def);
 void hvd_uuid_format(const uint8_t uuid[DOMAIN_UUID_LEN], char out[37]);
 /* hvd_random() - fill @buf from getrandom(); 0 or -errno. */
 int hvd_random(void *buf, size_t len);

@@ -279,6 +279,25 @@ START_TEST(uuid_generated_when_absent)
 }
 END_TEST
 
+START_TEST(macs_generated_when_absent)
+{
+	struct domain_net nets[2] = {
+		{ .mac_set = false },
+		{ .mac = { 0x02, 1, 2, 3, 4, 5 }, .mac_set = true },
+	};
+	struct domain_def def = { .nets = nets, .nnets = 2, .uuid_set = true };
+
+	ck_assert_int_eq(hvd_fill_defaults(&def), 0);
+	ck_assert(nets[0].mac_set);
+	ck_assert_int_eq(nets[0].mac[0], 0x52);
+	ck_assert_int_eq(nets[0].mac[1], 0x54);
+	ck_assert_int_eq(nets[0].mac[2], 0x00);
+	ck_assert_int_eq(nets[1].mac[0], 0x02);  /* given MACs are kept */
+	ck_assert_int_eq(nets[1].mac[5], 5);
+	ck_assert_mem_eq(def.uuid, (uint8_t[16]){ 0 }, 16);  /* uuid was set */
+}
+END_TEST
+
 START_TEST(corrupt_file_reported_not_fatal)
 {
 	struct hvd h;
@@ -405,6 +424,7 @@ static Suite *state_suite(void)
 	tcase_add_checked_fixture(dm, setup, teardown);
 	tcase_add_test(dm, define_survives_restart);
 	tcase_add_test(dm, uuid_generated_when_absent);
+	tcase_add_test(dm, macs_generated_when_absent);
 	tcase_add_test(dm, corrupt_file_reported_not_fatal);
 	tcase_add_test(dm, failed_define_leaves_dir_unchanged);
 	tcase_add_test(dm, undefine_removes_file);
