@@ -311,13 +311,27 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	*o = (struct opts){ "/var/lib/mkhv/hvd", "/run/mkhv/hvd-sock", NULL, "test" };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
-		case 'd': o->state_dir = optarg; break;
-		case 's': o->socket = optarg; break;
-		case 't': o->tcp = optarg; break;
-		case 'b': o->backend = optarg; break;
-		case 'h': usage(stdout); exit(0);
-		case 'V': printf("hvd %s\n", MKHV_VERSION); exit(0);
-		default: usage(stderr); return -1;
+		case 'd':
+			o->state_dir = optarg;
+			break;
+		case 's':
+			o->socket = optarg;
+			break;
+		case 't':
+			o->tcp = optarg;
+			break;
+		case 'b':
+			o->backend = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'V':
+			printf("hvd %s\n", MKHV_VERSION);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
 		}
 	}
 	if (optind != argc) {
