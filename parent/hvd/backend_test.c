@@ -91,9 +91,10 @@ int backend_open(const char *name, struct backend *be, struct hvd_err *err)
 		return 0;
 	}
 	if (!strcmp(name, "mkhv")) {
-		hvd_err_set(err, VIR_ERR_NO_SUPPORT,
-			    "the mkhv backend (/dev/mkhv and per-VM workers) "
-			    "is not available yet; use --backend test");
+		hvd_err_raw(err, VIR_ERR_NO_SUPPORT,
+			    "backend 'mkhv' is not available yet: it needs "
+			    "/dev/mkhv and per-VM workers (child partitions); "
+			    "use --backend test");
 		return -ENODEV;
 	}
 	hvd_err_set(err, VIR_ERR_INVALID_ARG,

@@ -80,6 +80,14 @@ cat >"$tmp/web1.xml" <<'XML'
 </domain>
 XML
 
+out=$("$HVD" --state-dir "$tmp/none" --socket "$tmp/none.sock" --backend mkhv 2>&1)
+rc=$?
+if [ "$rc" = 1 ] && grep -q "backend 'mkhv' is not available yet" <<<"$out"; then
+	ok "--backend mkhv says not available"
+else
+	bad "--backend mkhv says not available (rc $rc)" "$out"
+fi
+
 if start_hvd; then ok "hvd starts"; else bad "hvd starts" "$(cat "$tmp/hvd.log")"; echo "$pass passed, $fail failed"; exit 1; fi
 
 mode=$(stat -c %a "$sock")
