@@ -215,27 +215,14 @@ static int conn_read(struct hvd *h, struct conn *c)
 {
 	static uint8_t buf[65536];
 	ssize_t n = recv(c->fd, buf, sizeof(buf), 0);
-	size_t pos = 0;
 
 	if (n < 0)
 		return errno == EAGAIN || errno == EINTR ? 0 : -1;
 	if (n == 0)
 		return -1;
-	while (pos < (size_t)n) {
-		size_t used;
-		int ret = rpc_frame_feed(&c->rc.in, buf + pos, (size_t)n - pos, &used);
-
-		pos += used;
-		if (ret < 0)
-			return -1;      /* bad length word: nothing to answer */
-		if (ret == 0)
-			continue;
-		ret = rpc_dispatch(h, &c->rc, c->rc.in.buf, c->rc.in.len);
-		rpc_frame_reset(&c->rc.in);
-		if (ret < 0) {
-			conn_flush(c);
-			return -1;
-		}
+	if (rpc_client_input(h, &c->rc, buf, (size_t)n) < 0) {
+		conn_flush(c);
+		return -1;
 	}
 	return 0;
 }

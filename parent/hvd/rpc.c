@@ -41,38 +41,46 @@ static int frame_reserve(struct rpc_frame *f, size_t need)
 int rpc_frame_feed(struct rpc_frame *f, const uint8_t *data, size_t n,
 		   size_t *used)
 {
+	size_t have = f->len + f->skipped;
 	size_t goal = f->want ? f->want : HVD_MSG_LEN_LEN;
-	size_t take = goal - f->len < n ? goal - f->len : n;
+	size_t take = goal - have < n ? goal - have : n;
+	size_t keep = take;
 
-	*used = 0;
-	if (frame_reserve(f, f->len + take))
-		return -ENOMEM;
-	memcpy(f->buf + f->len, data, take);
-	f->len += take;
 	*used = take;
+	/* Of an oversized frame only the length word and header are kept. */
+	if (f->want > RPC_REQUEST_MAX)
+		keep = f->len < RPC_FRAME_MIN ?
+		       (RPC_FRAME_MIN - f->len < take ? RPC_FRAME_MIN - f->len : take) : 0;
+	if (keep) {
+		if (frame_reserve(f, f->len + keep))
+			return -ENOMEM;
+		memcpy(f->buf + f->len, data, keep);
+		f->len += keep;
+	}
+	f->skipped += take - keep;
 	if (!f->want && f->len == HVD_MSG_LEN_LEN) {
 		uint32_t len = (uint32_t)f->buf[0] << 24 | f->buf[1] << 16 |
 			       f->buf[2] << 8 | f->buf[3];
+		size_t more;
+		int ret;
 
 		if (len < RPC_FRAME_MIN || len > RPC_FRAME_MAX)
 			return -EMSGSIZE;
 		f->want = len;
-		if (n > take) {
-			size_t more;
-			int ret = rpc_frame_feed(f, data + take, n - take, &more);
-
-			*used += more;
-			return ret;
-		}
-		return 0;
+		if (n == take)
+			return 0;
+		ret = rpc_frame_feed(f, data + take, n - take, &more);
+		*used += more;
+		return ret;
 	}
-	return f->want && f->len == f->want;
+	return f->want && f->len + f->skipped == f->want;
 }
 
 void rpc_frame_reset(struct rpc_frame *f)
 {
 	f->len = 0;
 	f->want = 0;
+	f->skipped = 0;
 	/* Do not keep a huge buffer around after a huge message. */
 	if (f->cap > 1u << 20) {
 		free(f->buf);
@@ -546,6 +554,52 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 	}
 	xdr_destroy(&x);
 	return ret < 0 ? -EPROTO : 0;
+}
+
+/* A frame over RPC_REQUEST_MAX: only its header was kept; answer it. */
+static int dispatch_oversized(struct rpc_client *c, const struct rpc_frame *f)
+{
+	struct hvd_msg_header hdr;
+	bool ok;
+	XDR x;
+
+	xdrmem_create(&x, (char *)f->buf + HVD_MSG_LEN_LEN, HVD_MSG_HEADER_LEN,
+		      XDR_DECODE);
+	ok = xdr_hvd_msg_header(&x, &hdr);
+	xdr_destroy(&x);
+	if (!ok || hdr.type != HVD_MSG_CALL || hdr.prog != REMOTE_PROGRAM)
+		return -EPROTO;
+	return reply_error(c, &hdr, VIR_ERR_RPC,
+			   "request of %zu bytes is larger than hvd accepts (%zu)",
+			   f->want, (size_t)RPC_REQUEST_MAX) ? -EPROTO : 0;
+}
+
+int rpc_client_input(struct hvd *h, struct rpc_client *c, const uint8_t *data,
+		     size_t n)
+{
+	size_t pos = 0;
+
+	while (pos < n) {
+		size_t used;
+		int ret = rpc_frame_feed(&c->in, data + pos, n - pos, &used);
+
+		pos += used;
+		if (ret <= 0) {
+			if (ret < 0)
+				return ret;  /* bad length word: nothing to answer */
+			continue;
+		}
+		if (c->in.skipped)
+			ret = dispatch_oversized(c, &c->in);
+		else
+			ret = rpc_dispatch(h, c, c->in.buf, c->in.len);
+		rpc_frame_reset(&c->in);
+		if (ret < 0)
+			return ret;
+		if (c->closing)
+			break;       /* nothing is read after CONNECT_CLOSE */
+	}
+	return 0;
 }
 
 int rpc_set_dom(struct rpc_ctx *ctx, remote_nonnull_domain *out,

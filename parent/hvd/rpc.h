@@ -21,6 +21,12 @@
 #define RPC_FRAME_MIN (HVD_MSG_LEN_LEN + HVD_MSG_HEADER_LEN)
 /* Largest frame: libvirt's VIR_NET_MESSAGE_MAX plus the length word. */
 #define RPC_FRAME_MAX ((size_t)HVD_MSG_MAX + HVD_MSG_LEN_LEN)
+/*
+ * Largest request hvd keeps in memory: one maximal string argument (domain
+ * XML is refused past 1 MiB anyway) and change.  Longer frames, up to
+ * RPC_FRAME_MAX, are read and discarded and answered with an error.
+ */
+#define RPC_REQUEST_MAX ((size_t)REMOTE_STRING_MAX + 65536)
 
 /* A growable byte buffer (replies waiting to be written). */
 struct rpc_buf {
@@ -37,6 +43,7 @@ struct rpc_frame {
 	uint8_t *buf;
 	size_t len, cap;
 	size_t want;            /* total frame length, 0 until known */
+	size_t skipped;         /* bytes of an oversized frame not kept */
 };
 
 struct rpc_client {
@@ -51,8 +58,10 @@ struct rpc_client {
  * rpc_frame_feed() - append up to @n bytes of @data, stopping at the end of
  * the current frame; *@used says how many were taken.
  * Return: 1 when a whole frame is in f->buf (f->len bytes, length word
- * included), 0 when more bytes are needed, -EMSGSIZE for a length word
- * below RPC_FRAME_MIN or above RPC_FRAME_MAX, -ENOMEM.
+ * included; for a frame over RPC_REQUEST_MAX only its length word and
+ * header are kept and f->skipped counts the rest), 0 when more bytes are
+ * needed, -EMSGSIZE for a length word below RPC_FRAME_MIN or above
+ * RPC_FRAME_MAX, -ENOMEM.
  */
 int rpc_frame_feed(struct rpc_frame *f, const uint8_t *data, size_t n,
 		   size_t *used);
@@ -70,6 +79,15 @@ void rpc_buf_free(struct rpc_buf *b);
  */
 int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 		 size_t len);
+
+/*
+ * rpc_client_input() - the bytes @data/@n a client sent: reassemble frames,
+ * dispatch each whole one (c->in) and queue the replies in c->out.
+ * Return: 0, or a negative errno when the client must be dropped (after
+ * c->out is flushed): a bad length word or a protocol violation.
+ */
+int rpc_client_input(struct hvd *h, struct rpc_client *c, const uint8_t *data,
+		     size_t n);
 
 void rpc_client_free(struct rpc_client *c);
 

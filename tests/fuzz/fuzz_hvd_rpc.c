@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer harness over hvd's RPC input path: the bytes a client sends go
- * through the framer (rpc_frame_feed) and every whole frame through
- * rpc_dispatch(), exactly as hvd.c does, against a test-backend hvd whose
+ * through rpc_client_input() (framer, then dispatch of each whole frame),
+ * exactly as hvd.c does, against a test-backend hvd whose
  * state dir is $HVD_FUZZ_DIR (created; make hvd-fuzz points it into build/).  The first input byte says whether the connection
  * counts as opened, so the fuzzer reaches the domain procedures too.
  */
@@ -33,7 +33,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static int ready;
 	struct rpc_client c = { 0 };
-	size_t pos = 1;
 
 	if (!ready) {
 		fuzz_init();
@@ -42,21 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!size)
 		return 0;
 	c.open = data[0] & 1;
-	while (pos < size) {
-		size_t used;
-		int ret = rpc_frame_feed(&c.in, data + pos, size - pos, &used);
-
-		pos += used;
-		if (ret < 0)
-			break;
-		if (ret == 0)
-			continue;
-		ret = rpc_dispatch(&h, &c, c.in.buf, c.in.len);
-		rpc_frame_reset(&c.in);
-		c.out.len = 0;
-		if (ret < 0 || c.closing)
-			break;
-	}
+	rpc_client_input(&h, &c, data + 1, size - 1);
 	rpc_client_free(&c);
 	return 0;
 }

@@ -216,6 +216,11 @@ assert typ == 1 and status == 1 and serial == 42, (typ, status, serial)
 s2 = conn()
 s2.sendall(struct.pack(">IIIiIII", 36, 0x20008086, 1, 23, 0, 7, 0) + b"\xff" * 8)
 hdr = s2.recv(28); assert struct.unpack(">IIIiIII", hdr)[6] == 1
+# 4b. a 6 MiB request (under libvirt's cap, over hvd's): error reply, in sync
+big = 6 << 20
+s5 = conn()
+s5.sendall(struct.pack(">IIIiIII", big, 0x20008086, 1, 11, 0, 9, 0) + b"x" * (big - 28))
+hdr = s5.recv(28); assert struct.unpack(">IIIiIII", hdr)[5:] == (9, 1), hdr
 # 5. truncated frame then close: nothing breaks
 s3 = conn(); s3.sendall(struct.pack(">I", 100) + b"\0" * 10); s3.close()
 # 6. 200 clients at once, some silent

@@ -235,6 +235,95 @@ START_TEST(frame_max_claim_allocates_lazily)
 }
 END_TEST
 
+/* Count the frames in cl.out and return the status of the last one. */
+static int count_replies(int *status, unsigned int *serial)
+{
+	size_t off = 0;
+	int n = 0;
+
+	while (off + RPC_FRAME_MIN <= cl.out.len) {
+		const uint8_t *p = cl.out.data + off;
+		uint32_t len = (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+
+		*serial = (uint32_t)p[20] << 24 | p[21] << 16 | p[22] << 8 | p[23];
+		*status = p[27];
+		off += len;
+		n++;
+	}
+	return n;
+}
+
+START_TEST(input_two_frames_two_replies)
+{
+	size_t n = mk_call(REMOTE_PROC_AUTH_LIST, 1, NULL, NULL);
+	unsigned int serial;
+	uint8_t two[256];
+	int status;
+
+	memcpy(two, frame, n);
+	memcpy(two + n, frame, n);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, two, 2 * n), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 2);
+	ck_assert_int_eq(status, HVD_MSG_OK);
+}
+END_TEST
+
+START_TEST(input_bad_length_drops)
+{
+	uint8_t b[8] = { 0xff, 0xff, 0xff, 0xff };
+
+	ck_assert_int_eq(rpc_client_input(&h, &cl, b, sizeof(b)), -EMSGSIZE);
+	ck_assert_uint_eq(cl.out.len, 0);
+}
+END_TEST
+
+START_TEST(input_oversized_request_discarded_and_answered)
+{
+	static uint8_t junk[65536];
+	size_t total = RPC_REQUEST_MAX + 4096, sent;
+	unsigned int serial;
+	int status;
+
+	do_open();
+	mk_call(REMOTE_PROC_DOMAIN_DEFINE_XML, 77, NULL, NULL);
+	put_be32(frame, (uint32_t)total);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, frame, RPC_FRAME_MIN), 0);
+	memset(junk, 'x', sizeof(junk));
+	for (sent = RPC_FRAME_MIN; sent < total; sent += sizeof(junk)) {
+		size_t n = total - sent < sizeof(junk) ? total - sent : sizeof(junk);
+
+		ck_assert_int_eq(rpc_client_input(&h, &cl, junk, n), 0);
+		ck_assert_uint_lt(cl.in.cap, 1u << 16);  /* nothing buffered */
+	}
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_int_eq(status, HVD_MSG_ERROR);
+	ck_assert_uint_eq(serial, 77);
+	/* The connection is still in sync: the next call works. */
+	cl.out.len = 0;
+	mk_call(REMOTE_PROC_AUTH_LIST, 78, NULL, NULL);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, frame, RPC_FRAME_MIN), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_int_eq(status, HVD_MSG_OK);
+	ck_assert_uint_eq(serial, 78);
+}
+END_TEST
+
+START_TEST(input_stops_after_close)
+{
+	size_t n = mk_call(REMOTE_PROC_CONNECT_CLOSE, 1, NULL, NULL);
+	unsigned int serial;
+	uint8_t two[256];
+	int status;
+
+	memcpy(two, frame, n);
+	mk_call(REMOTE_PROC_AUTH_LIST, 2, NULL, NULL);  /* RPC_FRAME_MIN bytes */
+	memcpy(two + n, frame, RPC_FRAME_MIN);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, two, n + RPC_FRAME_MIN), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_uint_eq(serial, 1);
+}
+END_TEST
+
 /* ---- connection procedures ---- */
 
 START_TEST(auth_list_offers_none)
@@ -718,6 +807,10 @@ static Suite *rpc_suite(void)
 	tcase_add_test(x, huge_string_length_rpc_error);
 	tcase_add_test(x, trailing_garbage_rpc_error);
 	tcase_add_test(x, random_payloads_never_crash);
+	tcase_add_test(x, input_two_frames_two_replies);
+	tcase_add_test(x, input_bad_length_drops);
+	tcase_add_test(x, input_oversized_request_discarded_and_answered);
+	tcase_add_test(x, input_stops_after_close);
 	suite_add_tcase(s, f);
 	suite_add_tcase(s, c);
 	suite_add_tcase(s, d);
