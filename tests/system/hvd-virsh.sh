@@ -223,8 +223,13 @@ s5.sendall(struct.pack(">IIIiIII", big, 0x20008086, 1, 11, 0, 9, 0) + b"x" * (bi
 hdr = s5.recv(28); assert struct.unpack(">IIIiIII", hdr)[5:] == (9, 1), hdr
 # 5. truncated frame then close: nothing breaks
 s3 = conn(); s3.sendall(struct.pack(">I", 100) + b"\0" * 10); s3.close()
-# 6. 200 clients at once, some silent
+# 6. 200 clients at once: half call AUTH_LIST (all answered), half stay silent
 many = [conn() for _ in range(200)]
+for i, m in enumerate(many[:100]):
+    m.sendall(struct.pack(">IIIiIII", 28, 0x20008086, 1, 66, 0, i, 0))
+for i, m in enumerate(many[:100]):
+    r = struct.unpack(">IIIiIII", m.recv(28))
+    assert r[5:] == (i, 0), r
 # 7. the next client is served
 s4 = conn(); s4.sendall(struct.pack(">IIIiIII", 28, 0x20008086, 1, 66, 0, 1, 0))
 hdr = s4.recv(28); assert struct.unpack(">IIIiIII", hdr)[6] == 0
