@@ -28,6 +28,7 @@ static const char *err_prefix(int code)
 	case VIR_ERR_NO_SUPPORT:
 		return "this function is not supported by the connection driver: ";
 	case VIR_ERR_NO_CONNECT:         return "no connection driver available for ";
+	case VIR_ERR_OPERATION_DENIED:   return "operation forbidden: ";
 	case VIR_ERR_INVALID_ARG:        return "invalid argument: ";
 	case VIR_ERR_OPERATION_FAILED:   return "operation failed: ";
 	case VIR_ERR_XML_ERROR:          return "XML error: ";

@@ -48,6 +48,7 @@ struct rpc_frame {
 
 struct rpc_client {
 	bool open;              /* CONNECT_OPEN succeeded */
+	bool readonly;          /* opened with VIR_CONNECT_RO (virsh -r) */
 	bool closing;           /* drop once the output is flushed */
 	char *uri;
 	struct rpc_frame in;
@@ -113,12 +114,22 @@ struct rpc_proc {
 	size_t ret_size;
 	rpc_handler fn;         /* NULL: answered "not supported" */
 	bool before_open;       /* allowed before CONNECT_OPEN */
+	bool writes;            /* refused on a read-only connection */
 };
 
 #define RPC_XDR(fn) ((rpc_xdr_fn)(fn))
 /* Table helpers: the XDR routine and size of type @t, or nothing. */
 #define RPC_X(t) RPC_XDR(xdr_##t), sizeof(t)
 #define RPC_NONE NULL, 0
+/* Table entries: plain, allowed before CONNECT_OPEN, writing, not served. */
+#define RPC_PROC(num, api, args, ret, fn) \
+	{ REMOTE_PROC_##num, api, args, ret, fn, false, false }
+#define RPC_PRE_OPEN(num, api, args, ret, fn) \
+	{ REMOTE_PROC_##num, api, args, ret, fn, true, false }
+#define RPC_WRITE(num, api, args, ret, fn) \
+	{ REMOTE_PROC_##num, api, args, ret, fn, false, true }
+#define RPC_UNSUPPORTED(num, api) \
+	{ REMOTE_PROC_##num, api, RPC_NONE, RPC_NONE, NULL, false, false }
 
 extern const struct rpc_proc rpc_domain_procs[];
 extern const size_t rpc_domain_nprocs;

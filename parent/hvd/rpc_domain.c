@@ -424,10 +424,9 @@ static int get_max_vcpus(struct rpc_ctx *ctx, void *args, void *ret)
 #define NONE RPC_NONE
 #define DOM RPC_XDR(xdr_remote_domain_args), sizeof(remote_domain_flags_args)
 #define DOM_FLAGS X(remote_domain_flags_args)
-#define PROC(num, api, args, ret, fn) \
-	{ REMOTE_PROC_##num, api, args, ret, fn, false }
-#define UNSUPPORTED(num, api) \
-	{ REMOTE_PROC_##num, api, NONE, NONE, NULL, false }
+#define PROC RPC_PROC
+#define WPROC RPC_WRITE
+#define UNSUPPORTED RPC_UNSUPPORTED
 
 const struct rpc_proc rpc_domain_procs[] = {
 	PROC(DOMAIN_LOOKUP_BY_NAME, "virDomainLookupByName",
@@ -449,29 +448,29 @@ const struct rpc_proc rpc_domain_procs[] = {
 	PROC(CONNECT_LIST_DEFINED_DOMAINS, "virConnectListDefinedDomains",
 	     X(remote_connect_list_defined_domains_args),
 	     X(remote_connect_list_defined_domains_ret), list_defined),
-	PROC(DOMAIN_DEFINE_XML, "virDomainDefineXML",
+	WPROC(DOMAIN_DEFINE_XML, "virDomainDefineXML",
 	     X(remote_domain_define_xml_args), X(remote_domain_ret), define_xml),
-	PROC(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags",
+	WPROC(DOMAIN_DEFINE_XML_FLAGS, "virDomainDefineXMLFlags",
 	     X(remote_domain_define_xml_flags_args), X(remote_domain_ret),
 	     define_xml_flags),
-	PROC(DOMAIN_UNDEFINE, "virDomainUndefine",
+	WPROC(DOMAIN_UNDEFINE, "virDomainUndefine",
 	     DOM, NONE, undefine),
-	PROC(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags",
+	WPROC(DOMAIN_UNDEFINE_FLAGS, "virDomainUndefineFlags",
 	     DOM_FLAGS, NONE, undefine),
 	PROC(DOMAIN_GET_XML_DESC, "virDomainGetXMLDesc",
 	     DOM_FLAGS, X(remote_domain_get_xml_desc_ret),
 	     get_xml_desc),
-	PROC(DOMAIN_CREATE, "virDomainCreate", DOM, NONE, create),
-	PROC(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags",
+	WPROC(DOMAIN_CREATE, "virDomainCreate", DOM, NONE, create),
+	WPROC(DOMAIN_CREATE_WITH_FLAGS, "virDomainCreateWithFlags",
 	     DOM_FLAGS, X(remote_domain_ret), create_with_flags),
-	PROC(DOMAIN_SHUTDOWN, "virDomainShutdown",
+	WPROC(DOMAIN_SHUTDOWN, "virDomainShutdown",
 	     DOM, NONE, shutdown_),
-	PROC(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags",
+	WPROC(DOMAIN_SHUTDOWN_FLAGS, "virDomainShutdownFlags",
 	     DOM_FLAGS, NONE, shutdown_),
-	PROC(DOMAIN_DESTROY, "virDomainDestroy", DOM, NONE, destroy),
-	PROC(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags",
+	WPROC(DOMAIN_DESTROY, "virDomainDestroy", DOM, NONE, destroy),
+	WPROC(DOMAIN_DESTROY_FLAGS, "virDomainDestroyFlags",
 	     DOM_FLAGS, NONE, destroy),
-	PROC(DOMAIN_REBOOT, "virDomainReboot",
+	WPROC(DOMAIN_REBOOT, "virDomainReboot",
 	     DOM_FLAGS, NONE, reboot),
 	PROC(DOMAIN_GET_INFO, "virDomainGetInfo",
 	     DOM, X(remote_domain_get_info_ret), get_info),
@@ -479,7 +478,7 @@ const struct rpc_proc rpc_domain_procs[] = {
 	     DOM_FLAGS, X(remote_domain_get_state_ret), get_state),
 	PROC(DOMAIN_GET_AUTOSTART, "virDomainGetAutostart",
 	     DOM, X(remote_int_ret), get_autostart),
-	PROC(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart",
+	WPROC(DOMAIN_SET_AUTOSTART, "virDomainSetAutostart",
 	     X(remote_domain_set_autostart_args), NONE, set_autostart),
 	PROC(DOMAIN_IS_ACTIVE, "virDomainIsActive",
 	     DOM, X(remote_int_ret), is_active),

@@ -118,6 +118,13 @@ if command -v xmllint >/dev/null && [ -f "$rng/capability.rng" ]; then
 	out=$(xmllint --noout --relaxng "$rng/domain.rng" "$tmp/dump.xml" 2>&1) &&
 		ok "dumpxml validates (domain.rng)" || bad "dumpxml validates" "$out"
 fi
+out=$(timeout 20 virsh -r -c "$uri" start web1 2>&1)
+if [ $? = 1 ] && grep -q 'read only access prevents virDomainCreate' <<<"$out"; then
+	ok "read-only connection refuses start"
+else
+	bad "read-only connection refuses start" "$out"
+fi
+v "read-only list works" 0 'web1' -- -r list --all
 v "start"              0 "Domain 'web1' started"         -- start web1
 v "list running"       0 '^ *1[[:space:]]+web1[[:space:]]+running' -- list
 v "domstate"           0 '^running'                      -- domstate web1

@@ -437,6 +437,29 @@ START_TEST(keepalive_ping_pong)
 }
 END_TEST
 
+START_TEST(readonly_refuses_writes)
+{
+	remote_connect_open_args o = { .flags = VIR_CONNECT_RO };
+	remote_domain_define_xml_args a = { .xml = test_xml("web1") };
+	remote_connect_list_all_domains_args la = { .need_results = 1 };
+	remote_connect_list_all_domains_ret lr = { 0 };
+	char msg[512];
+
+	call_ok(REMOTE_PROC_CONNECT_OPEN, RPC_XDR(xdr_remote_connect_open_args),
+		&o, NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_DEFINE_XML,
+				  RPC_XDR(xdr_remote_domain_define_xml_args), &a,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_DENIED);
+	ck_assert_str_eq(msg, "operation forbidden: read only access prevents "
+			 "virDomainDefineXML");
+	ck_assert_uint_eq(h.ndoms, 0);
+	call_ok(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+		RPC_XDR(xdr_remote_connect_list_all_domains_args), &la,
+		RPC_XDR(xdr_remote_connect_list_all_domains_ret), &lr);
+	ck_assert_uint_eq(lr.ret, 0);
+}
+END_TEST
+
 START_TEST(close_marks_client)
 {
 	do_open();
@@ -786,6 +809,7 @@ static Suite *rpc_suite(void)
 	tcase_add_test(c, nodeinfo_is_sane);
 	tcase_add_test(c, keepalive_only_feature);
 	tcase_add_test(c, keepalive_ping_pong);
+	tcase_add_test(c, readonly_refuses_writes);
 	tcase_add_test(c, close_marks_client);
 	tcase_add_test(c, unknown_procedure_not_supported);
 	tcase_add_test(c, known_unsupported_names_api);
