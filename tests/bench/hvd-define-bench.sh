@@ -54,11 +54,12 @@ run() {  # $1 = uri, $2 = commands; prints seconds
 	ok=$(virsh -c "$1" <"$2" 2>&1 | grep -c 'has been undefined' || true)
 	t1=$(date +%s.%N)
 	[ "$ok" = "$N" ] || { echo "hvd-define-bench: only $ok of $N pairs worked on $1" >&2; exit 1; }
-	echo "$t1 - $t0" | bc -l
+	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
 }
 
 t_hvd=$(run "$uri" "$tmp/hvd.cmds")
 t_test=$(run "test:///default" "$tmp/test.cmds")
 printf 'define_%d_hvd_seconds: %.3f\n' "$N" "$t_hvd"
 printf 'define_%d_virsh_test_seconds: %.3f\n' "$N" "$t_test"
-printf 'define_%d_vs_virsh_test: %.2f\n' "$N" "$(echo "$t_hvd / $t_test" | bc -l)"
+awk -v n="$N" -v a="$t_hvd" -v b="$t_test" \
+	'BEGIN { printf "define_%d_vs_virsh_test: %.2f\n", n, a / b }'
