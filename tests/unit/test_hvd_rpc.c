@@ -1,0 +1,854 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for hvd's RPC layer (parent/hvd/rpc.c, rpc_domain.c): framing,
+ * header checks, dispatch, libvirt error codes and hostile input.  Frames
+ * are built with the same rpcgen routines a libvirt client uses.
+ */
+#include <check.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "backend.h"
+#include "rpc.h"
+#include "hvd_test_util.h"
+
+static struct hvd h;
+static struct backend be;
+static struct rpc_client cl;
+static char *dir;
+static uint8_t frame[1 << 16];
+
+static void setup(void)
+{
+	struct hvd_err err;
+
+	dir = test_tmpdir();
+	ck_assert_ptr_nonnull(dir);
+	ck_assert_int_eq(backend_open("test", &be, &err), 0);
+	ck_assert_int_eq(hvd_init(&h, dir, &be, &err), 0);
+	memset(&cl, 0, sizeof(cl));
+}
+
+static void teardown(void)
+{
+	rpc_client_free(&cl);
+	hvd_fini(&h);
+	test_rmdir(dir);
+	free(dir);
+}
+
+static void put_be32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+/* Encode a frame the way libvirt's client does. */
+static size_t mk_frame(unsigned int prog, unsigned int vers, int proc, int type,
+		       unsigned int serial, rpc_xdr_fn fn, void *args)
+{
+	struct hvd_msg_header hdr = { prog, vers, proc, type, serial, HVD_MSG_OK };
+	u_int len = 0;
+	size_t n;
+	XDR x;
+
+	xdrmem_create(&x, (char *)frame, sizeof(frame), XDR_ENCODE);
+	ck_assert(xdr_u_int(&x, &len));
+	ck_assert(xdr_hvd_msg_header(&x, &hdr));
+	if (fn)
+		ck_assert(fn(&x, args));
+	n = xdr_getpos(&x);
+	xdr_destroy(&x);
+	put_be32(frame, (uint32_t)n);
+	return n;
+}
+
+static size_t mk_call(int proc, unsigned int serial, rpc_xdr_fn fn, void *args)
+{
+	return mk_frame(REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION, proc,
+			HVD_MSG_CALL, serial, fn, args);
+}
+
+/*
+ * Decode the one frame in cl.out: header into *hdr, then the payload with
+ * @fn (status OK) or into *err (status ERROR).  Empties cl.out.
+ */
+static void take_reply(struct hvd_msg_header *hdr, rpc_xdr_fn fn, void *ret,
+		       remote_error *err)
+{
+	u_int len;
+	XDR x;
+
+	ck_assert_uint_ge(cl.out.len, RPC_FRAME_MIN);
+	memset(hdr, 0, sizeof(*hdr));
+	xdrmem_create(&x, (char *)cl.out.data, (u_int)cl.out.len, XDR_DECODE);
+	ck_assert(xdr_u_int(&x, &len));
+	ck_assert_uint_eq(len, cl.out.len);
+	ck_assert(xdr_hvd_msg_header(&x, hdr));
+	if (hdr->status == HVD_MSG_ERROR) {
+		ck_assert_ptr_nonnull(err);
+		memset(err, 0, sizeof(*err));
+		ck_assert(xdr_remote_error(&x, err));
+	} else if (fn) {
+		ck_assert(fn(&x, ret));
+	}
+	ck_assert_uint_eq(xdr_getpos(&x), len);
+	xdr_destroy(&x);
+	cl.out.len = 0;
+}
+
+/* Call @proc and expect success; decodes the reply into @ret. */
+static void call_ok(int proc, rpc_xdr_fn fa, void *args, rpc_xdr_fn fr, void *ret)
+{
+	struct hvd_msg_header hdr;
+	remote_error err;
+	size_t n = mk_call(proc, 7, fa, args);
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, fr, ret, &err);
+	if (hdr.status != HVD_MSG_OK)
+		ck_abort_msg("proc %d failed: %s", proc, *err.message);
+	ck_assert_int_eq(hdr.type, HVD_MSG_REPLY);
+	ck_assert_int_eq(hdr.proc, proc);
+	ck_assert_uint_eq(hdr.serial, 7);
+}
+
+/* Call @proc and expect an error; returns its code, message in @msg. */
+static int call_err(int proc, rpc_xdr_fn fa, void *args, char *msg, size_t len)
+{
+	struct hvd_msg_header hdr;
+	remote_error err;
+	size_t n = mk_call(proc, 9, fa, args);
+	int code;
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, &err);
+	ck_assert_int_eq(hdr.status, HVD_MSG_ERROR);
+	ck_assert_uint_eq(hdr.serial, 9);
+	ck_assert_ptr_nonnull(err.message);
+	snprintf(msg, len, "%s", *err.message);
+	code = err.code;
+	xdr_free((xdrproc_t)xdr_remote_error, &err);
+	return code;
+}
+
+static void do_open(void)
+{
+	remote_connect_open_args a = { 0 };
+
+	call_ok(REMOTE_PROC_CONNECT_OPEN, RPC_XDR(xdr_remote_connect_open_args),
+		&a, NULL, NULL);
+}
+
+static remote_nonnull_domain define_dom(const char *name)
+{
+	remote_domain_define_xml_args a = { .xml = test_xml(name) };
+	remote_domain_ret r = { 0 };
+
+	call_ok(REMOTE_PROC_DOMAIN_DEFINE_XML,
+		RPC_XDR(xdr_remote_domain_define_xml_args), &a,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	ck_assert_str_eq(r.dom.name, name);
+	ck_assert_int_eq(r.dom.id, -1);
+	return r.dom;
+}
+
+/* ---- framing ---- */
+
+START_TEST(frame_bytewise)
+{
+	struct rpc_frame f = { 0 };
+	size_t n = mk_call(REMOTE_PROC_AUTH_LIST, 1, NULL, NULL), i, used;
+
+	for (i = 0; i + 1 < n; i++) {
+		ck_assert_int_eq(rpc_frame_feed(&f, frame + i, 1, &used), 0);
+		ck_assert_uint_eq(used, 1);
+	}
+	ck_assert_int_eq(rpc_frame_feed(&f, frame + i, 1, &used), 1);
+	ck_assert_uint_eq(f.len, n);
+	ck_assert_mem_eq(f.buf, frame, n);
+	rpc_frame_free(&f);
+}
+END_TEST
+
+START_TEST(frame_two_in_one_read)
+{
+	struct rpc_frame f = { 0 };
+	uint8_t two[256];
+	size_t n = mk_call(REMOTE_PROC_AUTH_LIST, 1, NULL, NULL), used;
+
+	memcpy(two, frame, n);
+	memcpy(two + n, frame, n);
+	ck_assert_int_eq(rpc_frame_feed(&f, two, 2 * n, &used), 1);
+	ck_assert_uint_eq(used, n);
+	rpc_frame_reset(&f);
+	ck_assert_int_eq(rpc_frame_feed(&f, two + n, n, &used), 1);
+	ck_assert_uint_eq(used, n);
+	rpc_frame_free(&f);
+}
+END_TEST
+
+START_TEST(frame_length_too_small)
+{
+	struct rpc_frame f = { 0 };
+	uint8_t b[4];
+	size_t used;
+
+	put_be32(b, RPC_FRAME_MIN - 1);
+	ck_assert_int_eq(rpc_frame_feed(&f, b, 4, &used), -EMSGSIZE);
+	rpc_frame_free(&f);
+}
+END_TEST
+
+START_TEST(frame_length_too_large)
+{
+	struct rpc_frame f = { 0 };
+	uint8_t b[4];
+	size_t used;
+
+	put_be32(b, (uint32_t)RPC_FRAME_MAX + 1);
+	ck_assert_int_eq(rpc_frame_feed(&f, b, 4, &used), -EMSGSIZE);
+	rpc_frame_free(&f);
+	put_be32(b, 0xffffffffu);
+	ck_assert_int_eq(rpc_frame_feed(&f, b, 4, &used), -EMSGSIZE);
+	rpc_frame_free(&f);
+}
+END_TEST
+
+START_TEST(frame_max_claim_allocates_lazily)
+{
+	struct rpc_frame f = { 0 };
+	uint8_t b[64] = { 0 };
+	size_t used;
+
+	put_be32(b, (uint32_t)RPC_FRAME_MAX);
+	ck_assert_int_eq(rpc_frame_feed(&f, b, sizeof(b), &used), 0);
+	ck_assert_uint_eq(f.want, RPC_FRAME_MAX);
+	ck_assert_uint_lt(f.cap, 1u << 20);
+	rpc_frame_free(&f);
+}
+END_TEST
+
+/* Count the frames in cl.out and return the status of the last one. */
+static int count_replies(int *status, unsigned int *serial)
+{
+	size_t off = 0;
+	int n = 0;
+
+	while (off + RPC_FRAME_MIN <= cl.out.len) {
+		const uint8_t *p = cl.out.data + off;
+		uint32_t len = (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+
+		*serial = (uint32_t)p[20] << 24 | p[21] << 16 | p[22] << 8 | p[23];
+		*status = p[27];
+		off += len;
+		n++;
+	}
+	return n;
+}
+
+START_TEST(input_two_frames_two_replies)
+{
+	size_t n = mk_call(REMOTE_PROC_AUTH_LIST, 1, NULL, NULL);
+	unsigned int serial;
+	uint8_t two[256];
+	int status;
+
+	memcpy(two, frame, n);
+	memcpy(two + n, frame, n);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, two, 2 * n), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 2);
+	ck_assert_int_eq(status, HVD_MSG_OK);
+}
+END_TEST
+
+START_TEST(input_bad_length_drops)
+{
+	uint8_t b[8] = { 0xff, 0xff, 0xff, 0xff };
+
+	ck_assert_int_eq(rpc_client_input(&h, &cl, b, sizeof(b)), -EMSGSIZE);
+	ck_assert_uint_eq(cl.out.len, 0);
+}
+END_TEST
+
+START_TEST(input_oversized_request_discarded_and_answered)
+{
+	static uint8_t junk[65536];
+	size_t total = RPC_REQUEST_MAX + 4096, sent;
+	unsigned int serial;
+	int status;
+
+	do_open();
+	mk_call(REMOTE_PROC_DOMAIN_DEFINE_XML, 77, NULL, NULL);
+	put_be32(frame, (uint32_t)total);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, frame, RPC_FRAME_MIN), 0);
+	memset(junk, 'x', sizeof(junk));
+	for (sent = RPC_FRAME_MIN; sent < total; sent += sizeof(junk)) {
+		size_t n = total - sent < sizeof(junk) ? total - sent : sizeof(junk);
+
+		ck_assert_int_eq(rpc_client_input(&h, &cl, junk, n), 0);
+		ck_assert_uint_lt(cl.in.cap, 1u << 16);  /* nothing buffered */
+	}
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_int_eq(status, HVD_MSG_ERROR);
+	ck_assert_uint_eq(serial, 77);
+	/* The connection is still in sync: the next call works. */
+	cl.out.len = 0;
+	mk_call(REMOTE_PROC_AUTH_LIST, 78, NULL, NULL);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, frame, RPC_FRAME_MIN), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_int_eq(status, HVD_MSG_OK);
+	ck_assert_uint_eq(serial, 78);
+}
+END_TEST
+
+START_TEST(input_stops_after_close)
+{
+	size_t n = mk_call(REMOTE_PROC_CONNECT_CLOSE, 1, NULL, NULL);
+	unsigned int serial;
+	uint8_t two[256];
+	int status;
+
+	memcpy(two, frame, n);
+	mk_call(REMOTE_PROC_AUTH_LIST, 2, NULL, NULL);  /* RPC_FRAME_MIN bytes */
+	memcpy(two + n, frame, RPC_FRAME_MIN);
+	ck_assert_int_eq(rpc_client_input(&h, &cl, two, n + RPC_FRAME_MIN), 0);
+	ck_assert_int_eq(count_replies(&status, &serial), 1);
+	ck_assert_uint_eq(serial, 1);
+}
+END_TEST
+
+/* ---- connection procedures ---- */
+
+START_TEST(auth_list_offers_none)
+{
+	remote_auth_list_ret r = { 0 };
+
+	call_ok(REMOTE_PROC_AUTH_LIST, NULL, NULL,
+		RPC_XDR(xdr_remote_auth_list_ret), &r);
+	ck_assert_uint_eq(r.types.types_len, 1);
+	ck_assert_int_eq(r.types.types_val[0], REMOTE_AUTH_NONE);
+	xdr_free((xdrproc_t)xdr_remote_auth_list_ret, &r);
+}
+END_TEST
+
+START_TEST(calls_need_open)
+{
+	char msg[512];
+
+	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_HOSTNAME, NULL, NULL,
+				  msg, sizeof(msg)), VIR_ERR_INTERNAL_ERROR);
+	ck_assert_ptr_nonnull(strstr(msg, "connection not open"));
+}
+END_TEST
+
+START_TEST(open_foreign_uri_refused)
+{
+	char *name = "qemu:///system", msg[512];
+	remote_connect_open_args a = { .name = &name };
+
+	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_OPEN,
+				  RPC_XDR(xdr_remote_connect_open_args), &a,
+				  msg, sizeof(msg)), VIR_ERR_NO_CONNECT);
+	ck_assert(!cl.open);
+}
+END_TEST
+
+START_TEST(get_type_and_versions)
+{
+	remote_connect_get_type_ret t = { 0 };
+	remote_connect_get_version_ret v = { 0 };
+	remote_connect_get_lib_version_ret l = { 0 };
+
+	do_open();
+	call_ok(REMOTE_PROC_CONNECT_GET_TYPE, NULL, NULL,
+		RPC_XDR(xdr_remote_connect_get_type_ret), &t);
+	ck_assert_str_eq(t.type, "mkhv");
+	call_ok(REMOTE_PROC_CONNECT_GET_VERSION, NULL, NULL,
+		RPC_XDR(xdr_remote_connect_get_version_ret), &v);
+	ck_assert_uint_eq(v.hv_ver, HVD_VERSION_NUM);
+	call_ok(REMOTE_PROC_CONNECT_GET_LIB_VERSION, NULL, NULL,
+		RPC_XDR(xdr_remote_connect_get_lib_version_ret), &l);
+	ck_assert_uint_eq(l.lib_ver, HVD_LIBVIRT_LEVEL);
+	xdr_free((xdrproc_t)xdr_remote_connect_get_type_ret, &t);
+}
+END_TEST
+
+START_TEST(capabilities_offer_hyperv_x86_64)
+{
+	remote_connect_get_capabilities_ret r = { 0 };
+
+	do_open();
+	call_ok(REMOTE_PROC_CONNECT_GET_CAPABILITIES, NULL, NULL,
+		RPC_XDR(xdr_remote_connect_get_capabilities_ret), &r);
+	ck_assert_ptr_nonnull(strstr(r.capabilities, "<arch name='x86_64'>"));
+	ck_assert_ptr_nonnull(strstr(r.capabilities, "<domain type='hyperv'/>"));
+	xdr_free((xdrproc_t)xdr_remote_connect_get_capabilities_ret, &r);
+}
+END_TEST
+
+START_TEST(nodeinfo_is_sane)
+{
+	remote_node_get_info_ret r = { 0 };
+
+	do_open();
+	call_ok(REMOTE_PROC_NODE_GET_INFO, NULL, NULL,
+		RPC_XDR(xdr_remote_node_get_info_ret), &r);
+	ck_assert_str_eq(r.model, "x86_64");
+	ck_assert_int_ge(r.cpus, 1);
+	ck_assert_uint_gt(r.memory, 0);
+}
+END_TEST
+
+START_TEST(keepalive_only_feature)
+{
+	remote_connect_supports_feature_args a = { .feature = 10 };
+	remote_connect_supports_feature_ret r = { 0 };
+
+	call_ok(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+		RPC_XDR(xdr_remote_connect_supports_feature_args), &a,
+		RPC_XDR(xdr_remote_connect_supports_feature_ret), &r);
+	ck_assert_int_eq(r.supported, 1);
+	a.feature = 15;  /* remote close callback: not offered */
+	call_ok(REMOTE_PROC_CONNECT_SUPPORTS_FEATURE,
+		RPC_XDR(xdr_remote_connect_supports_feature_args), &a,
+		RPC_XDR(xdr_remote_connect_supports_feature_ret), &r);
+	ck_assert_int_eq(r.supported, 0);
+}
+END_TEST
+
+START_TEST(keepalive_ping_pong)
+{
+	struct hvd_msg_header hdr;
+	size_t n = mk_frame(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION,
+			    KEEPALIVE_PROC_PING, HVD_MSG_MESSAGE, 0, NULL, NULL);
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, NULL);
+	ck_assert_uint_eq(hdr.prog, KEEPALIVE_PROGRAM);
+	ck_assert_int_eq(hdr.proc, KEEPALIVE_PROC_PONG);
+	ck_assert_int_eq(hdr.type, HVD_MSG_MESSAGE);
+}
+END_TEST
+
+START_TEST(readonly_refuses_writes)
+{
+	remote_connect_open_args o = { .flags = VIR_CONNECT_RO };
+	remote_domain_define_xml_args a = { .xml = test_xml("web1") };
+	remote_connect_list_all_domains_args la = { .need_results = 1 };
+	remote_connect_list_all_domains_ret lr = { 0 };
+	char msg[512];
+
+	call_ok(REMOTE_PROC_CONNECT_OPEN, RPC_XDR(xdr_remote_connect_open_args),
+		&o, NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_DEFINE_XML,
+				  RPC_XDR(xdr_remote_domain_define_xml_args), &a,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_DENIED);
+	ck_assert_str_eq(msg, "operation forbidden: read only access prevents "
+			 "virDomainDefineXML");
+	ck_assert_uint_eq(h.ndoms, 0);
+	call_ok(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+		RPC_XDR(xdr_remote_connect_list_all_domains_args), &la,
+		RPC_XDR(xdr_remote_connect_list_all_domains_ret), &lr);
+	ck_assert_uint_eq(lr.ret, 0);
+}
+END_TEST
+
+START_TEST(close_marks_client)
+{
+	do_open();
+	call_ok(REMOTE_PROC_CONNECT_CLOSE, NULL, NULL, NULL, NULL);
+	ck_assert(cl.closing);
+	ck_assert(!cl.open);
+}
+END_TEST
+
+/* ---- not supported ---- */
+
+START_TEST(unknown_procedure_not_supported)
+{
+	char msg[512];
+
+	do_open();
+	ck_assert_int_eq(call_err(9999, NULL, NULL, msg, sizeof(msg)),
+			 VIR_ERR_NO_SUPPORT);
+	ck_assert_str_eq(msg, "this function is not supported by the "
+			 "connection driver: remote procedure 9999");
+}
+END_TEST
+
+START_TEST(known_unsupported_names_api)
+{
+	char msg[512];
+
+	do_open();
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SUSPEND, NULL, NULL, msg,
+				  sizeof(msg)), VIR_ERR_NO_SUPPORT);
+	ck_assert_str_eq(msg, "this function is not supported by the "
+			 "connection driver: virDomainSuspend");
+}
+END_TEST
+
+/* ---- domains ---- */
+
+START_TEST(define_lookup_dump)
+{
+	remote_domain_lookup_by_name_args ln = { .name = "web1" };
+	remote_domain_ret r = { 0 };
+	remote_domain_flags_args fa = { 0 };
+	remote_domain_get_xml_desc_ret x = { 0 };
+	remote_nonnull_domain d;
+
+	do_open();
+	d = define_dom("web1");
+	call_ok(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+		RPC_XDR(xdr_remote_domain_lookup_by_name_args), &ln,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	ck_assert_mem_eq(r.dom.uuid, d.uuid, 16);
+	fa.dom = d;
+	call_ok(REMOTE_PROC_DOMAIN_GET_XML_DESC,
+		RPC_XDR(xdr_remote_domain_flags_args), &fa,
+		RPC_XDR(xdr_remote_domain_get_xml_desc_ret), &x);
+	ck_assert_ptr_nonnull(strstr(x.xml, "<name>web1</name>"));
+	ck_assert_ptr_nonnull(strstr(x.xml, "<uuid>"));
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, &r);
+	xdr_free((xdrproc_t)xdr_remote_domain_get_xml_desc_ret, &x);
+}
+END_TEST
+
+START_TEST(unknown_name_is_no_domain)
+{
+	remote_domain_lookup_by_name_args ln = { .name = "nosuch" };
+	char msg[512];
+
+	do_open();
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME,
+				  RPC_XDR(xdr_remote_domain_lookup_by_name_args),
+				  &ln, msg, sizeof(msg)), VIR_ERR_NO_DOMAIN);
+	ck_assert_str_eq(msg, "Domain not found: no domain with matching name 'nosuch'");
+}
+END_TEST
+
+START_TEST(lifecycle_changes_state)
+{
+	remote_domain_flags_args fa = { 0 };
+	remote_domain_args da;
+	remote_domain_get_state_ret st = { 0 };
+	remote_domain_ret r = { 0 };
+	char msg[512];
+
+	do_open();
+	da.dom = define_dom("web1");
+	fa.dom = da.dom;
+	call_ok(REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
+		RPC_XDR(xdr_remote_domain_flags_args), &fa,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	ck_assert_int_gt(r.dom.id, 0);
+	call_ok(REMOTE_PROC_DOMAIN_GET_STATE, RPC_XDR(xdr_remote_domain_flags_args),
+		&fa, RPC_XDR(xdr_remote_domain_get_state_ret), &st);
+	ck_assert_int_eq(st.state, VIR_DOMAIN_RUNNING);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_CREATE,
+				  RPC_XDR(xdr_remote_domain_args), &da, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	call_ok(REMOTE_PROC_DOMAIN_SHUTDOWN, RPC_XDR(xdr_remote_domain_args),
+		&da, NULL, NULL);
+	call_ok(REMOTE_PROC_DOMAIN_GET_STATE, RPC_XDR(xdr_remote_domain_flags_args),
+		&fa, RPC_XDR(xdr_remote_domain_get_state_ret), &st);
+	ck_assert_int_eq(st.state, VIR_DOMAIN_SHUTOFF);
+	ck_assert_int_eq(st.reason, VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_DESTROY,
+				  RPC_XDR(xdr_remote_domain_args), &da, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	ck_assert_str_eq(msg, "Requested operation is not valid: domain is not running");
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, &r);
+}
+END_TEST
+
+START_TEST(list_all_filters)
+{
+	remote_connect_list_all_domains_args a = { .need_results = 1 };
+	remote_connect_list_all_domains_ret r = { 0 };
+	remote_domain_args da;
+
+	do_open();
+	define_dom("a");
+	da.dom = define_dom("b");
+	call_ok(REMOTE_PROC_DOMAIN_CREATE, RPC_XDR(xdr_remote_domain_args), &da,
+		NULL, NULL);
+	call_ok(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+		RPC_XDR(xdr_remote_connect_list_all_domains_args), &a,
+		RPC_XDR(xdr_remote_connect_list_all_domains_ret), &r);
+	ck_assert_uint_eq(r.ret, 2);
+	xdr_free((xdrproc_t)xdr_remote_connect_list_all_domains_ret, &r);
+	memset(&r, 0, sizeof(r));
+	a.flags = VIR_CONNECT_LIST_DOMAINS_ACTIVE;
+	call_ok(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+		RPC_XDR(xdr_remote_connect_list_all_domains_args), &a,
+		RPC_XDR(xdr_remote_connect_list_all_domains_ret), &r);
+	ck_assert_uint_eq(r.ret, 1);
+	ck_assert_str_eq(r.domains.domains_val[0].name, "b");
+	xdr_free((xdrproc_t)xdr_remote_connect_list_all_domains_ret, &r);
+	memset(&r, 0, sizeof(r));
+	a.flags = VIR_CONNECT_LIST_DOMAINS_INACTIVE;
+	a.need_results = 0;
+	call_ok(REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS,
+		RPC_XDR(xdr_remote_connect_list_all_domains_args), &a,
+		RPC_XDR(xdr_remote_connect_list_all_domains_ret), &r);
+	ck_assert_uint_eq(r.ret, 1);
+	ck_assert_uint_eq(r.domains.domains_len, 0);
+}
+END_TEST
+
+START_TEST(undefine_then_not_found)
+{
+	remote_domain_args da;
+	char msg[512];
+
+	do_open();
+	da.dom = define_dom("web1");
+	call_ok(REMOTE_PROC_DOMAIN_UNDEFINE, RPC_XDR(xdr_remote_domain_args),
+		&da, NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_GET_INFO,
+				  RPC_XDR(xdr_remote_domain_args), &da, msg,
+				  sizeof(msg)), VIR_ERR_NO_DOMAIN);
+	ck_assert_ptr_nonnull(strstr(msg, "Domain not found: "));
+}
+END_TEST
+
+START_TEST(define_bad_xml_is_xml_error)
+{
+	remote_domain_define_xml_args a = { .xml = "<domain type='hyperv'><name>x" };
+	char msg[512];
+	int code;
+
+	do_open();
+	code = call_err(REMOTE_PROC_DOMAIN_DEFINE_XML,
+			RPC_XDR(xdr_remote_domain_define_xml_args), &a, msg,
+			sizeof(msg));
+	ck_assert_int_eq(code, VIR_ERR_XML_ERROR);
+	ck_assert_uint_eq(h.ndoms, 0);
+}
+END_TEST
+
+START_TEST(define_flags_validate_and_bad_flag)
+{
+	remote_domain_define_xml_flags_args a = {
+		.xml = test_xml("v1"), .flags = VIR_DOMAIN_DEFINE_VALIDATE,
+	};
+	remote_domain_ret r = { 0 };
+	char msg[512];
+
+	do_open();
+	call_ok(REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS,
+		RPC_XDR(xdr_remote_domain_define_xml_flags_args), &a,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, &r);
+	a.xml = test_xml("v2");
+	a.flags = 0x80;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS,
+				  RPC_XDR(xdr_remote_domain_define_xml_flags_args),
+				  &a, msg, sizeof(msg)), VIR_ERR_INVALID_ARG);
+	ck_assert_ptr_null(hvd_by_name(&h, "v2"));
+}
+END_TEST
+
+/* ---- hostile input ---- */
+
+START_TEST(wrong_program_gets_error)
+{
+	struct hvd_msg_header hdr;
+	remote_error err;
+	size_t n = mk_frame(0x12345678, 1, 1, HVD_MSG_CALL, 5, NULL, NULL);
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, &err);
+	ck_assert_int_eq(hdr.status, HVD_MSG_ERROR);
+	ck_assert_uint_eq(hdr.serial, 5);
+	ck_assert_int_eq(err.code, VIR_ERR_RPC);
+	xdr_free((xdrproc_t)xdr_remote_error, &err);
+}
+END_TEST
+
+START_TEST(wrong_version_gets_error)
+{
+	struct hvd_msg_header hdr;
+	remote_error err;
+	size_t n = mk_frame(REMOTE_PROGRAM, 2, REMOTE_PROC_AUTH_LIST,
+			    HVD_MSG_CALL, 5, NULL, NULL);
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, &err);
+	ck_assert_int_eq(err.code, VIR_ERR_RPC);
+	xdr_free((xdrproc_t)xdr_remote_error, &err);
+}
+END_TEST
+
+START_TEST(reply_from_client_drops_it)
+{
+	size_t n = mk_frame(REMOTE_PROGRAM, 1, REMOTE_PROC_AUTH_LIST,
+			    HVD_MSG_REPLY, 5, NULL, NULL);
+
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), -EPROTO);
+	ck_assert_uint_eq(cl.out.len, 0);
+}
+END_TEST
+
+START_TEST(length_word_mismatch_drops)
+{
+	size_t n = mk_call(REMOTE_PROC_AUTH_LIST, 1, NULL, NULL);
+
+	put_be32(frame, (uint32_t)n + 4);
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), -EPROTO);
+}
+END_TEST
+
+START_TEST(truncated_args_rpc_error)
+{
+	char msg[512];
+
+	do_open();
+	/* LOOKUP_BY_NAME without its string argument. */
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, NULL, NULL,
+				  msg, sizeof(msg)), VIR_ERR_RPC);
+	ck_assert_ptr_nonnull(strstr(msg, "cannot decode"));
+}
+END_TEST
+
+START_TEST(huge_string_length_rpc_error)
+{
+	size_t n = mk_call(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, 3, NULL, NULL);
+	struct hvd_msg_header hdr;
+	remote_error err;
+
+	do_open();
+	put_be32(frame + n, 0xfffffff0u);  /* string length */
+	memset(frame + n + 4, 'a', 16);
+	n += 20;
+	put_be32(frame, (uint32_t)n);
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, &err);
+	ck_assert_int_eq(err.code, VIR_ERR_RPC);
+	xdr_free((xdrproc_t)xdr_remote_error, &err);
+}
+END_TEST
+
+START_TEST(trailing_garbage_rpc_error)
+{
+	remote_domain_lookup_by_name_args ln = { .name = "web1" };
+	size_t n = mk_call(REMOTE_PROC_DOMAIN_LOOKUP_BY_NAME, 3,
+			   RPC_XDR(xdr_remote_domain_lookup_by_name_args), &ln);
+	struct hvd_msg_header hdr;
+	remote_error err;
+
+	do_open();
+	memset(frame + n, 0xee, 8);
+	n += 8;
+	put_be32(frame, (uint32_t)n);
+	ck_assert_int_eq(rpc_dispatch(&h, &cl, frame, n), 0);
+	take_reply(&hdr, NULL, NULL, &err);
+	ck_assert_int_eq(err.code, VIR_ERR_RPC);
+	xdr_free((xdrproc_t)xdr_remote_error, &err);
+}
+END_TEST
+
+START_TEST(random_payloads_never_crash)
+{
+	static const int procs[] = {
+		REMOTE_PROC_CONNECT_OPEN, REMOTE_PROC_DOMAIN_DEFINE_XML,
+		REMOTE_PROC_DOMAIN_DEFINE_XML_FLAGS, REMOTE_PROC_DOMAIN_LOOKUP_BY_UUID,
+		REMOTE_PROC_CONNECT_LIST_ALL_DOMAINS, REMOTE_PROC_CONNECT_LIST_DOMAINS,
+		REMOTE_PROC_CONNECT_LIST_DEFINED_DOMAINS, REMOTE_PROC_DOMAIN_GET_INFO,
+		REMOTE_PROC_DOMAIN_SET_AUTOSTART, REMOTE_PROC_DOMAIN_UNDEFINE_FLAGS,
+	};
+	unsigned int seed = 1234;
+	int i, j;
+
+	do_open();
+	define_dom("web1");
+	for (i = 0; i < 3000; i++) {
+		size_t n = mk_call(procs[i % 10], (unsigned int)i, NULL, NULL);
+		size_t extra = (size_t)(rand_r(&seed) % 200);
+		int ret;
+
+		for (j = 0; j < (int)extra; j++)
+			frame[n + j] = (uint8_t)(j % 7 ? rand_r(&seed) : 0);
+		n += extra;
+		put_be32(frame, (uint32_t)n);
+		ret = rpc_dispatch(&h, &cl, frame, n);
+		ck_assert(ret == 0 || ret == -EPROTO);
+		cl.out.len = 0;
+		cl.open = true;
+	}
+	ck_assert_ptr_nonnull(hvd_by_name(&h, "web1"));
+}
+END_TEST
+
+static Suite *rpc_suite(void)
+{
+	Suite *s = suite_create("hvd_rpc");
+	TCase *f = tcase_create("framing"), *c = tcase_create("connect");
+	TCase *d = tcase_create("domains"), *x = tcase_create("hostile");
+
+	tcase_add_test(f, frame_bytewise);
+	tcase_add_test(f, frame_two_in_one_read);
+	tcase_add_test(f, frame_length_too_small);
+	tcase_add_test(f, frame_length_too_large);
+	tcase_add_test(f, frame_max_claim_allocates_lazily);
+	tcase_add_checked_fixture(c, setup, teardown);
+	tcase_add_test(c, auth_list_offers_none);
+	tcase_add_test(c, calls_need_open);
+	tcase_add_test(c, open_foreign_uri_refused);
+	tcase_add_test(c, get_type_and_versions);
+	tcase_add_test(c, capabilities_offer_hyperv_x86_64);
+	tcase_add_test(c, nodeinfo_is_sane);
+	tcase_add_test(c, keepalive_only_feature);
+	tcase_add_test(c, keepalive_ping_pong);
+	tcase_add_test(c, readonly_refuses_writes);
+	tcase_add_test(c, close_marks_client);
+	tcase_add_test(c, unknown_procedure_not_supported);
+	tcase_add_test(c, known_unsupported_names_api);
+	tcase_add_checked_fixture(d, setup, teardown);
+	tcase_add_test(d, define_lookup_dump);
+	tcase_add_test(d, unknown_name_is_no_domain);
+	tcase_add_test(d, lifecycle_changes_state);
+	tcase_add_test(d, list_all_filters);
+	tcase_add_test(d, undefine_then_not_found);
+	tcase_add_test(d, define_bad_xml_is_xml_error);
+	tcase_add_test(d, define_flags_validate_and_bad_flag);
+	tcase_add_checked_fixture(x, setup, teardown);
+	tcase_set_timeout(x, 60);
+	tcase_add_test(x, wrong_program_gets_error);
+	tcase_add_test(x, wrong_version_gets_error);
+	tcase_add_test(x, reply_from_client_drops_it);
+	tcase_add_test(x, length_word_mismatch_drops);
+	tcase_add_test(x, truncated_args_rpc_error);
+	tcase_add_test(x, huge_string_length_rpc_error);
+	tcase_add_test(x, trailing_garbage_rpc_error);
+	tcase_add_test(x, random_payloads_never_crash);
+	tcase_add_test(x, input_two_frames_two_replies);
+	tcase_add_test(x, input_bad_length_drops);
+	tcase_add_test(x, input_oversized_request_discarded_and_answered);
+	tcase_add_test(x, input_stops_after_close);
+	suite_add_tcase(s, f);
+	suite_add_tcase(s, c);
+	suite_add_tcase(s, d);
+	suite_add_tcase(s, x);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(rpc_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
