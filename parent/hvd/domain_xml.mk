@@ -17,10 +17,10 @@ DOMAIN_XML_LIB    := $(BUILD)/parent/libdomainxml.a
 DOMAIN_XML_SRCS := parent/hvd/domain_xml.c parent/hvd/domain_xml_read.c \
                    parent/hvd/domain_xml_devices.c \
                    parent/hvd/domain_xml_format.c
-DOMAIN_XML_OBJS := $(DOMAIN_XML_SRCS:%.c=$(BUILD)/%.o)
+DOMAIN_XML_OBJS := $(DOMAIN_XML_SRCS:%.c=$(BUILD)/dxml/%.o)
 DOMAIN_XML_HDRS := parent/hvd/domain.h parent/hvd/domain_xml_priv.h
 
-$(DOMAIN_XML_OBJS): $(BUILD)/%.o: %.c $(DOMAIN_XML_HDRS)
+$(DOMAIN_XML_OBJS): $(BUILD)/dxml/%.o: %.c $(DOMAIN_XML_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) $(DOMAIN_XML_CFLAGS) \
 		-DDOMAIN_XML_RNG_DEFAULT='"$(DOMAIN_XML_RNG)"' -c $< -o $@
