@@ -29,7 +29,7 @@ ALL_TARGETS += $(HV_CORE_OBJS)
 # Host unit tests.
 HV_TEST_CFLAGS := $(HOST_CFLAGS) -Ihv/include -include tests/unit/harness.h \
 		$(CHECK_CFLAGS)
-HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_fakes.c \
+HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_check.h tests/unit/hv_fakes.c \
 		tests/unit/hv_fakes.h $(wildcard hv/include/mkhv/*.h include/mkhv/*.h)
 
 # test name -> extra core sources it links besides hv/<name>.c

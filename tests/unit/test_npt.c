@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include <mkhv/npt.h>
@@ -402,8 +402,6 @@ int main(void)
 	Suite *s = suite_create("npt");
 	TCase *tc = tcase_create("both-formats");
 	TCase *bits = tcase_create("entry-bits");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_checked_fixture(bits, setup, teardown);
@@ -424,9 +422,5 @@ int main(void)
 	tcase_add_test(bits, test_ept_entry_bits);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, bits);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }
