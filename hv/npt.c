@@ -485,3 +485,79 @@ int npt_lookup(const struct npt *npt, gpa_t gpa, struct npt_mapping *out)
 	}
 	return -ENOENT;
 }
+
+/* Lowest-starting hv range overlapping [s, e), rounded out; false if none. */
+static bool next_hv(const struct mem_range *hv, size_t nr_hv, u64 s, u64 e,
+		    u64 *hs, u64 *he)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < nr_hv; i++) {
+		u64 a = ALIGN_DOWN(hv[i].start, PAGE_SIZE);
+		u64 b = ALIGN_UP(hv[i].start + hv[i].size, PAGE_SIZE);
+
+		if (!hv[i].size || b <= s || a >= e)
+			continue;
+		if (!found || a < *hs) {
+			*hs = a;
+			*he = b;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* Identity-map [s, e) except the hv ranges. */
+static int map_identity_minus_hv(struct npt *npt, u64 s, u64 e,
+				 const struct mem_range *hv, size_t nr_hv,
+				 enum npt_memtype mt)
+{
+	u64 hs = 0, he = 0;
+	int ret;
+
+	while (s < e) {
+		if (!next_hv(hv, nr_hv, s, e, &hs, &he))
+			return npt_map(npt, s, s, e - s, NPT_RWX, mt);
+		if (hs > s) {
+			ret = npt_map(npt, s, s, hs - s, NPT_RWX, mt);
+			if (ret)
+				return ret;
+		}
+		s = he;
+	}
+	return 0;
+}
+
+int npt_map_parent(struct npt *npt, const struct e820_map *m,
+		   const struct mem_range *hv, size_t nr_hv, u64 limit,
+		   enum npt_memtype other_mt)
+{
+	u64 cur = 0;
+	int ret = 0;
+
+	if (!IS_ALIGNED(limit, PAGE_SIZE) || limit > NPT_GPA_LIMIT)
+		return -EINVAL;
+	for (size_t i = 0; i < nr_hv; i++)
+		if (range_overflows(hv[i].start, hv[i].size) ||
+		    hv[i].start + hv[i].size > UINT64_MAX - PAGE_SIZE)
+			return -EINVAL;
+	for (u32 i = 0; i <= m->nr && !ret && cur < limit; i++) {
+		/* The gap before range i (or the tail after the last one). */
+		u64 rs = i < m->nr ? MIN(m->r[i].start, limit) : limit;
+		u64 re = i < m->nr ? MIN(m->r[i].end, limit) : limit;
+		bool ram = i < m->nr && m->r[i].type == E820_TYPE_RAM;
+
+		if (i < m->nr && (!IS_ALIGNED(m->r[i].start, PAGE_SIZE) ||
+				  !IS_ALIGNED(m->r[i].end, PAGE_SIZE) ||
+				  m->r[i].start < cur))
+			return -EINVAL;
+		if (rs > cur)
+			ret = map_identity_minus_hv(npt, cur, rs, hv, nr_hv,
+						    other_mt);
+		if (!ret && re > rs)
+			ret = map_identity_minus_hv(npt, rs, re, hv, nr_hv,
+						    ram ? NPT_MT_WB : other_mt);
+		cur = MAX(cur, re);
+	}
+	return ret;
+}
