@@ -29,14 +29,14 @@ ALL_TARGETS += $(HV_CORE_OBJS)
 # Host unit tests.
 HV_TEST_CFLAGS := $(HOST_CFLAGS) -Ihv/include -include tests/unit/harness.h \
 		$(CHECK_CFLAGS)
-HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_fakes.c \
+HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_check.h tests/unit/hv_fakes.c \
 		tests/unit/hv_fakes.h $(wildcard hv/include/mkhv/*.h include/mkhv/*.h)
 
 # test name -> extra core sources it links besides hv/<name>.c
 HV_TEST_printk_SRCS :=
 HV_TEST_bzimage_SRCS := hv/printk.c
 HV_TEST_e820_SRCS := hv/printk.c
-HV_TEST_npt_SRCS := hv/printk.c
+HV_TEST_npt_SRCS := hv/printk.c hv/e820.c
 HV_TEST_hyperv_SRCS := hv/printk.c
 HV_TEST_hypercall_SRCS := hv/printk.c hv/hyperv.c
 HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
@@ -44,12 +44,16 @@ HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))
 
-.SECONDEXPANSION:
-$(BUILD)/hv/tests/test_%: tests/unit/test_%.c hv/%.c $$(HV_TEST_$$*_SRCS) \
-		$(HV_TEST_DEPS)
-	@mkdir -p $(@D)
-	$(Q)$(CC) $(HV_TEST_CFLAGS) -o $@ tests/unit/test_$*.c hv/$*.c \
-		$(HV_TEST_$*_SRCS) tests/unit/hv_fakes.c $(CHECK_LIBS)
+# One explicit rule per test (no .SECONDEXPANSION: it would leak into the
+# fragments included after this one).
+define HV_TEST_RULE
+$$(BUILD)/hv/tests/test_$(1): tests/unit/test_$(1).c hv/$(1).c \
+		$$(HV_TEST_$(1)_SRCS) $$(HV_TEST_DEPS)
+	@mkdir -p $$(@D)
+	$$(Q)$$(CC) $$(HV_TEST_CFLAGS) -o $$@ tests/unit/test_$(1).c hv/$(1).c \
+		$$(HV_TEST_$(1)_SRCS) tests/unit/hv_fakes.c $$(CHECK_LIBS)
+endef
+$(foreach t,$(HV_TEST_NAMES),$(eval $(call HV_TEST_RULE,$(t))))
 
 UNIT_TESTS += $(HV_TESTS)
 

@@ -145,11 +145,31 @@ static bool offered(const struct hyperv_partition *hp, u32 bit)
 	return features_eax(hp) & bit;
 }
 
+/* MSRs that exist only when their 0x40000003.EAX bit is offered. */
+static bool msr_offered(const struct hyperv_partition *hp, u32 msr)
+{
+	switch (msr) {
+	case HV_X64_MSR_TIME_REF_COUNT:
+		return offered(hp, HV_MSR_TIME_REF_COUNT_AVAILABLE);
+	case HV_X64_MSR_REFERENCE_TSC:
+		return offered(hp, HV_MSR_REFERENCE_TSC_AVAILABLE);
+	case HV_X64_MSR_TSC_FREQUENCY:
+	case HV_X64_MSR_APIC_FREQUENCY:
+		return offered(hp, HV_ACCESS_FREQUENCY_MSRS);
+	case HV_X64_MSR_TSC_INVARIANT_CONTROL:
+		return offered(hp, HV_ACCESS_TSC_INVARIANT);
+	default:
+		return true;
+	}
+}
+
 int hyperv_msr_read(struct hv_vp *vp, u32 msr, u64 *val)
 {
 	struct hyperv_partition *hp = &vp->part->hv;
 	int ret = 0;
 
+	if (!msr_offered(hp, msr))
+		return -EINVAL;
 	spin_lock(&hp->hyperv_lock);
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:
@@ -165,30 +185,19 @@ int hyperv_msr_read(struct hv_vp *vp, u32 msr, u64 *val)
 		*val = vp->hv.vp_assist;
 		break;
 	case HV_X64_MSR_TIME_REF_COUNT:
-		if (!offered(hp, HV_MSR_TIME_REF_COUNT_AVAILABLE))
-			ret = -EINVAL;
-		else
-			*val = hyperv_ref_time(hp);
+		*val = hyperv_ref_time(hp);
 		break;
 	case HV_X64_MSR_REFERENCE_TSC:
-		if (!offered(hp, HV_MSR_REFERENCE_TSC_AVAILABLE))
-			ret = -EINVAL;
-		else
-			*val = hp->ref_tsc;
+		*val = hp->ref_tsc;
 		break;
 	case HV_X64_MSR_TSC_FREQUENCY:
+		*val = hp->tsc_hz;
+		break;
 	case HV_X64_MSR_APIC_FREQUENCY:
-		if (!offered(hp, HV_ACCESS_FREQUENCY_MSRS))
-			ret = -EINVAL;
-		else
-			*val = msr == HV_X64_MSR_TSC_FREQUENCY ? hp->tsc_hz :
-								 hp->apic_hz;
+		*val = hp->apic_hz;
 		break;
 	case HV_X64_MSR_TSC_INVARIANT_CONTROL:
-		if (!offered(hp, HV_ACCESS_TSC_INVARIANT))
-			ret = -EINVAL;
-		else
-			*val = hp->tsc_invariant_ctl;
+		*val = hp->tsc_invariant_ctl;
 		break;
 	default:
 		ret = -EINVAL;
@@ -249,8 +258,7 @@ static int write_ref_tsc_msr(struct hv_vp *vp, u64 val)
 		.tsc_offset = hp->ref_offset,
 	};
 
-	if (!offered(hp, HV_MSR_REFERENCE_TSC_AVAILABLE) ||
-	    (val & HV_PAGE_MSR_RSVD))
+	if (val & HV_PAGE_MSR_RSVD)
 		return -EINVAL;
 	if ((val & HV_PAGE_MSR_ENABLE) &&
 	    arch_copy_to_guest(vp->part, val & PAGE_MASK, &pg, sizeof(pg)))
@@ -264,6 +272,8 @@ int hyperv_msr_write(struct hv_vp *vp, u32 msr, u64 val)
 	struct hyperv_partition *hp = &vp->part->hv;
 	int ret = 0;
 
+	if (!msr_offered(hp, msr))
+		return -EINVAL;
 	spin_lock(&hp->hyperv_lock);
 	switch (msr) {
 	case HV_X64_MSR_GUEST_OS_ID:
@@ -285,8 +295,7 @@ int hyperv_msr_write(struct hv_vp *vp, u32 msr, u64 val)
 		ret = write_ref_tsc_msr(vp, val);
 		break;
 	case HV_X64_MSR_TSC_INVARIANT_CONTROL:
-		if (!offered(hp, HV_ACCESS_TSC_INVARIANT) ||
-		    (val & ~HV_TSC_INVARIANT_ENABLE))
+		if (val & ~HV_TSC_INVARIANT_ENABLE)
 			ret = -EINVAL;
 		else
 			__atomic_store_n(&hp->tsc_invariant_ctl, val,

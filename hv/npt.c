@@ -237,27 +237,101 @@ static bool prot_ok(unsigned int prot)
 	return (prot & NPT_R) && !(prot & ~NPT_RWX);
 }
 
-/* True if any page of [gpa, end) is mapped (walks only present tables). */
-static bool range_mapped(const struct npt *npt, const u64 *t, int level,
-			 gpa_t base, gpa_t gpa, gpa_t end)
+/* ---- range walker ---- */
+
+/*
+ * Visit every present leaf of [gpa, end) below table @t (which maps the
+ * region starting at @base).  @leaf may change the entry; returning true
+ * stops the walk.  With @free_empty, tables left with no present entry are
+ * freed (never the root).
+ */
+struct range_op {
+	bool (*leaf)(struct npt *npt, u64 *e, int level, gpa_t s, gpa_t gpa,
+		     gpa_t end, void *ctx);
+	bool free_empty;
+};
+
+static bool table_empty(const struct npt *npt, const u64 *t)
+{
+	for (int i = 0; i < NPT_ENTRIES; i++)
+		if (npt->ops->present(t[i]))
+			return false;
+	return true;
+}
+
+static bool walk_range(struct npt *npt, u64 *t, int level, gpa_t base,
+		       gpa_t gpa, gpa_t end, const struct range_op *op,
+		       void *ctx)
 {
 	u64 sz = level_size(level);
 
 	for (unsigned int i = level_index(gpa, level); i < NPT_ENTRIES; i++) {
 		gpa_t s = base + i * sz;
+		u64 *ct;
 
 		if (s >= end)
 			break;
 		if (!npt->ops->present(t[i]))
 			continue;
-		if (is_leaf(npt, t[i], level))
+		if (is_leaf(npt, t[i], level)) {
+			if (op->leaf(npt, &t[i], level, s, gpa, end, ctx))
+				return true;
+			continue;
+		}
+		ct = table_of(npt, t[i]);
+		if (walk_range(npt, ct, level - 1, s, MAX(gpa, s),
+			       MIN(end, s + sz), op, ctx))
 			return true;
-		if (range_mapped(npt, table_of(npt, t[i]), level - 1, s,
-				 MAX(gpa, s), MIN(end, s + sz)))
-			return true;
+		if (op->free_empty && table_empty(npt, ct)) {
+			hpa_t chpa = t[i] & ADDR_MASK;
+
+			t[i] = 0;
+			table_free(npt, ct, chpa);
+		}
 	}
 	return false;
 }
+
+static bool walk(struct npt *npt, gpa_t gpa, gpa_t end,
+		 const struct range_op *op, void *ctx)
+{
+	return walk_range(npt, npt->root, NPT_LEVELS - 1, 0, gpa, end, op, ctx);
+}
+
+static bool leaf_found(struct npt *npt, u64 *e, int level, gpa_t s,
+		       gpa_t gpa, gpa_t end, void *ctx)
+{
+	(void)npt, (void)e, (void)level, (void)s, (void)gpa, (void)end;
+	(void)ctx;
+	return true;
+}
+
+static const struct range_op op_find = { .leaf = leaf_found };
+
+/* Leaves are whole inside the range: the caller split the ends. */
+static bool leaf_clear(struct npt *npt, u64 *e, int level, gpa_t s,
+		       gpa_t gpa, gpa_t end, void *ctx)
+{
+	(void)npt, (void)ctx;
+	ASSERT(s >= gpa && s + level_size(level) <= end);
+	*e = 0;
+	return false;
+}
+
+/* Never allocates, so it cannot fail. */
+static const struct range_op op_clear = { .leaf = leaf_clear,
+					  .free_empty = true };
+
+static bool leaf_protect(struct npt *npt, u64 *e, int level, gpa_t s,
+			 gpa_t gpa, gpa_t end, void *ctx)
+{
+	(void)s, (void)gpa, (void)end;
+	*e = npt->ops->leaf(leaf_addr(*e, level), level, *(unsigned int *)ctx,
+			    npt->ops->memtype(*e));
+	return false;
+}
+
+static const struct range_op op_protect = { .leaf = leaf_protect };
 
 /* Entry for @gpa at @level, creating tables down to it. */
 static u64 *walk_create(struct npt *npt, gpa_t gpa, int level)
@@ -292,9 +366,6 @@ static int pick_level(const struct npt *npt, gpa_t gpa, hpa_t hpa, u64 left)
 	return 0;
 }
 
-static int clear_range(struct npt *npt, u64 *t, int level, gpa_t base,
-		       gpa_t gpa, gpa_t end);
-
 int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, u64 size,
 	    unsigned int prot, enum npt_memtype mt)
 {
@@ -305,7 +376,7 @@ int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, u64 size,
 	    hpa >= NPT_HPA_LIMIT || size > NPT_HPA_LIMIT - hpa ||
 	    !prot_ok(prot) || (unsigned int)mt > NPT_MT_UC)
 		return -EINVAL;
-	if (range_mapped(npt, npt->root, NPT_LEVELS - 1, 0, gpa, gpa + size))
+	if (walk(npt, gpa, gpa + size, &op_find, NULL))
 		return -EEXIST;
 	while (left) {
 		int l = pick_level(npt, g, hpa, left);
@@ -317,8 +388,7 @@ int npt_map(struct npt *npt, gpa_t gpa, hpa_t hpa, u64 size,
 			 * (no leaf there yet).  Our own range never needs a
 			 * split, so this cannot fail.
 			 */
-			clear_range(npt, npt->root, NPT_LEVELS - 1, 0, gpa,
-				    g + PAGE_SIZE);
+			walk(npt, gpa, g + PAGE_SIZE, &op_clear, NULL);
 			return -ENOMEM;
 		}
 		*e = npt->ops->leaf(hpa, l, prot, mt);
@@ -362,49 +432,6 @@ static int split_at(struct npt *npt, gpa_t gpa)
 	return 0;
 }
 
-static bool table_empty(const struct npt *npt, const u64 *t)
-{
-	for (int i = 0; i < NPT_ENTRIES; i++)
-		if (npt->ops->present(t[i]))
-			return false;
-	return true;
-}
-
-/*
- * Clear the leaves of [gpa, end) under table @t (covering @base...), whose
- * ends were split by split_at(); free tables left empty.  Never allocates.
- */
-static int clear_range(struct npt *npt, u64 *t, int level, gpa_t base,
-		       gpa_t gpa, gpa_t end)
-{
-	u64 sz = level_size(level);
-
-	for (unsigned int i = level_index(gpa, level); i < NPT_ENTRIES; i++) {
-		gpa_t s = base + i * sz;
-		u64 *ct;
-
-		if (s >= end)
-			break;
-		if (!npt->ops->present(t[i]))
-			continue;
-		if (is_leaf(npt, t[i], level)) {
-			ASSERT(s >= gpa && s + sz <= end);
-			t[i] = 0;
-			continue;
-		}
-		ct = table_of(npt, t[i]);
-		clear_range(npt, ct, level - 1, s, MAX(gpa, s),
-			    MIN(end, s + sz));
-		if (table_empty(npt, ct)) {
-			hpa_t chpa = t[i] & ADDR_MASK;
-
-			t[i] = 0;
-			table_free(npt, ct, chpa);
-		}
-	}
-	return 0;
-}
-
 static int split_ends(struct npt *npt, gpa_t gpa, u64 size)
 {
 	int ret = split_at(npt, gpa);
@@ -419,29 +446,8 @@ int npt_unmap(struct npt *npt, gpa_t gpa, u64 size)
 	if (!ret)
 		ret = split_ends(npt, gpa, size);
 	if (!ret)
-		clear_range(npt, npt->root, NPT_LEVELS - 1, 0, gpa, gpa + size);
+		walk(npt, gpa, gpa + size, &op_clear, NULL);
 	return ret;
-}
-
-static void protect_range(struct npt *npt, u64 *t, int level, gpa_t base,
-			  gpa_t gpa, gpa_t end, unsigned int prot)
-{
-	u64 sz = level_size(level);
-
-	for (unsigned int i = level_index(gpa, level); i < NPT_ENTRIES; i++) {
-		gpa_t s = base + i * sz;
-
-		if (s >= end)
-			break;
-		if (!npt->ops->present(t[i]))
-			continue;
-		if (is_leaf(npt, t[i], level))
-			t[i] = npt->ops->leaf(leaf_addr(t[i], level), level,
-					      prot, npt->ops->memtype(t[i]));
-		else
-			protect_range(npt, table_of(npt, t[i]), level - 1, s,
-				      MAX(gpa, s), MIN(end, s + sz), prot);
-	}
 }
 
 int npt_protect(struct npt *npt, gpa_t gpa, u64 size, unsigned int prot)
@@ -453,8 +459,7 @@ int npt_protect(struct npt *npt, gpa_t gpa, u64 size, unsigned int prot)
 	if (!ret)
 		ret = split_ends(npt, gpa, size);
 	if (!ret)
-		protect_range(npt, npt->root, NPT_LEVELS - 1, 0, gpa,
-			      gpa + size, prot);
+		walk(npt, gpa, gpa + size, &op_protect, &prot);
 	return ret;
 }
 
@@ -479,4 +484,80 @@ int npt_lookup(const struct npt *npt, gpa_t gpa, struct npt_mapping *out)
 		t = table_of(npt, e);
 	}
 	return -ENOENT;
+}
+
+/* Lowest-starting hv range overlapping [s, e), rounded out; false if none. */
+static bool next_hv(const struct mem_range *hv, size_t nr_hv, u64 s, u64 e,
+		    u64 *hs, u64 *he)
+{
+	bool found = false;
+
+	for (size_t i = 0; i < nr_hv; i++) {
+		u64 a = ALIGN_DOWN(hv[i].start, PAGE_SIZE);
+		u64 b = ALIGN_UP(hv[i].start + hv[i].size, PAGE_SIZE);
+
+		if (!hv[i].size || b <= s || a >= e)
+			continue;
+		if (!found || a < *hs) {
+			*hs = a;
+			*he = b;
+			found = true;
+		}
+	}
+	return found;
+}
+
+/* Identity-map [s, e) except the hv ranges. */
+static int map_identity_minus_hv(struct npt *npt, u64 s, u64 e,
+				 const struct mem_range *hv, size_t nr_hv,
+				 enum npt_memtype mt)
+{
+	u64 hs = 0, he = 0;
+	int ret;
+
+	while (s < e) {
+		if (!next_hv(hv, nr_hv, s, e, &hs, &he))
+			return npt_map(npt, s, s, e - s, NPT_RWX, mt);
+		if (hs > s) {
+			ret = npt_map(npt, s, s, hs - s, NPT_RWX, mt);
+			if (ret)
+				return ret;
+		}
+		s = he;
+	}
+	return 0;
+}
+
+int npt_map_parent(struct npt *npt, const struct e820_map *m,
+		   const struct mem_range *hv, size_t nr_hv, u64 limit,
+		   enum npt_memtype other_mt)
+{
+	u64 cur = 0;
+	int ret = 0;
+
+	if (!IS_ALIGNED(limit, PAGE_SIZE) || limit > NPT_GPA_LIMIT)
+		return -EINVAL;
+	for (size_t i = 0; i < nr_hv; i++)
+		if (range_overflows(hv[i].start, hv[i].size) ||
+		    hv[i].start + hv[i].size > UINT64_MAX - PAGE_SIZE)
+			return -EINVAL;
+	for (u32 i = 0; i <= m->nr && !ret && cur < limit; i++) {
+		/* The gap before range i (or the tail after the last one). */
+		u64 rs = i < m->nr ? MIN(m->r[i].start, limit) : limit;
+		u64 re = i < m->nr ? MIN(m->r[i].end, limit) : limit;
+		bool ram = i < m->nr && m->r[i].type == E820_TYPE_RAM;
+
+		if (i < m->nr && (!IS_ALIGNED(m->r[i].start, PAGE_SIZE) ||
+				  !IS_ALIGNED(m->r[i].end, PAGE_SIZE) ||
+				  m->r[i].start < cur))
+			return -EINVAL;
+		if (rs > cur)
+			ret = map_identity_minus_hv(npt, cur, rs, hv, nr_hv,
+						    other_mt);
+		if (!ret && re > rs)
+			ret = map_identity_minus_hv(npt, rs, re, hv, nr_hv,
+						    ram ? NPT_MT_WB : other_mt);
+		cur = MAX(cur, re);
+	}
+	return ret;
 }

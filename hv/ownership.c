@@ -98,15 +98,28 @@ int ownership_init_from_e820(struct ownership *o, const struct e820_map *m,
 	return ret;
 }
 
-static int check_assign(const struct own_frame *f)
+/* Why @f may not go to a child (0: it may). */
+static int check_assign(const struct own_frame *f, u16 child)
 {
+	(void)child;
 	if (f->kind == OWN_PARENT)
 		return 0;
 	return f->kind == OWN_CHILD ? -EBUSY : -EPERM;
 }
 
-int ownership_assign_to_child(struct ownership *o, u16 child, hpa_t hpa,
-			      u64 npages)
+/* Why @f may not go back to the parent from @child (0: it may). */
+static int check_release(const struct own_frame *f, u16 child)
+{
+	return f->kind == OWN_CHILD && f->child == child ? 0 : -EPERM;
+}
+
+/*
+ * Check every frame of the range with @check, then (only if all passed)
+ * set them all to @kind/@set_child: all-or-nothing under ownership_lock.
+ */
+static int change_range(struct ownership *o, u16 child, hpa_t hpa,
+			u64 npages, int (*check)(const struct own_frame *, u16),
+			u8 kind, u16 set_child)
 {
 	u64 first;
 	int ret;
@@ -118,32 +131,24 @@ int ownership_assign_to_child(struct ownership *o, u16 child, hpa_t hpa,
 		return ret;
 	spin_lock(&o->ownership_lock);
 	for (u64 i = first; i < first + npages && !ret; i++)
-		ret = check_assign(&o->frames[i]);
+		ret = check(&o->frames[i], child);
 	if (!ret)
-		fill(o, first, npages, OWN_CHILD, child);
+		fill(o, first, npages, kind, set_child);
 	spin_unlock(&o->ownership_lock);
 	return ret;
 }
 
+int ownership_assign_to_child(struct ownership *o, u16 child, hpa_t hpa,
+			      u64 npages)
+{
+	return change_range(o, child, hpa, npages, check_assign, OWN_CHILD,
+			    child);
+}
+
 int ownership_release(struct ownership *o, u16 child, hpa_t hpa, u64 npages)
 {
-	u64 first;
-	int ret;
-
-	if (child < OWN_CHILD_MIN)
-		return -EINVAL;
-	ret = frame_range(o, hpa, npages, &first);
-	if (ret)
-		return ret;
-	spin_lock(&o->ownership_lock);
-	for (u64 i = first; i < first + npages && !ret; i++)
-		if (o->frames[i].kind != OWN_CHILD ||
-		    o->frames[i].child != child)
-			ret = -EPERM;
-	if (!ret)
-		fill(o, first, npages, OWN_PARENT, 0);
-	spin_unlock(&o->ownership_lock);
-	return ret;
+	return change_range(o, child, hpa, npages, check_release, OWN_PARENT,
+			    0);
 }
 
 u64 ownership_release_child(struct ownership *o, u16 child)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/bzimage.h>
 #include <mkhv/errno.h>
@@ -304,8 +304,6 @@ int main(void)
 {
 	Suite *s = suite_create("bzimage");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_parse_good);
 	tcase_add_test(tc, test_setup_sects_zero_means_four);
@@ -318,9 +316,5 @@ int main(void)
 	tcase_add_test(tc, test_fill_high_addresses);
 	tcase_add_test(tc, test_fill_hostile_cfg);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/e820.h>
 #include <mkhv/errno.h>
@@ -349,8 +349,6 @@ int main(void)
 {
 	Suite *s = suite_create("e820");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_type_mapping);
 	tcase_add_test(tc, test_ovmf_map_sorted_coalesced);
@@ -366,9 +364,5 @@ int main(void)
 	tcase_add_test(tc, test_limit_ram_edges);
 	tcase_add_test(tc, test_to_boot);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

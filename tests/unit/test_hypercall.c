@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include <mkhv/hvcall.h>
@@ -382,8 +382,6 @@ int main(void)
 {
 	Suite *s = suite_create("hypercall");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_decode_fields);
@@ -404,9 +402,5 @@ int main(void)
 	tcase_add_test(tc, test_rep_sizes_and_continuation);
 	tcase_add_test(tc, test_rep_hostile_counts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

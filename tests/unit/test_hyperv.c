@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include <mkhv/hvcall.h>
@@ -386,8 +386,6 @@ int main(void)
 {
 	Suite *s = suite_create("hyperv");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_vendor_leaf);
@@ -409,9 +407,5 @@ int main(void)
 	tcase_add_test(tc, test_tsc_invariant_control);
 	tcase_add_test(tc, test_unknown_msrs);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include <mkhv/npt.h>
@@ -397,13 +397,94 @@ START_TEST(test_ept_entry_bits)
 }
 END_TEST
 
+static struct e820_map pmap;
+
+static void parent_map(void)
+{
+	pmap.nr = 0;
+	ck_assert_int_eq(e820_set(&pmap, 0, 0xa0000, E820_TYPE_RAM, false), 0);
+	ck_assert_int_eq(e820_set(&pmap, 0x100000, 0x7ff00000, E820_TYPE_RAM,
+				  false), 0);
+	ck_assert_int_eq(e820_set(&pmap, 0xb0000000, 0x10000000,
+				  E820_TYPE_RESERVED, false), 0);
+	ck_assert_int_eq(e820_set(&pmap, 4 * GiB, 2 * GiB, E820_TYPE_RAM,
+				  false), 0);
+}
+
+START_TEST(test_parent_identity_map)
+{
+	struct mem_range hv[] = { { 0x7e000000, 0x2000000 }, { 0x9f000, 0x800 } };
+	struct npt_mapping m;
+
+	fmt = _i;
+	init(true);
+	parent_map();
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, hv, 2, 8 * GiB,
+					NPT_MT_UC), 0);
+	/* RAM: identity, WB, large pages where possible. */
+	m = look(0x40000000);
+	ck_assert_uint_eq(m.hpa, 0x40000000);
+	ck_assert_int_eq(m.memtype, NPT_MT_WB);
+	ck_assert_uint_eq(m.page_size, 2 * MiB);	/* hv range in that GiB */
+	m = look(5 * GiB + 0x1234);
+	ck_assert_uint_eq(m.hpa, 5 * GiB + 0x1234);
+	ck_assert_uint_eq(m.page_size, GiB);
+	ck_assert_int_eq(m.memtype, NPT_MT_WB);
+	ck_assert_uint_eq(m.prot, NPT_RWX);
+	ck_assert_uint_eq(look(0x1234).hpa, 0x1234);
+	/* hv memory: absent, and only it. */
+	expect_unmapped(0x7e000000);
+	expect_unmapped(0x7fffffff);
+	expect_unmapped(0x9f000);
+	ck_assert_uint_eq(look(0x7dffffff).hpa, 0x7dffffff);
+	ck_assert_int_eq(look(0x7dffffff).memtype, NPT_MT_WB);
+	ck_assert_uint_eq(look(0x9e000).hpa, 0x9e000);
+	/* Legacy hole, gaps, ECAM and the top: identity with other_mt. */
+	ck_assert_int_eq(look(0xa0000).memtype, NPT_MT_UC);
+	ck_assert_int_eq(look(0x80000000).memtype, NPT_MT_UC);
+	ck_assert_int_eq(look(0xb0000000).memtype, NPT_MT_UC);
+	ck_assert_uint_eq(look(0xfee00000).hpa, 0xfee00000);
+	ck_assert_uint_eq(look(4 * GiB - 1).hpa, 4 * GiB - 1);
+	ck_assert_int_eq(look(7 * GiB).memtype, NPT_MT_UC);
+	ck_assert_uint_eq(look(8 * GiB - 1).hpa, 8 * GiB - 1);
+	expect_unmapped(8 * GiB);
+	npt_destroy(&npt);
+	ck_assert_int_eq(in_use, 0);
+}
+END_TEST
+
+START_TEST(test_parent_map_hostile)
+{
+	struct mem_range wrap = { UINT64_MAX - 10, 100 };
+
+	fmt = _i;
+	init(false);
+	parent_map();
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, NULL, 0, 4 * GiB + 1,
+					NPT_MT_UC), -EINVAL);
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, NULL, 0,
+					NPT_GPA_LIMIT + 4096, NPT_MT_UC),
+			 -EINVAL);
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, &wrap, 1, 4 * GiB,
+					NPT_MT_UC), -EINVAL);
+	pmap.r[0].end = 0x9f800;	/* unaligned */
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, NULL, 0, 4 * GiB,
+					NPT_MT_UC), -EINVAL);
+	/* Out of table pages: -ENOMEM, and destroy frees what was built. */
+	parent_map();
+	pool_limit = 3;
+	ck_assert_int_eq(npt_map_parent(&npt, &pmap, NULL, 0, 4 * GiB,
+					NPT_MT_UC), -ENOMEM);
+	npt_destroy(&npt);
+	ck_assert_int_eq(in_use, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("npt");
 	TCase *tc = tcase_create("both-formats");
 	TCase *bits = tcase_create("entry-bits");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_checked_fixture(bits, setup, teardown);
@@ -420,13 +501,11 @@ int main(void)
 	tcase_add_loop_test(tc, test_unmap_enomem_keeps_translation, 0, 2);
 	tcase_add_loop_test(tc, test_protect, 0, 2);
 	tcase_add_loop_test(tc, test_map_unmap_cycles_no_leak, 0, 2);
+	tcase_add_loop_test(tc, test_parent_identity_map, 0, 2);
+	tcase_add_loop_test(tc, test_parent_map_hostile, 0, 2);
 	tcase_add_test(bits, test_amd_entry_bits);
 	tcase_add_test(bits, test_ept_entry_bits);
 	suite_add_tcase(s, tc);
 	suite_add_tcase(s, bits);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include <mkhv/ownership.h>
@@ -343,8 +343,6 @@ int main(void)
 {
 	Suite *s = suite_create("ownership");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_init);
@@ -357,9 +355,5 @@ int main(void)
 	tcase_add_test(tc, test_init_from_e820);
 	tcase_add_test(tc, test_random_against_model);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-#include <check.h>
+#include "hv_check.h"
 #include <stdint.h>
 #include <mkhv/printk.h>
 #include "hv_fakes.h"
@@ -178,8 +178,6 @@ int main(void)
 {
 	Suite *s = suite_create("printk");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_plain_and_percent);
 	tcase_add_test(tc, test_strings_chars);
@@ -195,9 +193,5 @@ int main(void)
 	tcase_add_test(tc, test_ring_read);
 	tcase_add_test(tc, test_ring_wrap);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

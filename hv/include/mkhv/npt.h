@@ -33,6 +33,7 @@
 #define MKHV_NPT_H
 
 #include <mkhv/types.h>
+#include <mkhv/e820.h>
 
 enum npt_format {
 	NPT_FORMAT_AMD = 0,
@@ -161,5 +162,29 @@ int npt_protect(struct npt *npt, gpa_t gpa, u64 size, unsigned int prot);
  * Return: 0, -ENOENT if unmapped, -EINVAL if @gpa >= NPT_GPA_LIMIT.
  */
 int npt_lookup(const struct npt *npt, gpa_t gpa, struct npt_mapping *out);
+
+/**
+ * npt_map_parent() - build the parent's identity map (DESIGN §2.3).
+ * @npt: empty tables from npt_init()
+ * @m: the parent's e820 (page-aligned ranges, as e820_from_efi() makes)
+ * @hv: hv-owned ranges: never mapped (rounded out to pages)
+ * @nr_hv: number of @hv ranges
+ * @limit: map [0, @limit): the top of RAM and MMIO the parent may use
+ *         (page-aligned, <= NPT_GPA_LIMIT).  Without 1 GiB pages keep it
+ *         near the real top: a 2 MiB-page map of 2^46 bytes needs 256 MiB.
+ * @other_mt: memory type of everything that is not e820 RAM (MMIO,
+ *            firmware, holes): NPT_MT_WB on AMD (guest PAT and host MTRRs
+ *            decide, as on bare metal), NPT_MT_UC on EPT (no MTRRs there).
+ *
+ * RAM is mapped NPT_RWX / NPT_MT_WB, everything else NPT_RWX / @other_mt,
+ * GPA = HPA, except the @hv ranges, which stay unmapped (an access there is
+ * a nested page fault for the arch code to log and refuse).
+ *
+ * Return: 0; -EINVAL (unaligned e820 range, bad @limit, wrapping @hv
+ * range); -ENOMEM (the tables are then partly built: npt_destroy() them).
+ */
+int npt_map_parent(struct npt *npt, const struct e820_map *m,
+		   const struct mem_range *hv, size_t nr_hv, u64 limit,
+		   enum npt_memtype other_mt);
 
 #endif /* MKHV_NPT_H */
