@@ -37,8 +37,9 @@ all: deps-ok
 # Integration rules: they use lists every fragment has filled in.
 PARENT_INITRD_SRCS := $(foreach p,$(PARENT_INITRD_FILES),$(firstword $(subst =, ,$(p))))
 $(PARENT_INITRD): scripts/mkinitramfs.sh parent/initramfs/init \
-		parent/initramfs/profile $(PARENT_INITRD_SRCS)
-	$(Q)scripts/mkinitramfs.sh $@ $(PARENT_INITRD_FILES)
+		parent/initramfs/profile $(PARENT_INITRD_SRCS) $(PARENT_KERNEL)
+	$(Q)scripts/mkinitramfs.sh -k $(BUILD)/kernel/root -m "$(PARENT_MODULES)" \
+		$@ $(PARENT_INITRD_FILES)
 
 $(ESP_IMG): scripts/mkesp.sh $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
 		configs/mkhv.cfg $(HV_ELF)

@@ -10,6 +10,10 @@ PARENT_KERNEL   := $(BUILD)/kernel/vmlinuz
 PARENT_INITRD   := $(BUILD)/parent/initrd.img
 PARENT_INITRD_FILES :=
 
+# Stock drivers for the devices the parent owns in QEMU and on common
+# servers (their dependencies come along).
+PARENT_MODULES := virtio_pci virtio_blk virtio_net nvme e1000e
+
 .PHONY: FORCE
 FORCE:
 

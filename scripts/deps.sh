@@ -13,7 +13,7 @@ PACKAGES="
 build-essential pkg-config git
 gnu-efi
 qemu-system-x86 ovmf
-mtools dosfstools cpio fdisk
+mtools dosfstools cpio fdisk kmod
 busybox-static
 acpica-tools
 libxml2-dev libxml2-utils

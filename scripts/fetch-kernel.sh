@@ -7,7 +7,7 @@
 # Result:
 #   $OUT/vmlinuz                  the EFI-stub bzImage
 #   $OUT/version                  the kernel release, e.g. 6.1.0-56-amd64
-#   $OUT/root/lib/modules/<rel>/  its modules
+#   $OUT/root/lib/modules/<rel>/  its modules, with modules.dep
 set -eu
 OUT=${1:-build/kernel}
 
@@ -33,6 +33,8 @@ mkdir -p "$OUT/deb"
 	exit 1
 }
 dpkg-deb -x "$OUT"/deb/linux-image-"$rel"_*.deb "$OUT/root"
+# The package ships no modules.dep (its postinst runs depmod): build it.
+/sbin/depmod -b "$OUT/root" "$rel"
 cp "$OUT/root/boot/vmlinuz-$rel" "$OUT/vmlinuz"
 echo "$rel" > "$OUT/version"
 rm -rf "$OUT/deb"

@@ -8,6 +8,7 @@
 #   log_has [-n NAME] [-p PORT] FIXED-STRING           # already printed?
 #   check "description" command...   # counts a pass or a fail
 #   qemu_stop [-n NAME]              # ends QEMU (kept logs stay)
+#   qemu_exits [-n NAME] TIMEOUT     # waits for QEMU to exit: Q_STATUS
 #   test_finish                      # prints "N passed, N failed", exits
 #
 # Each QEMU instance NAME (default "main") logs serial port P (com1, com2..)
@@ -178,19 +179,26 @@ qemu_stop() {
 	rm -f "${Q_DIR[$inst]}"/*.in "${Q_DIR[$inst]}"/*.out
 }
 
-# Waits up to TIMEOUT seconds for QEMU to exit by itself; prints its exit
-# status (isa-debug-exit value v gives (v << 1) | 1).
-qemu_wait_exit() {
-	local inst=main timeout
+# qemu_exits [-n NAME] TIMEOUT: waits up to TIMEOUT seconds for QEMU to
+# exit by itself and stores its exit status in Q_STATUS (isa-debug-exit
+# value v gives (v << 1) | 1).  Returns 1 on timeout.  Must run in the
+# test's own shell (not in $(...)): only the parent shell can reap QEMU.
+qemu_exits() {
+	local inst=main limit
 	[ "$1" = -n ] && { inst=$2; shift 2; }
-	timeout=$1
+	limit=$1
 	local pid=${Q_PID[$inst]} start=$SECONDS
+	Q_STATUS=
 	while kill -0 "$pid" 2>/dev/null; do
-		[ $((SECONDS - start)) -ge "$timeout" ] && return 1
+		[ $((SECONDS - start)) -ge "$limit" ] && return 1
 		sleep 0.5
 	done
 	wait "$pid"
-	echo $?
+	Q_STATUS=$?
+	Q_PID[$inst]=
+	for p in ${Q_CATS[$inst]:-}; do kill "$p" 2>/dev/null; done
+	_refresh "$inst" com1
+	return 0
 }
 
 _test_cleanup() {

@@ -43,9 +43,9 @@ serial_send 'echo "MKHV-$((6 * 7))-OK $(cat /proc/meminfo | grep -c MemTotal)"'
 check "shell runs a command" wait_for 30 "MKHV-42-OK 1"
 serial_send 'exit'
 check "shell exit powers off" wait_for 30 "mkhv-parent: shell exited"
-status=$(qemu_wait_exit 60)
-check "QEMU ended cleanly after poweroff (status '$status')" \
-	test "$status" = 0
+qemu_exits 60
+check "QEMU ended cleanly after poweroff (status '$Q_STATUS')" \
+	test "$Q_STATUS" = 0
 
 # --- bad configurations: documented error, kernel never starts ---------
 bad_boot() {   # name, cfg line, expected error text

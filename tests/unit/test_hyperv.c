@@ -70,14 +70,17 @@ START_TEST(test_parent_features)
 {
 	struct cpuid_regs r = cpuid(0x40000003);
 
-	/* HYPERCALL, VP_INDEX, TIME_REF_COUNT, FREQUENCY MSRs, TSC_INVARIANT */
-	ck_assert_uint_eq(r.eax, (1u << 5) | (1u << 6) | (1u << 1) |
+	/*
+	 * HYPERCALL, VP_INDEX, TIME_REF_COUNT, REFERENCE_TSC (so Linux takes
+	 * the TSC-page path that lowers its rating below the TSC's),
+	 * FREQUENCY MSRs, TSC_INVARIANT.
+	 */
+	ck_assert_uint_eq(r.eax, (1u << 5) | (1u << 6) | (1u << 1) | (1u << 9) |
 				 (1u << 11) | (1u << 15));
 	ck_assert_uint_eq(r.ebx, 0);
 	ck_assert_uint_eq(r.edx, 1u << 8);
-	/* No SynIC/stimer/ref-TSC-page/APIC-access for the parent. */
-	ck_assert_uint_eq(r.eax & ((1u << 2) | (1u << 3) | (1u << 4) | (1u << 9)),
-			  0);
+	/* No SynIC/stimer/APIC-access for the parent. */
+	ck_assert_uint_eq(r.eax & ((1u << 2) | (1u << 3) | (1u << 4)), 0);
 	ck_assert_uint_eq(cpuid(0x40000004).eax, 1u << 9);
 	ck_assert_uint_eq(cpuid(0x40000005).eax, 2);
 	ck_assert_uint_eq(cpuid(0x40000005).ebx, 4);
@@ -322,15 +325,18 @@ START_TEST(test_ref_scale)
 }
 END_TEST
 
-START_TEST(test_reference_tsc_page_child_only)
+START_TEST(test_reference_tsc_page_both_roles)
 {
 	uint64_t v;
 	struct hv_ref_tsc_page pg;
 
+	/* Parent: offered (see HV_PARENT_FEATURES_EAX), page filled. */
 	ck_assert_int_eq(hyperv_msr_write(vp, HV_X64_MSR_REFERENCE_TSC,
-					  fake_guest_base | 1), -EINVAL);
-	ck_assert_int_eq(hyperv_msr_read(vp, HV_X64_MSR_REFERENCE_TSC, &v),
-			 -EINVAL);
+					  fake_guest_base | 1), 0);
+	ck_assert_int_eq(hyperv_msr_read(vp, HV_X64_MSR_REFERENCE_TSC, &v), 0);
+	ck_assert_uint_eq(v, fake_guest_base | 1);
+	memcpy(&pg, fake_guest_mem, sizeof(pg));
+	ck_assert_uint_eq(pg.tsc_sequence, 1);
 	teardown();
 	setup_role(HYPERV_ROLE_CHILD, TSC_HZ, APIC_HZ);
 	ck_assert_int_eq(hyperv_msr_write(vp, HV_X64_MSR_REFERENCE_TSC,
@@ -403,7 +409,7 @@ int main(void)
 	tcase_add_test(tc, test_frequency_msrs);
 	tcase_add_test(tc, test_ref_counter);
 	tcase_add_test(tc, test_ref_scale);
-	tcase_add_test(tc, test_reference_tsc_page_child_only);
+	tcase_add_test(tc, test_reference_tsc_page_both_roles);
 	tcase_add_test(tc, test_tsc_invariant_control);
 	tcase_add_test(tc, test_unknown_msrs);
 	suite_add_tcase(s, tc);

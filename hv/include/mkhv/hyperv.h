@@ -67,9 +67,16 @@ struct cpuid_regs {
 /* 0x40000004.EAX */
 #define HV_DEPRECATING_AEOI_RECOMMENDED		BIT(9)
 
+/*
+ * The reference TSC page matters even though the parent's clock is the
+ * TSC: Linux 6.1 lowers the Hyper-V clocksource rating below the TSC's
+ * (invariant-TSC offered) only on the TSC-page path; with the MSR
+ * clocksource alone it keeps rating 500 and every clock read would exit.
+ */
 #define HV_PARENT_FEATURES_EAX	(HV_MSR_HYPERCALL_AVAILABLE | \
 				 HV_MSR_VP_INDEX_AVAILABLE | \
 				 HV_MSR_TIME_REF_COUNT_AVAILABLE | \
+				 HV_MSR_REFERENCE_TSC_AVAILABLE | \
 				 HV_ACCESS_FREQUENCY_MSRS | \
 				 HV_ACCESS_TSC_INVARIANT)
 #define HV_CHILD_FEATURES_EAX	(0xa7e | HV_ACCESS_TSC_INVARIANT)
