@@ -41,3 +41,4 @@ $(HV_ELF): $(HV_IMG_OBJS) $(HV_ARCH_DIR)/hv.lds
 	    readelf -r $@ | grep 'R_X86_64_' | grep -vq 'R_X86_64_RELATIVE'; then \
 		echo "hv.elf: relocations other than RELATIVE" >&2; rm -f $@; exit 1; fi
 SYSTEM_TESTS += tests/system/parent-boot.sh
+BENCHES += scripts/bench-parent-boot.sh

@@ -45,9 +45,11 @@ boot() {   # smp
 	check "$n: NVMe sector read back in the parent" \
 		wait_for -n "$n" 30 "DISK=$marker"
 
-	# nc -e closes the connection once the answer is sent.
-	serial_send -n "$n" 'ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && { nc -l -p 7777 -e hostname & } && echo NET-LISTENING'
-	wait_for -n "$n" 30 "NET-LISTENING" >/dev/null
+	# Wait for the link (e1000e autonegotiates), then answer every
+	# connection with the hostname (nc -e closes after the answer; the
+	# loop re-arms it in case a probe raced the link).
+	serial_send -n "$n" 'ip link set eth0 up && ip addr add 10.0.2.15/24 dev eth0 && for i in $(seq 60); do [ "$(cat /sys/class/net/eth0/carrier)" = 1 ] && break; sleep 0.5; done; { while :; do nc -l -p 7777 -e hostname; done & } ; echo NET-LISTENING'
+	wait_for -n "$n" 60 "NET-LISTENING" >/dev/null
 	local got="" i
 	for i in 1 2 3 4 5 6 7 8 9 10; do
 		got=$(timeout 5 bash -c "exec 3<>/dev/tcp/127.0.0.1/$port && cat <&3" 2>/dev/null)
@@ -68,6 +70,18 @@ boot() {   # smp
 		test "$Q_STATUS" = 0
 }
 
+# A CPU without SVM: the loader says why and never starts the hv.
+no_svm() {
+	MKHV_QEMU_CPU=max,-svm qemu_start -n no-svm -s 2 "$esp"
+	check "no-svm: clear message from the loader" \
+		wait_for -n no-svm 90 "mkhv: error: this CPU (AuthenticAMD) has no AMD-V (SVM): mkhv cannot run on this machine"
+	check "no-svm: boot stopped, hv never started" \
+		eval 'wait_for -n no-svm 20 "mkhv: boot stopped" &&
+		      ! log_has -n no-svm -p com2 "mkhv hypervisor"'
+	qemu_stop -n no-svm
+}
+
 boot 2
 boot 4
+no_svm
 test_finish
