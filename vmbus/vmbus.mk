@@ -9,15 +9,15 @@
 # Neither fuzz target is part of `make check`.
 
 VMBUS_DIR      := $(BUILD)/vmbus
-VMBUS_SRCS     := vmbus/ring.c
-VMBUS_HDRS     := include/vmbus/wire.h vmbus/port.h vmbus/ring.h
+VMBUS_SRCS     := vmbus/ring.c vmbus/channel.c
+VMBUS_HDRS     := include/vmbus/wire.h vmbus/port.h vmbus/ring.h vmbus/channel.h
 VMBUS_HOST_OBJS := $(patsubst vmbus/%.c,$(VMBUS_DIR)/host/%.o,$(VMBUS_SRCS))
 VMBUS_FS_OBJS  := $(patsubst vmbus/%.c,$(VMBUS_DIR)/freestanding/%.o,$(VMBUS_SRCS))
 VMBUS_SAN_OBJS := $(patsubst vmbus/%.c,$(VMBUS_DIR)/san/%.o,$(VMBUS_SRCS))
 VMBUS_LIB      := $(VMBUS_DIR)/libvmbus.a
 VMBUS_SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
                   -fno-omit-frame-pointer
-VMBUS_TESTS    := $(VMBUS_DIR)/test_ring
+VMBUS_TESTS    := $(VMBUS_DIR)/test_ring $(VMBUS_DIR)/test_channel
 VMBUS_BENCH    := $(VMBUS_DIR)/vmbus_bench
 VMBUS_FUZZERS  := $(VMBUS_DIR)/fuzz_ring $(VMBUS_DIR)/fuzz_channel
 VMBUS_FUZZ_SECONDS ?= 20
