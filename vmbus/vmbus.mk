@@ -24,7 +24,7 @@ VMBUS_FUZZ_SECONDS ?= 20
 
 ALL_TARGETS += $(VMBUS_LIB) $(VMBUS_FS_OBJS)
 UNIT_TESTS  += $(VMBUS_TESTS)
-#BENCHES     += $(VMBUS_BENCH)
+BENCHES     += $(VMBUS_BENCH)
 
 # Keep the objects make would treat as intermediate.
 .SECONDARY: $(VMBUS_SAN_OBJS) $(VMBUS_HOST_OBJS)
@@ -74,7 +74,8 @@ fuzz-vmbus-smoke: $(VMBUS_FUZZERS)
 		n=$${f##*/}; mkdir -p $(VMBUS_DIR)/corpus/$$n; \
 		echo "== $$n ($(VMBUS_FUZZ_SECONDS) s)"; \
 		if ! $$f -max_total_time=$(VMBUS_FUZZ_SECONDS) -print_final_stats=1 \
-			$(VMBUS_DIR)/corpus/$$n >$(VMBUS_DIR)/$$n.log 2>&1; then \
+			$(VMBUS_DIR)/corpus/$$n tests/fuzz/seeds/$$n \
+			>$(VMBUS_DIR)/$$n.log 2>&1; then \
 			tail -40 $(VMBUS_DIR)/$$n.log; exit 1; fi; \
 		grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' \
 			$(VMBUS_DIR)/$$n.log; \

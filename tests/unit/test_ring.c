@@ -586,6 +586,26 @@ START_TEST(pending_send_sz_signals_when_enough_freed)
 }
 END_TEST
 
+START_TEST(pending_send_sz_exact_boundary)
+{
+	struct pair *p = pair_new_at(1024, 0, VMBUS_RING_FEAT_PENDING_SEND_SZ);
+	struct vmbus_ring_pkt pkt;
+	uint8_t buf[256];
+
+	fill_ring(p);				/* 64 bytes free */
+	ck_assert_int_eq(vmbus_ring_wait_space(&p->w, 304), 0);
+	/* 304 free is not enough: a writer needs strictly more. */
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(vmbus_ring_read(&p->r, &pkt, buf, sizeof(buf)), 96);
+	ck_assert_int_eq(vmbus_ring_read_done(&p->r), 0);
+	ck_assert_int_eq(vmbus_ring_wait_space(&p->w, 304), 0);
+	ck_assert_int_eq(vmbus_ring_read(&p->r, &pkt, buf, sizeof(buf)), 96);
+	ck_assert_int_eq(vmbus_ring_read_done(&p->r), 1);	/* 424 > 304 */
+	ck_assert_int_eq(vmbus_ring_wait_space(&p->w, 304), 1);
+	pair_free(p);
+}
+END_TEST
+
 START_TEST(pending_send_sz_ignored_without_feature)
 {
 	struct pair *p = pair_new_at(1024, 0, 0);
@@ -1053,6 +1073,7 @@ static Suite *ring_suite(void)
 	tcase_add_test(notify, no_signal_when_masked);
 	tcase_add_test(notify, unmask_reports_late_packet);
 	tcase_add_test(notify, pending_send_sz_signals_when_enough_freed);
+	tcase_add_test(notify, pending_send_sz_exact_boundary);
 	tcase_add_test(notify, pending_send_sz_ignored_without_feature);
 	tcase_add_test(notify, pending_send_sz_batch_signals_once);
 	tcase_add_test(notify, wait_space_already_available);
