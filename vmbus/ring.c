@@ -112,31 +112,33 @@ static uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos, const void *src,
 	return ring_add(ring, pos, len);
 }
 
-/* Load and check the peer's index once. */
+/* Load the peer's index once (acquire: R1 / W1) and check it. */
+static int load_index(struct vmbus_ring *ring, uint32_t *field,
+		      enum vmbus_ring_fault range, enum vmbus_ring_fault align,
+		      uint32_t *out)
+{
+	uint32_t v = atomic_load_explicit(shared(field), memory_order_acquire);
+
+	if (v >= ring->size)
+		return ring_break(ring, range);
+	if (v & (VMBUS_PKT_ALIGN - 1))
+		return ring_break(ring, align);
+	*out = v;
+	return 0;
+}
+
 static int load_write_index(struct vmbus_ring *ring, uint32_t *out)
 {
-	uint32_t w = atomic_load_explicit(shared(&ring->hdr->write_index),
-					  memory_order_acquire);	/* R1 */
-
-	if (w >= ring->size)
-		return ring_break(ring, VMBUS_RING_FAULT_WRITE_INDEX_RANGE);
-	if (w & (VMBUS_PKT_ALIGN - 1))
-		return ring_break(ring, VMBUS_RING_FAULT_WRITE_INDEX_ALIGN);
-	*out = w;
-	return 0;
+	return load_index(ring, &ring->hdr->write_index,
+			  VMBUS_RING_FAULT_WRITE_INDEX_RANGE,
+			  VMBUS_RING_FAULT_WRITE_INDEX_ALIGN, out);
 }
 
 static int load_read_index(struct vmbus_ring *ring, uint32_t *out)
 {
-	uint32_t r = atomic_load_explicit(shared(&ring->hdr->read_index),
-					  memory_order_acquire);	/* W1 */
-
-	if (r >= ring->size)
-		return ring_break(ring, VMBUS_RING_FAULT_READ_INDEX_RANGE);
-	if (r & (VMBUS_PKT_ALIGN - 1))
-		return ring_break(ring, VMBUS_RING_FAULT_READ_INDEX_ALIGN);
-	*out = r;
-	return 0;
+	return load_index(ring, &ring->hdr->read_index,
+			  VMBUS_RING_FAULT_READ_INDEX_RANGE,
+			  VMBUS_RING_FAULT_READ_INDEX_ALIGN, out);
 }
 
 void vmbus_ring_header_init(struct vmbus_ring_header *hdr, uint32_t features)
@@ -182,6 +184,28 @@ enum vmbus_ring_fault vmbus_ring_fault(const struct vmbus_ring *ring)
 bool vmbus_ring_broken(const struct vmbus_ring *ring)
 {
 	return ring->fault != VMBUS_RING_FAULT_NONE;
+}
+
+/* Sum of a gather list; -EINVAL for a NULL element with a length. */
+static int iov_total(const struct vmbus_ring_iov *iov, unsigned int iovcnt,
+		     uint64_t *total)
+{
+	if (!iov && iovcnt)
+		return -EINVAL;
+	for (unsigned int i = 0; i < iovcnt; i++) {
+		if (!iov[i].base && iov[i].len)
+			return -EINVAL;
+		*total += iov[i].len;
+	}
+	return 0;
+}
+
+static uint32_t copy_iov(struct vmbus_ring *ring, uint32_t pos,
+			 const struct vmbus_ring_iov *iov, unsigned int iovcnt)
+{
+	for (unsigned int i = 0; i < iovcnt; i++)
+		pos = copy_in(ring, pos, iov[i].base, iov[i].len);
+	return pos;
 }
 
 /* Checks shared by both write paths; *need is the ring bytes used. */
@@ -247,27 +271,21 @@ int vmbus_ring_write(struct vmbus_ring *ring, const struct vmbus_ring_iov *iov,
 		     unsigned int iovcnt, bool *signal)
 {
 	uint64_t total = 0;
-	uint32_t need, pos, old;
-	unsigned int i;
+	uint32_t need, pos;
 	int rc;
 
 	if (signal)
 		*signal = false;
-	if (!ring || ring->role != VMBUS_RING_WRITER || (!iov && iovcnt))
+	if (!ring || ring->role != VMBUS_RING_WRITER)
 		return -EINVAL;
-	for (i = 0; i < iovcnt; i++) {
-		if (!iov[i].base && iov[i].len)
-			return -EINVAL;
-		total += iov[i].len;
-	}
-	rc = write_prepare(ring, total, &need);
+	rc = iov_total(iov, iovcnt, &total);
+	if (!rc)
+		rc = write_prepare(ring, total, &need);
 	if (rc)
 		return rc;
 
-	old = pos = ring->index;
-	for (i = 0; i < iovcnt; i++)
-		pos = copy_in(ring, pos, iov[i].base, iov[i].len);
-	write_finish(ring, old, pos, (uint32_t)total, signal);
+	pos = copy_iov(ring, ring->index, iov, iovcnt);
+	write_finish(ring, ring->index, pos, (uint32_t)total, signal);
 	return 0;
 }
 
@@ -277,20 +295,16 @@ int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *des
 {
 	struct vmbus_packet_desc d;
 	uint64_t total = DESC_SIZE;
-	uint32_t need, pos, old, off;
-	unsigned int i;
+	uint32_t need, pos, off;
 	int rc;
 
 	if (signal)
 		*signal = false;
-	if (!ring || !desc || ring->role != VMBUS_RING_WRITER ||
-	    (!iov && iovcnt))
+	if (!ring || !desc || ring->role != VMBUS_RING_WRITER)
 		return -EINVAL;
-	for (i = 0; i < iovcnt; i++) {
-		if (!iov[i].base && iov[i].len)
-			return -EINVAL;
-		total += iov[i].len;
-	}
+	rc = iov_total(iov, iovcnt, &total);
+	if (rc)
+		return rc;
 	off = desc->offset8 ? (uint32_t)desc->offset8 * 8 : DESC_SIZE;
 	if (off < DESC_SIZE || off > total)
 		return -EINVAL;
@@ -305,11 +319,9 @@ int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *des
 		return -EMSGSIZE;
 	d.len8 = (uint16_t)(align8((uint32_t)total) / 8);
 
-	old = ring->index;
-	pos = copy_in(ring, old, &d, DESC_SIZE);
-	for (i = 0; i < iovcnt; i++)
-		pos = copy_in(ring, pos, iov[i].base, iov[i].len);
-	write_finish(ring, old, pos, (uint32_t)total, signal);
+	pos = copy_in(ring, ring->index, &d, DESC_SIZE);
+	pos = copy_iov(ring, pos, iov, iovcnt);
+	write_finish(ring, ring->index, pos, (uint32_t)total, signal);
 	return 0;
 }
 
