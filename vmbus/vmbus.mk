@@ -5,7 +5,9 @@
 #   make bench                 runs the ring benchmark (vmbus_bench)
 #   make fuzz-vmbus            builds the libFuzzer harnesses (clang)
 #   make fuzz-vmbus-smoke      builds them and runs each for ~20 s
-#                              (VMBUS_FUZZ_SECONDS=N to change)
+#                              (VMBUS_FUZZ_SECONDS=N to change); `make fuzz`
+#                              depends on it
+#   make check-vmbus-tsan      ring stress test under ThreadSanitizer
 # Neither fuzz target is part of `make check`.
 
 VMBUS_DIR      := $(BUILD)/vmbus
@@ -80,6 +82,16 @@ fuzz-vmbus-smoke: $(VMBUS_FUZZERS)
 		grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' \
 			$(VMBUS_DIR)/$$n.log; \
 	done
+
+# ThreadSanitizer run of the two-thread ring stress test (not in check).
+$(VMBUS_DIR)/test_ring_tsan: tests/unit/test_ring.c vmbus/ring.c $(VMBUS_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -O1 -fsanitize=thread $(CHECK_CFLAGS) -Ivmbus \
+		$< vmbus/ring.c -o $@ $(CHECK_LIBS) -pthread
+
+.PHONY: check-vmbus-tsan
+check-vmbus-tsan: $(VMBUS_DIR)/test_ring_tsan
+	$(Q)VMBUS_STRESS_PACKETS=2000000 CK_RUN_CASE=stress $<
 
 # `make fuzz` (no recipe here, so other components can add their harnesses).
 fuzz: fuzz-vmbus-smoke
