@@ -66,6 +66,8 @@ struct vmbus_server_ops {
 	 * send() - post a message to the guest (SynIC SINT of the
 	 * connection, VP @target_vp).  Must queue it (the SynIC message slot
 	 * protocol delivers one at a time); 0 or negative errno.
+	 * @target_vp comes from the guest (INITIATE_CONTACT): the transport
+	 * must check it names one of the partition's VPs.
 	 */
 	int (*send)(void *ctx, uint32_t target_vp, const void *msg, uint32_t len);
 	/** alloc()/free() - memory for GPADLs (kmalloc, malloc...). */

@@ -25,7 +25,7 @@ struct env {
 	int nsent, seen;
 	int allocs, frees;
 	int opens, closes, modifies;
-	int open_rc, teardown_rc, send_rc;
+	int open_rc, teardown_rc, send_rc, fail_alloc;
 	struct vmbus_open_request last_open;
 	uint64_t last_open_pfn0;
 	uint8_t last_userdata0;
@@ -49,6 +49,8 @@ static int t_send(void *ctx, uint32_t vp, const void *msg, uint32_t len)
 
 static void *t_alloc(void *ctx, size_t n)
 {
+	if (((struct env *)ctx)->fail_alloc)
+		return NULL;
 	((struct env *)ctx)->allocs++;
 	return malloc(n);
 }
@@ -816,6 +818,41 @@ START_TEST(gpadl_multi_range)
 }
 END_TEST
 
+START_TEST(gpadl_alloc_failure)
+{
+	struct env *e = env_ready(1);
+
+	e->fail_alloc = 1;
+	ck_assert_int_eq(gpadl_send(e, 1, 5, 4), -ENOMEM);
+	ck_assert_uint_eq(((const struct vmbus_channel_gpadl_created *)
+			   next_msg(e, CHANNELMSG_GPADL_CREATED))->creation_status,
+			  VMBUS_STATUS_NO_MEMORY);
+	ck_assert_uint_eq(vmbus_server_gpadl_count(&e->srv), 0);
+	e->fail_alloc = 0;
+	gpadl_ok(e, 1, 5, 4);
+	env_free(e);
+}
+END_TEST
+
+START_TEST(short_channel_messages)
+{
+	struct env *e = env_ready(1);
+	static const uint32_t types[] = {
+		CHANNELMSG_CLOSECHANNEL, CHANNELMSG_GPADL_TEARDOWN,
+		CHANNELMSG_RELID_RELEASED, CHANNELMSG_MODIFYCHANNEL,
+		CHANNELMSG_GPADL_BODY, CHANNELMSG_GPADL_HEADER,
+		CHANNELMSG_OPENCHANNEL,
+	};
+	uint8_t msg[16] = { 0 };
+
+	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		memcpy(msg, &types[i], 4);
+		expect_rejected(e, 4, msg, 11, -EBADMSG);
+	}
+	env_free(e);
+}
+END_TEST
+
 START_TEST(gpadl_teardown_veto)
 {
 	struct env *e = env_ready(1);
@@ -1092,6 +1129,39 @@ START_TEST(send_failure_is_reported)
 	e->send_rc = -EAGAIN;
 	ck_assert_int_eq(initiate(e, VERSION_WIN10_V5_3, 4), -EAGAIN);
 	env_free(e);
+
+	/* A hot-added offer that cannot be sent is not registered. */
+	e = env_ready(1);
+	e->send_rc = -EAGAIN;
+	ck_assert_int_eq(add_dev(e, 0x50), -EAGAIN);
+	ck_assert_int_eq(vmbus_server_channel_state(&e->srv, 2), VMBUS_CHAN_FREE);
+	e->send_rc = 0;
+	ck_assert_int_eq(add_dev(e, 0x50), 2);
+	env_free(e);
+}
+END_TEST
+
+START_TEST(modify_without_response_before_5_3)
+{
+	struct env *e = env_new();
+	struct vmbus_channel_modifychannel m = {
+		.header.msgtype = CHANNELMSG_MODIFYCHANNEL, .child_relid = 1,
+		.target_vp = 1,
+	};
+
+	ck_assert_int_eq(add_dev(e, 1), 1);
+	connect_v(e, VERSION_WIN10_V4_1);
+	ck_assert_int_eq(simple(e, CHANNELMSG_REQUESTOFFERS), 0);
+	e->seen = e->nsent;
+	gpadl_ok(e, 1, 1, 8);
+	ck_assert_int_eq(open_ch(e, 1, 1, 4), 0);
+	ck_assert_uint_eq(open_status(e), 0);
+	ck_assert_int_eq(post(e, 1, &m, sizeof(m)), 0);
+	ck_assert_int_eq(e->modifies, 1);
+	no_more_msgs(e);
+	m.child_relid = 7;
+	expect_rejected(e, 1, &m, sizeof(m), -ENOENT);
+	env_free(e);
 }
 END_TEST
 
@@ -1156,6 +1226,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(ver, hostile_framing);
 	tcase_add_test(ver, old_protocol_uses_connection_1);
 	tcase_add_test(ver, send_failure_is_reported);
+	tcase_add_test(ver, short_channel_messages);
 	tcase_add_test(ver, init_checks_ops);
 	suite_add_tcase(s, ver);
 
@@ -1175,6 +1246,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(gp, gpadl_total_and_count_limits);
 	tcase_add_test(gp, gpadl_multi_range);
 	tcase_add_test(gp, gpadl_teardown_veto);
+	tcase_add_test(gp, gpadl_alloc_failure);
 	suite_add_tcase(s, gp);
 
 	tcase_add_test(op, open_close_reopen);
@@ -1183,6 +1255,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(op, open_unknown_or_short);
 	tcase_add_test(op, open_callback_failure);
 	tcase_add_test(op, modify_channel);
+	tcase_add_test(op, modify_without_response_before_5_3);
 	suite_add_tcase(s, op);
 
 	tcase_add_test(life, rescind_open_channel);

@@ -468,6 +468,42 @@ START_TEST(role_checks)
 	ck_assert_int_eq(vmbus_ring_write(&p->r, &iov, 1, NULL), -EINVAL);
 	ck_assert_int_eq(vmbus_ring_wait_space(&p->r, 8), -EINVAL);
 	ck_assert_int_eq(vmbus_ring_read_done(&p->w), -EINVAL);
+	ck_assert_int_eq(vmbus_ring_unmask(&p->w), -EINVAL);
+	ck_assert_int_eq(vmbus_ring_write_space(&p->r), -EINVAL);
+	ck_assert_int_eq(vmbus_ring_consume(&p->w, &pkt), -EINVAL);
+	pair_free(p);
+}
+END_TEST
+
+START_TEST(bad_gather_lists)
+{
+	struct pair *p = pair_new(512);
+	struct vmbus_packet_desc d = { .type = VM_PKT_DATA_INBAND };
+	struct vmbus_ring_iov iov[2] = { { "abcdefgh", 8 }, { NULL, 4 } };
+	bool sig = true;
+
+	ck_assert_int_eq(vmbus_ring_send(&p->w, &d, iov, 2, &sig), -EINVAL);
+	ck_assert(!sig);
+	ck_assert_int_eq(vmbus_ring_send(&p->w, &d, NULL, 1, NULL), -EINVAL);
+	ck_assert_int_eq(vmbus_ring_write(&p->w, iov, 2, NULL), -EINVAL);
+	ck_assert_int_eq(vmbus_ring_send(&p->w, NULL, iov, 1, NULL), -EINVAL);
+	ck_assert_uint_eq(p->hdr->write_index, 0);
+	pair_free(p);
+}
+END_TEST
+
+START_TEST(len8_limit_on_big_ring)
+{
+	/* len8 is 16 bits: 512 KiB - 8 is the largest describable packet. */
+	struct pair *p = pair_new(1u << 20);
+	uint8_t *buf = calloc(1, 1u << 19);
+	struct vmbus_ring_pkt pkt;
+
+	ck_assert_int_eq(send_inband(p, 1, buf, (1u << 19) - 16, NULL), -EMSGSIZE);
+	ck_assert_int_eq(send_inband(p, 1, buf, (1u << 19) - 24, NULL), 0);
+	ck_assert_int_eq(vmbus_ring_peek(&p->r, &pkt), 0);
+	ck_assert_uint_eq(pkt.desc.len8, 0xffff);
+	free(buf);
 	pair_free(p);
 }
 END_TEST
@@ -822,6 +858,11 @@ START_TEST(corrupt_read_index_beyond_size)
 	ck_assert_int_eq(send_inband(p, 1, buf, 16, NULL), -EPROTO);
 	ck_assert_int_eq(vmbus_ring_wait_space(&p->w, 8), -EPROTO);
 	ck_assert_int_eq(vmbus_ring_write_space(&p->w), -EPROTO);
+	{
+		struct vmbus_ring_iov iov = { buf, 16 };
+
+		ck_assert_int_eq(vmbus_ring_write(&p->w, &iov, 1, NULL), -EPROTO);
+	}
 	ck_assert_uint_eq(p->hdr->write_index, 0);	/* nothing written */
 	pair_free(p);
 }
@@ -1067,6 +1108,8 @@ static Suite *ring_suite(void)
 	tcase_add_test(tc, pkt_copy_bounds);
 	tcase_add_test(tc, consume_checks_packet);
 	tcase_add_test(tc, role_checks);
+	tcase_add_test(tc, bad_gather_lists);
+	tcase_add_test(tc, len8_limit_on_big_ring);
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(notify, signal_on_empty_to_nonempty_only);
