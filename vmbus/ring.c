@@ -233,35 +233,43 @@ static int write_prepare(struct vmbus_ring *ring, uint64_t total,
 	return 0;
 }
 
-/* Pad, add the trailer, publish and decide about the signal. */
-static void write_finish(struct vmbus_ring *ring, uint32_t old, uint32_t pos,
-			 uint32_t total, bool *signal)
+/* Pad and add the trailer (the packet's start << 32); not yet visible. */
+static void write_tail(struct vmbus_ring *ring, uint32_t start, uint32_t pos,
+		       uint32_t total)
 {
 	static const uint8_t zeros[VMBUS_PKT_ALIGN];
-	uint64_t trailer = (uint64_t)old << 32;
-	bool sig = false;
+	uint64_t trailer = (uint64_t)start << 32;
 
 	pos = copy_in(ring, pos, zeros, align8(total) - total);
-	pos = copy_in(ring, pos, &trailer, sizeof(trailer));
+	ring->index = copy_in(ring, pos, &trailer, sizeof(trailer));
+}
 
-	/* W2: the packet bytes are visible before the index covering them. */
-	atomic_store_explicit(shared(&ring->hdr->write_index), pos,
-			      memory_order_release);
-	ring->index = pos;
-	if (ring->pending_set) {
-		atomic_store_explicit(shared(&ring->hdr->pending_send_sz), 0,
-				      memory_order_relaxed);
-		ring->pending_set = false;
-	}
+/* Publish everything written so far and decide about the signal. */
+static void publish(struct vmbus_ring *ring, bool *signal)
+{
+	uint32_t old = ring->published;
+	bool sig = false;
 
-	/* W3: order the write_index store before the loads below. */
-	atomic_thread_fence(memory_order_seq_cst);
-	if (!atomic_load_explicit(shared(&ring->hdr->interrupt_mask),
-				  memory_order_relaxed)) {
-		/* Signal only on empty -> non-empty: the reader had consumed
-		 * everything up to where this packet starts. */
-		sig = atomic_load_explicit(shared(&ring->hdr->read_index),
-					   memory_order_relaxed) == old;
+	if (ring->index != old) {
+		/* W2: the packet bytes are visible before the index covering
+		 * them. */
+		atomic_store_explicit(shared(&ring->hdr->write_index),
+				      ring->index, memory_order_release);
+		ring->published = ring->index;
+		if (ring->pending_set) {
+			atomic_store_explicit(shared(&ring->hdr->pending_send_sz),
+					      0, memory_order_relaxed);
+			ring->pending_set = false;
+		}
+		/* W3: order the write_index store before the loads below. */
+		atomic_thread_fence(memory_order_seq_cst);
+		if (!atomic_load_explicit(shared(&ring->hdr->interrupt_mask),
+					  memory_order_relaxed)) {
+			/* Signal only on empty -> non-empty: the reader had
+			 * consumed everything up to where this batch starts. */
+			sig = atomic_load_explicit(shared(&ring->hdr->read_index),
+						   memory_order_relaxed) == old;
+		}
 	}
 	if (signal)
 		*signal = sig;
@@ -285,21 +293,20 @@ int vmbus_ring_write(struct vmbus_ring *ring, const struct vmbus_ring_iov *iov,
 		return rc;
 
 	pos = copy_iov(ring, ring->index, iov, iovcnt);
-	write_finish(ring, ring->index, pos, (uint32_t)total, signal);
+	write_tail(ring, ring->index, pos, (uint32_t)total);
+	publish(ring, signal);
 	return 0;
 }
 
-int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *desc,
-		    const struct vmbus_ring_iov *iov, unsigned int iovcnt,
-		    bool *signal)
+int vmbus_ring_send_deferred(struct vmbus_ring *ring,
+			     const struct vmbus_packet_desc *desc,
+			     const struct vmbus_ring_iov *iov, unsigned int iovcnt)
 {
 	struct vmbus_packet_desc d;
 	uint64_t total = DESC_SIZE;
 	uint32_t need, pos, off;
 	int rc;
 
-	if (signal)
-		*signal = false;
 	if (!ring || !desc || ring->role != VMBUS_RING_WRITER)
 		return -EINVAL;
 	rc = iov_total(iov, iovcnt, &total);
@@ -321,7 +328,34 @@ int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *des
 
 	pos = copy_in(ring, ring->index, &d, DESC_SIZE);
 	pos = copy_iov(ring, pos, iov, iovcnt);
-	write_finish(ring, ring->index, pos, (uint32_t)total, signal);
+	write_tail(ring, ring->index, pos, (uint32_t)total);
+	return 0;
+}
+
+int vmbus_ring_flush(struct vmbus_ring *ring, bool *signal)
+{
+	if (signal)
+		*signal = false;
+	if (!ring || ring->role != VMBUS_RING_WRITER)
+		return -EINVAL;
+	if (ring->fault)
+		return -EPROTO;
+	publish(ring, signal);
+	return 0;
+}
+
+int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *desc,
+		    const struct vmbus_ring_iov *iov, unsigned int iovcnt,
+		    bool *signal)
+{
+	int rc;
+
+	if (signal)
+		*signal = false;
+	rc = vmbus_ring_send_deferred(ring, desc, iov, iovcnt);
+	if (rc)
+		return rc;
+	publish(ring, signal);
 	return 0;
 }
 
@@ -330,7 +364,8 @@ int vmbus_ring_wait_space(struct vmbus_ring *ring, uint32_t bytes)
 	uint32_t r;
 	int rc;
 
-	if (!ring || ring->role != VMBUS_RING_WRITER)
+	if (!ring || ring->role != VMBUS_RING_WRITER ||
+	    ring->index != ring->published)
 		return -EINVAL;
 	if (ring->fault)
 		return -EPROTO;

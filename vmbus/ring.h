@@ -21,7 +21,8 @@
  *
  * Writer: vmbus_ring_send()/vmbus_ring_write() set *signal when the reader
  * must be interrupted.  On -EAGAIN (full) call vmbus_ring_wait_space():
- * 1 means retry now, 0 means wait for the reader's signal.
+ * 1 means retry now, 0 means wait for the reader's signal.  Batches:
+ * vmbus_ring_send_deferred() several times, then vmbus_ring_flush().
  *
  * No locking: one reader and one writer per ring, each single-threaded
  * (callers serialise their own side).
@@ -85,7 +86,7 @@ struct vmbus_ring {
 	uint32_t size;		/* data area bytes */
 	enum vmbus_ring_role role;
 	uint32_t index;		/* writer: write index; reader: read position */
-	uint32_t published;	/* reader: read_index last stored */
+	uint32_t published;	/* index last stored to the shared header */
 	uint32_t seen_write;	/* reader: last validated write_index */
 	bool pending_set;	/* writer: we set pending_send_sz */
 	enum vmbus_ring_fault fault;
@@ -164,6 +165,31 @@ int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *des
 		    bool *signal);
 
 /**
+ * vmbus_ring_send_deferred() - write a packet without publishing it.
+ * @desc, @iov, @iovcnt: as for vmbus_ring_send()
+ *
+ * The packet is in the ring but the reader cannot see it until
+ * vmbus_ring_flush(): a producer with several packets pays for one
+ * write_index store, one fence and one signal decision per batch.  Its
+ * space counts as used at once.
+ *
+ * Return: as vmbus_ring_send().
+ */
+int vmbus_ring_send_deferred(struct vmbus_ring *ring,
+			     const struct vmbus_packet_desc *desc,
+			     const struct vmbus_ring_iov *iov, unsigned int iovcnt);
+
+/**
+ * vmbus_ring_flush() - publish the packets written since the last publish.
+ * @signal: set to true when the reader must be signalled (the ring was
+ *	empty before this batch and interrupt_mask was clear); may be NULL.
+ *
+ * Return: 0 (also when there was nothing to publish), -EINVAL when not a
+ * writer, -EPROTO if the ring is broken.
+ */
+int vmbus_ring_flush(struct vmbus_ring *ring, bool *signal);
+
+/**
  * vmbus_ring_wait_space() - ask the reader to signal when space frees up.
  * @bytes: ring bytes the next packet needs (vmbus_ring_packet_bytes())
  *
@@ -173,7 +199,9 @@ int vmbus_ring_send(struct vmbus_ring *ring, const struct vmbus_packet_desc *des
  * VMBUS_RING_FEAT_PENDING_SEND_SZ; otherwise the writer must poll.
  *
  * Return: 1 if the space is available now (retry the write), 0 if the
- * caller must wait for the reader's signal, -EPROTO if broken.
+ * caller must wait for the reader's signal, -EPROTO if broken, -EINVAL
+ * if deferred packets are not flushed yet (the reader could never free
+ * anything for them).
  */
 int vmbus_ring_wait_space(struct vmbus_ring *ring, uint32_t bytes);
 

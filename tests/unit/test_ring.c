@@ -508,6 +508,74 @@ START_TEST(len8_limit_on_big_ring)
 }
 END_TEST
 
+static int send_deferred(struct pair *p, uint64_t id, const void *buf,
+			 uint32_t len)
+{
+	struct vmbus_packet_desc d = { .type = VM_PKT_DATA_INBAND, .trans_id = id };
+	struct vmbus_ring_iov iov = { buf, len };
+
+	return vmbus_ring_send_deferred(&p->w, &d, &iov, 1);
+}
+
+START_TEST(deferred_batch_published_by_flush)
+{
+	struct pair *p = pair_new(4096);
+	struct vmbus_ring_pkt pkt;
+	uint8_t buf[64] = { 0 };
+	bool sig = true;
+
+	for (int i = 0; i < 3; i++)
+		ck_assert_int_eq(send_deferred(p, i, buf, 24), 0);
+	/* Nothing visible yet. */
+	ck_assert_uint_eq(p->hdr->write_index, 0);
+	ck_assert_int_eq(vmbus_ring_peek(&p->r, &pkt), -EAGAIN);
+	ck_assert_int_eq(vmbus_ring_write_space(&p->w), 4096 - 3 * 48);
+	ck_assert_int_eq(vmbus_ring_wait_space(&p->w, 64), -EINVAL);
+	/* One store, one signal for the batch. */
+	ck_assert_int_eq(vmbus_ring_flush(&p->w, &sig), 0);
+	ck_assert(sig);
+	ck_assert_uint_eq(p->hdr->write_index, 3 * 48);
+	for (int i = 0; i < 3; i++) {
+		ck_assert_int_eq(vmbus_ring_read(&p->r, &pkt, buf, sizeof(buf)), 24);
+		ck_assert_uint_eq(pkt.desc.trans_id, i);
+	}
+	/* Trailers carry each packet's own start. */
+	{
+		uint64_t t;
+
+		memcpy(&t, p->data + 48 + 40, 8);
+		ck_assert_uint_eq(t, (uint64_t)48 << 32);
+	}
+	/* Reader busy (not published): the next batch is not signalled. */
+	ck_assert_int_eq(send_deferred(p, 9, buf, 8), 0);
+	ck_assert_int_eq(vmbus_ring_flush(&p->w, &sig), 0);
+	ck_assert(!sig);
+	/* Empty flush: no store, no signal. */
+	ck_assert_int_eq(vmbus_ring_flush(&p->w, &sig), 0);
+	ck_assert(!sig);
+	ck_assert_int_eq(vmbus_ring_flush(&p->r, &sig), -EINVAL);
+	pair_free(p);
+}
+END_TEST
+
+START_TEST(deferred_fills_ring)
+{
+	struct pair *p = pair_new(1024);
+	struct vmbus_ring_pkt pkt;
+	uint8_t buf[96] = { 0 };
+	int n = 0;
+
+	while (send_deferred(p, n, buf, 96) == 0)
+		n++;
+	ck_assert_int_eq(n, 8);			/* same as published writes */
+	ck_assert_int_eq(vmbus_ring_flush(&p->w, NULL), 0);
+	while (vmbus_ring_read(&p->r, &pkt, buf, sizeof(buf)) == 96)
+		n--;
+	ck_assert_int_eq(n, 0);
+	pair_free(p);
+}
+END_TEST
+
 START_TEST(signal_on_empty_to_nonempty_only)
 {
 	struct pair *p = pair_new(4096);
@@ -976,24 +1044,38 @@ static bool wait_sem(sem_t *s)
 	return sem_timedwait(s, &ts) == 0;
 }
 
+static void stress_flush(struct stress *st)
+{
+	bool sig;
+
+	if (vmbus_ring_flush(&st->p->w, &sig))
+		st->failed = 7;
+	if (sig) {
+		st->signals++;
+		sem_post(&st->to_reader);
+	}
+}
+
+/* Sends in batches of 1..8 packets published by one flush. */
 static void *stress_writer(void *arg)
 {
 	struct stress *st = arg;
 	uint8_t buf[1024];
+	uint64_t batch = 1;
 
 	for (uint64_t seq = 0; seq < st->packets && !st->failed; seq++) {
 		struct vmbus_packet_desc d = { .type = VM_PKT_DATA_INBAND,
 					       .trans_id = seq };
 		struct vmbus_ring_iov iov[2];
 		uint32_t len, half;
-		bool sig;
 		int rc;
 
 		payload_for(seq, buf, &len);
 		half = len / 3;
 		iov[0] = (struct vmbus_ring_iov){ buf, half };
 		iov[1] = (struct vmbus_ring_iov){ buf + half, len - half };
-		while ((rc = vmbus_ring_send(&st->p->w, &d, iov, 2, &sig)) == -EAGAIN) {
+		while ((rc = vmbus_ring_send_deferred(&st->p->w, &d, iov, 2)) == -EAGAIN) {
+			stress_flush(st);
 			rc = vmbus_ring_wait_space(&st->p->w,
 				(uint32_t)vmbus_ring_packet_bytes(16, len));
 			if (rc == 0 && !wait_sem(&st->to_writer)) {
@@ -1005,11 +1087,12 @@ static void *stress_writer(void *arg)
 			st->failed = 2;
 			break;
 		}
-		if (sig) {
-			st->signals++;
-			sem_post(&st->to_reader);
+		if (seq % batch == 0) {
+			stress_flush(st);
+			batch = 1 + (seq >> 3) % 8;
 		}
 	}
+	stress_flush(st);
 	return NULL;
 }
 
@@ -1113,6 +1196,8 @@ static Suite *ring_suite(void)
 	suite_add_tcase(s, tc);
 
 	tcase_add_test(notify, signal_on_empty_to_nonempty_only);
+	tcase_add_test(notify, deferred_batch_published_by_flush);
+	tcase_add_test(notify, deferred_fills_ring);
 	tcase_add_test(notify, no_signal_when_masked);
 	tcase_add_test(notify, unmask_reports_late_packet);
 	tcase_add_test(notify, pending_send_sz_signals_when_enough_freed);
