@@ -60,13 +60,20 @@ static void write_some(struct vmbus_ring *w, const uint8_t *in, size_t n)
 
 	for (int i = 0; i < 8; i++) {
 		d.trans_id = i;
-		rc = vmbus_ring_send(w, &d, &iov, 1, &sig);
+		if (n && (in[0] >> i) & 1)	/* some packets deferred */
+			rc = vmbus_ring_send_deferred(w, &d, &iov, 1);
+		else
+			rc = vmbus_ring_send(w, &d, &iov, 1, &sig);
 		check(rc == 0 || rc == -EAGAIN || rc == -EMSGSIZE || rc == -EPROTO);
-		if (rc == -EAGAIN)
+		if (rc == -EAGAIN) {
+			check(vmbus_ring_flush(w, &sig) == 0);
 			rc = vmbus_ring_wait_space(w, 64);
+		}
 		if (rc < 0 && rc != -EAGAIN && rc != -EMSGSIZE)
 			break;
 	}
+	rc = vmbus_ring_flush(w, &sig);
+	check(rc == 0 || rc == -EPROTO);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *in, size_t n)
