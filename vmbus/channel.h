@@ -205,7 +205,11 @@ int vmbus_server_rescind(struct vmbus_server *srv, uint32_t relid);
  * INITIATE_CONTACT or REQUESTOFFERS), -ENOSPC (GPADL limits; answered with
  * a failed GPADL_CREATED), -E2BIG (GPADL body beyond the announced size),
  * -EINVAL (bad OPENCHANNEL ring layout; answered with a failed result),
- * -ENOMEM, or the error of a callback.
+ * -ENOMEM, or the error of a callback.  One exception to "unchanged": a
+ * GPADL whose last piece completes ranges that contradict their sizes is
+ * dropped as a whole (-EBADMSG, answered with a failed GPADL_CREATED).
+ * A send() failure is returned as is; the state change it belonged to
+ * has then already happened.
  */
 int vmbus_server_handle_message(struct vmbus_server *srv, uint32_t conn_id,
 				const void *msg, uint32_t len);
