@@ -10,6 +10,9 @@
 #   make check-vmbus-tsan      ring stress test under ThreadSanitizer
 # Neither fuzz target is part of `make check`.
 
+# For users (hvworker, guest-drivers): add $(VMBUS_CFLAGS) and link
+# $(VMBUS_LIB); then #include "ring.h" / "channel.h".
+VMBUS_CFLAGS   := -Ivmbus
 VMBUS_DIR      := $(BUILD)/vmbus
 VMBUS_SRCS     := vmbus/ring.c vmbus/channel.c
 VMBUS_HDRS     := include/vmbus/wire.h vmbus/port.h vmbus/ring.h vmbus/channel.h
