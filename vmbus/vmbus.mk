@@ -10,8 +10,10 @@
 #   make check-vmbus-tsan      ring stress test under ThreadSanitizer
 # Neither fuzz target is part of `make check`.
 
-# For users (hvworker, guest-drivers): add $(VMBUS_CFLAGS) and link
-# $(VMBUS_LIB); then #include "ring.h" / "channel.h".
+# For users (hvworker, guest-drivers): compile with -Ivmbus and link
+# $(BUILD)/vmbus/libvmbus.a, then #include "ring.h" / "channel.h".  Spell the
+# path out in prerequisites: fragments sorted before this one (parent/...)
+# are read before VMBUS_LIB / VMBUS_CFLAGS exist.
 VMBUS_CFLAGS   := -Ivmbus
 VMBUS_DIR      := $(BUILD)/vmbus
 VMBUS_SRCS     := vmbus/ring.c vmbus/channel.c
