@@ -168,6 +168,19 @@ static int gpadl_complete(struct vmbus_server *srv, int slot)
 	return gpadl_reply(srv, relid, handle, VMBUS_STATUS_SUCCESS);
 }
 
+/* Append n range bytes (checked to fit) and complete the GPADL when full. */
+static int gpadl_append(struct vmbus_server *srv, int slot, const uint8_t *src,
+			uint32_t n)
+{
+	struct vmbus_gpadl *g = srv->gpadl[slot];
+
+	vmbus_memcpy((uint8_t *)g->buf + g->received, src, n);
+	g->received += n;
+	if (g->received == g->buflen)
+		return gpadl_complete(srv, slot);
+	return 0;
+}
+
 static int handle_gpadl_header(struct vmbus_server *srv, const uint8_t *msg,
 			       uint32_t len)
 {
@@ -217,15 +230,11 @@ static int handle_gpadl_header(struct vmbus_server *srv, const uint8_t *msg,
 	g->state = GPADL_ASSEMBLING;
 	g->rangecount = m.rangecount;
 	g->buflen = m.range_buflen;
-	g->received = first;
 	g->pages = pages;
-	vmbus_memcpy(g->buf, msg + GPADL_HDR_SIZE, first);
 	srv->gpadl[slot] = g;
 	srv->gpadl_count++;
 	srv->total_pages += pages;
-	if (g->received == g->buflen)
-		return gpadl_complete(srv, slot);
-	return 0;
+	return gpadl_append(srv, slot, msg + GPADL_HDR_SIZE, first);
 }
 
 static int handle_gpadl_body(struct vmbus_server *srv, const uint8_t *msg,
@@ -249,11 +258,7 @@ static int handle_gpadl_body(struct vmbus_server *srv, const uint8_t *msg,
 	n = len - GPADL_BODY_SIZE;
 	if (n > g->buflen - g->received)
 		return -E2BIG;
-	vmbus_memcpy((uint8_t *)g->buf + g->received, msg + GPADL_BODY_SIZE, n);
-	g->received += n;
-	if (g->received == g->buflen)
-		return gpadl_complete(srv, slot);
-	return 0;
+	return gpadl_append(srv, slot, msg + GPADL_BODY_SIZE, n);
 }
 
 static int handle_gpadl_teardown(struct vmbus_server *srv, const uint8_t *msg,
@@ -286,6 +291,30 @@ static int handle_gpadl_teardown(struct vmbus_server *srv, const uint8_t *msg,
 }
 
 /* ---- Channels -------------------------------------------------------- */
+
+_Static_assert(offsetof(struct vmbus_channel_open_channel, child_relid) == HDR_SIZE, "relid");
+_Static_assert(offsetof(struct vmbus_channel_close_channel, child_relid) == HDR_SIZE, "relid");
+_Static_assert(offsetof(struct vmbus_channel_relid_released, child_relid) == HDR_SIZE, "relid");
+_Static_assert(offsetof(struct vmbus_channel_modifychannel, child_relid) == HDR_SIZE, "relid");
+
+/*
+ * Copies a message whose first field after the header is child_relid
+ * (open, close, relid released, modify) into *m (size bytes) and finds
+ * the channel.  Return: 0, -EBADMSG if short, -ENOENT if unknown.
+ */
+static int copy_chan_msg(struct vmbus_server *srv, const uint8_t *msg,
+			 uint32_t len, void *m, uint32_t size,
+			 struct vmbus_server_channel **ch)
+{
+	uint32_t relid;
+
+	if (len < size)
+		return -EBADMSG;
+	vmbus_memcpy(m, msg, size);
+	vmbus_memcpy(&relid, (const uint8_t *)m + HDR_SIZE, sizeof(relid));
+	*ch = chan_get(srv, relid);
+	return *ch ? 0 : -ENOENT;
+}
 
 static int send_offer(struct vmbus_server *srv, struct vmbus_server_channel *ch)
 {
@@ -341,12 +370,10 @@ static int handle_open(struct vmbus_server *srv, const uint8_t *msg, uint32_t le
 	struct vmbus_gpadl *g;
 	int slot, rc;
 
-	if (len < sizeof(m))
-		return -EBADMSG;
-	vmbus_memcpy(&m, msg, sizeof(m));
-	ch = chan_get(srv, m.child_relid);
-	if (!ch || ch->state == VMBUS_CHAN_PENDING ||
-	    ch->state == VMBUS_CHAN_RESCINDED)
+	rc = copy_chan_msg(srv, msg, len, &m, sizeof(m), &ch);
+	if (rc)
+		return rc;
+	if (ch->state == VMBUS_CHAN_PENDING || ch->state == VMBUS_CHAN_RESCINDED)
 		return -ENOENT;
 	if (ch->state == VMBUS_CHAN_OPEN) {
 		open_result(srv, m.child_relid, m.openid, VMBUS_STATUS_DEVICE_BUSY);
@@ -384,13 +411,10 @@ static int handle_close(struct vmbus_server *srv, const uint8_t *msg, uint32_t l
 {
 	struct vmbus_channel_close_channel m;
 	struct vmbus_server_channel *ch;
+	int rc = copy_chan_msg(srv, msg, len, &m, sizeof(m), &ch);
 
-	if (len < sizeof(m))
-		return -EBADMSG;
-	vmbus_memcpy(&m, msg, sizeof(m));
-	ch = chan_get(srv, m.child_relid);
-	if (!ch)
-		return -ENOENT;
+	if (rc)
+		return rc;
 	/* Linux still closes a rescinded channel; it is closed already. */
 	if (ch->state == VMBUS_CHAN_RESCINDED)
 		return 0;
@@ -406,13 +430,10 @@ static int handle_relid_released(struct vmbus_server *srv, const uint8_t *msg,
 {
 	struct vmbus_channel_relid_released m;
 	struct vmbus_server_channel *ch;
+	int rc = copy_chan_msg(srv, msg, len, &m, sizeof(m), &ch);
 
-	if (len < sizeof(m))
-		return -EBADMSG;
-	vmbus_memcpy(&m, msg, sizeof(m));
-	ch = chan_get(srv, m.child_relid);
-	if (!ch)
-		return -ENOENT;
+	if (rc)
+		return rc;
 	if (ch->state != VMBUS_CHAN_RESCINDED)
 		return -EBUSY;
 	gpadl_free_relid(srv, m.child_relid);
@@ -427,15 +448,13 @@ static int handle_modify(struct vmbus_server *srv, const uint8_t *msg, uint32_t 
 		.header.msgtype = CHANNELMSG_MODIFYCHANNEL_RESPONSE,
 	};
 	struct vmbus_server_channel *ch;
+	int rc;
 
 	if (srv->version < VERSION_WIN10_V4_1)
 		return -EOPNOTSUPP;
-	if (len < sizeof(m))
-		return -EBADMSG;
-	vmbus_memcpy(&m, msg, sizeof(m));
-	ch = chan_get(srv, m.child_relid);
-	if (!ch)
-		return -ENOENT;
+	rc = copy_chan_msg(srv, msg, len, &m, sizeof(m), &ch);
+	if (rc)
+		return rc;
 	if (ch->state != VMBUS_CHAN_OPEN)
 		return -EBUSY;
 	ch->target_vp = m.target_vp;
