@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "channel.h"
+#include "ring.h"
 
 #define MAX_SENT 512
 
@@ -1178,6 +1179,115 @@ START_TEST(init_checks_ops)
 }
 END_TEST
 
+/*
+ * End to end without a hypervisor: the "guest" lays out its two rings in
+ * a GPADL the Linux way (outbound ring first, inbound at the downstream
+ * page), the server opens the channel, and the "host" maps the same pages
+ * as reader of the first ring and writer of the second.
+ */
+#define GUEST_PAGES	8
+#define GUEST_PFN0	0x100
+static uint8_t guest_mem[GUEST_PAGES * 4096] __attribute__((aligned(4096)));
+static struct vmbus_ring host_in, host_out;
+
+static void *guest_page(uint64_t pfn)
+{
+	ck_assert_uint_ge(pfn, GUEST_PFN0);
+	ck_assert_uint_lt(pfn, GUEST_PFN0 + GUEST_PAGES);
+	return guest_mem + (pfn - GUEST_PFN0) * 4096;
+}
+
+static int e2e_open(void *ctx, const struct vmbus_open_request *req)
+{
+	const struct vmbus_gpadl_range *r = &req->gpadl->ranges[0];
+	uint32_t d = req->downstream_page;
+
+	(void)ctx;
+	/* This test maps contiguous guest pages only. */
+	for (uint32_t i = 1; i < r->page_count; i++)
+		if (r->pfns[i] != r->pfns[0] + i)
+			return -EINVAL;
+	if (vmbus_ring_init(&host_in, guest_page(r->pfns[0]), guest_page(r->pfns[1]),
+			    (d - 1) * 4096, VMBUS_RING_READER) ||
+	    vmbus_ring_init(&host_out, guest_page(r->pfns[d]), guest_page(r->pfns[d + 1]),
+			    (r->page_count - d - 1) * 4096, VMBUS_RING_WRITER))
+		return -EPROTO;
+	return 0;
+}
+
+START_TEST(end_to_end_open_and_exchange)
+{
+	struct vmbus_server_ops o = ops;
+	struct env *e = calloc(1, sizeof(*e));
+	struct vmbus_ring guest_out, guest_in;
+	struct vmbus_ring_pkt pkt;
+	uint8_t msg[VMBUS_MAX_MSG_SIZE], buf[64];
+	struct vmbus_packet_desc d = { .type = VM_PKT_DATA_INBAND,
+				       .flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+				       .trans_id = 0xfffffffffffffffdull };
+	struct vmbus_ring_iov iov = { "ping", 4 };
+	bool sig;
+
+	o.open = e2e_open;
+	ck_assert_int_eq(vmbus_server_init(&e->srv, &o, e, NULL), 0);
+	ck_assert_int_eq(add_dev(e, 0x42), 1);
+	connect_v(e, VERSION_WIN10_V5_3);
+	ck_assert_int_eq(simple(e, CHANNELMSG_REQUESTOFFERS), 0);
+	e->seen = e->nsent;
+
+	/* Guest: zeroed rings with feat_pending_send_sz in both headers. */
+	memset(guest_mem, 0, sizeof(guest_mem));
+	vmbus_ring_header_init((void *)guest_mem, VMBUS_RING_FEAT_PENDING_SEND_SZ);
+	vmbus_ring_header_init((void *)(guest_mem + 4 * 4096), VMBUS_RING_FEAT_PENDING_SEND_SZ);
+	ck_assert_int_eq(vmbus_ring_init(&guest_out, (void *)guest_mem, guest_mem + 4096,
+					 3 * 4096, VMBUS_RING_WRITER), 0);
+	ck_assert_int_eq(vmbus_ring_init(&guest_in, (void *)(guest_mem + 4 * 4096),
+					 guest_mem + 5 * 4096, 3 * 4096,
+					 VMBUS_RING_READER), 0);
+	{
+		struct vmbus_channel_gpadl_header h = {
+			.header.msgtype = CHANNELMSG_GPADL_HEADER, .child_relid = 1,
+			.gpadl = 0xE1E10, .range_buflen = 8 + 8 * 8, .rangecount = 1,
+		};
+		uint32_t range[2] = { 8 * 4096, 0 };
+
+		memcpy(msg, &h, sizeof(h));
+		memcpy(msg + 20, range, 8);
+		for (uint64_t i = 0; i < 8; i++) {
+			uint64_t pfn = GUEST_PFN0 + i;
+
+			memcpy(msg + 28 + i * 8, &pfn, 8);
+		}
+		ck_assert_int_eq(post(e, 4, msg, 28 + 64), 0);
+		next_msg(e, CHANNELMSG_GPADL_CREATED);
+	}
+	ck_assert_int_eq(open_ch(e, 1, 0xE1E10, 4), 0);
+	ck_assert_uint_eq(open_status(e), 0);
+
+	/* Guest -> host request, host -> guest completion echoing trans_id. */
+	ck_assert_int_eq(vmbus_ring_send(&guest_out, &d, &iov, 1, &sig), 0);
+	ck_assert(sig);
+	ck_assert_int_eq(vmbus_ring_read(&host_in, &pkt, buf, sizeof(buf)), 8);
+	ck_assert_mem_eq(buf, "ping", 4);
+	ck_assert_uint_eq(pkt.desc.flags, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED);
+	ck_assert_int_eq(vmbus_ring_read_done(&host_in), 0);
+	d.type = VM_PKT_COMP;
+	d.flags = 0;
+	d.trans_id = pkt.desc.trans_id;
+	iov = (struct vmbus_ring_iov){ "pong", 4 };
+	ck_assert_int_eq(vmbus_ring_send(&host_out, &d, &iov, 1, &sig), 0);
+	ck_assert(sig);
+	ck_assert_int_eq(vmbus_ring_read(&guest_in, &pkt, buf, sizeof(buf)), 8);
+	ck_assert_uint_eq(pkt.desc.type, VM_PKT_COMP);
+	ck_assert_uint_eq(pkt.desc.trans_id, 0xfffffffffffffffdull);
+	ck_assert_mem_eq(buf, "pong", 4);
+	/* The host's view of the guest's read_index is in guest memory. */
+	ck_assert_int_eq(vmbus_ring_read_done(&guest_in), 0);
+	ck_assert_uint_eq(((struct vmbus_ring_header *)(guest_mem + 4 * 4096))->read_index, 32);
+	env_free(e);
+}
+END_TEST
+
 /* Random messages at a live server: no crash, no leak (ASan/UBSan). */
 START_TEST(random_messages)
 {
@@ -1264,6 +1374,7 @@ static Suite *channel_suite(void)
 	tcase_add_test(life, relid_released_without_rescind);
 	tcase_add_test(life, unload_and_reconnect);
 	tcase_add_test(life, random_messages);
+	tcase_add_test(life, end_to_end_open_and_exchange);
 	tcase_set_timeout(life, 60);
 	suite_add_tcase(s, life);
 	return s;
