@@ -29,7 +29,9 @@ VMBUS_BENCH    := $(VMBUS_DIR)/vmbus_bench
 VMBUS_FUZZERS  := $(VMBUS_DIR)/fuzz_ring $(VMBUS_DIR)/fuzz_channel
 VMBUS_FUZZ_SECONDS ?= 20
 
-ALL_TARGETS += $(VMBUS_LIB) $(VMBUS_FS_OBJS)
+VMBUS_WIRE_OK  := $(VMBUS_DIR)/wire-vs-linux.ok
+
+ALL_TARGETS += $(VMBUS_LIB) $(VMBUS_FS_OBJS) $(VMBUS_WIRE_OK)
 UNIT_TESTS  += $(VMBUS_TESTS)
 BENCHES     += $(VMBUS_BENCH)
 
@@ -37,7 +39,7 @@ BENCHES     += $(VMBUS_BENCH)
 .SECONDARY: $(VMBUS_SAN_OBJS) $(VMBUS_HOST_OBJS)
 
 .PHONY: vmbus fuzz fuzz-vmbus fuzz-vmbus-smoke
-vmbus: $(VMBUS_LIB) $(VMBUS_FS_OBJS) $(VMBUS_TESTS) $(VMBUS_BENCH)
+vmbus: $(VMBUS_LIB) $(VMBUS_FS_OBJS) $(VMBUS_WIRE_OK) $(VMBUS_TESTS) $(VMBUS_BENCH)
 
 # Host library for the worker (hvworker) and native tools.
 $(VMBUS_DIR)/host/%.o: vmbus/%.c $(VMBUS_HDRS)
@@ -53,6 +55,13 @@ $(VMBUS_LIB): $(VMBUS_HOST_OBJS)
 $(VMBUS_DIR)/freestanding/%.o: vmbus/%.c $(VMBUS_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FREESTANDING_CFLAGS) -c $< -o $@
+
+# wire.h against the installed Linux 6.1 hyperv.h (linux-headers-amd64):
+# every size, offset and constant compared; skipped if no header exists.
+$(VMBUS_WIRE_OK): include/vmbus/wire.h tests/unit/vmbus_wire_vs_linux.py
+	@mkdir -p $(@D)
+	$(Q)CC=$(CC) python3 tests/unit/vmbus_wire_vs_linux.py include $(VMBUS_DIR)/wire
+	@touch $@
 
 # Unit tests run the core under AddressSanitizer and UBSan.
 $(VMBUS_DIR)/san/%.o: vmbus/%.c $(VMBUS_HDRS)
