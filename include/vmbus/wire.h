@@ -137,7 +137,8 @@ struct vmbus_xfer_page_range {
 };
 _Static_assert(sizeof(struct vmbus_xfer_page_range) == 8, "xfer range");
 
-/* VM_PKT_DATA_USING_XFER_PAGES header (struct vmtransfer_page_packet_header):
+/* VM_PKT_DATA_USING_XFER_PAGES header (struct vmtransfer_page_packet_header,
+ * which Linux declares with ranges[1], hence its sizeof 32):
  * ranges[range_cnt] follow at @24, then the payload at offset8 * 8. */
 struct vmbus_xfer_page_header {
 	struct vmbus_packet_desc d;	/* @0 type 7 */
@@ -398,7 +399,8 @@ struct vmbus_channel_initiate_contact {
 		uint64_t interrupt_page;	/* @16 < 5.0: GPA of the int page */
 		struct {
 			uint8_t msg_sint;	/* @16 >= 5.0: SINT for messages (2) */
-			uint8_t msg_vtl;	/* @17 >= 5.0: VTL (0) */
+			uint8_t msg_vtl;	/* @17 >= 5.0: VTL (0); padding
+						 * (zeroed) in Linux 6.1 */
 			uint8_t reserved[6];	/* @18 */
 		};
 	};
