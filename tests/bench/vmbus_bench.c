@@ -230,6 +230,16 @@ static struct {
 	uint8_t buf[RING_DATA] __attribute__((aligned(4096)));
 } raw;
 
+/* Spin politely; yield now and then so an overcommitted host still runs
+ * the other side. */
+static void raw_wait(unsigned int *spins)
+{
+	if (++*spins % 4096)
+		cpu_relax();
+	else
+		sched_yield();
+}
+
 static void *raw_producer(void *arg)
 {
 	static uint8_t src[4096];
@@ -239,9 +249,11 @@ static void *raw_producer(void *arg)
 	pin(0);
 	memset(src, 3, sizeof(src));
 	for (i = 0; (i & 255) || now_ns() - start < RUN_NS / 2; i++) {
+		unsigned int spins = 0;
+
 		while (i - atomic_load_explicit(&raw.tail, memory_order_acquire) >=
 		       RING_DATA / 4096)
-			cpu_relax();
+			raw_wait(&spins);
 		memcpy(raw.buf + (i % (RING_DATA / 4096)) * 4096, src, 4096);
 		atomic_store_explicit(&raw.head, i + 1, memory_order_release);
 	}
@@ -258,8 +270,10 @@ static void *raw_consumer(void *arg)
 	(void)arg;
 	pin(1);
 	for (i = 0;; i++) {
+		unsigned int spins = 0;
+
 		while ((h = atomic_load_explicit(&raw.head, memory_order_acquire)) <= i)
-			cpu_relax();
+			raw_wait(&spins);
 		if (h == UINT64_MAX && i >= raw.count)
 			return NULL;
 		memcpy(dst, raw.buf + (i % (RING_DATA / 4096)) * 4096, 4096);
