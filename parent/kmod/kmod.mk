@@ -1,0 +1,42 @@
+# mkhv.ko: the parent partition's kernel module (/dev/mkhv), built out of
+# tree against the Debian headers of the parent kernel:
+#
+#   $(BUILD)/parent/kmod/mkhv.ko
+#
+# The kernel release comes from $(BUILD)/kernel/version, which
+# scripts/fetch-kernel.sh writes with the kernel ($(PARENT_KERNEL)); the
+# headers are /usr/src/linux-headers-<release> from linux-headers-amd64
+# (`make deps`).  Kbuild runs in a copy of the sources under $(BUILD), so
+# the source tree stays clean; -Werror comes from parent/kmod/Kbuild.
+
+KMOD_DIR   := parent/kmod
+KMOD_OUT   := $(BUILD)/parent/kmod
+KMOD_KO    := $(KMOD_OUT)/mkhv.ko
+KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c mkhv_priv.h
+KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
+KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/mkhv_ioctl.h
+
+ALL_TARGETS += $(KMOD_KO)
+PARENT_INITRD_FILES += $(KMOD_KO)=/lib/modules/mkhv/mkhv.ko \
+	$(KMOD_DIR)/10-mkhv=/etc/mkhv/init.d/10-mkhv
+
+.PHONY: kmod kmod-clean
+kmod: $(KMOD_KO)
+
+$(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) $(PARENT_KERNEL) $(MKHV_VERSION_FILE) \
+		$(KMOD_DIR)/kmod.mk
+	@mkdir -p $(@D)
+	$(Q)rel=$$(cat $(BUILD)/kernel/version) && \
+	hdr=/usr/src/linux-headers-$$rel && \
+	if [ ! -f "$$hdr/Makefile" ]; then \
+		echo "kmod: $$hdr is missing: install linux-headers-$$rel" \
+		     "(make deps installs it through linux-headers-amd64)" >&2; \
+		exit 1; \
+	fi && \
+	cp $(KMOD_SRCS) $(@D)/ && \
+	$(MAKE) --no-print-directory -C "$$hdr" M=$(abspath $(@D)) \
+		MKHV_INCLUDE=$(abspath include) \
+		MKHV_KMOD_VERSION=$(MKHV_VERSION) modules
+
+kmod-clean:
+	rm -rf $(KMOD_OUT)
