@@ -12,6 +12,7 @@ HVCTL_TEST   := $(BUILD)/tests/unit/test_hvctl
 
 ALL_TARGETS += $(HVCTL)
 UNIT_TESTS  += $(HVCTL_TEST)
+SYSTEM_TESTS += tests/system/parent-hvctl.sh
 PARENT_INITRD_FILES += $(HVCTL)=/usr/sbin/hvctl
 
 .PHONY: hvctl
