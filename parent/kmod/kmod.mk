@@ -12,7 +12,7 @@
 KMOD_DIR   := parent/kmod
 KMOD_OUT   := $(BUILD)/parent/kmod
 KMOD_KO    := $(KMOD_OUT)/mkhv.ko
-KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c mkhv_priv.h
+KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c mkhv_priv.h mkhv_validate.h
 KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
 KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/mkhv_ioctl.h
 
@@ -40,3 +40,11 @@ $(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) $(PARENT_KERNEL) $(MKHV_VERSION_FILE) \
 
 kmod-clean:
 	rm -rf $(KMOD_OUT)
+
+# The module's pure checks (mkhv_validate.h) on the host.
+KMOD_TEST := $(BUILD)/tests/unit/test_mkhv_validate
+UNIT_TESTS += $(KMOD_TEST)
+
+$(KMOD_TEST): tests/unit/test_mkhv_validate.c $(KMOD_DIR)/mkhv_validate.h $(KMOD_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -I$(KMOD_DIR) $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)

@@ -31,6 +31,7 @@
 #include <mkhv/mkhv_ioctl.h>
 
 #include "mkhv_priv.h"
+#include "mkhv_validate.h"
 
 #ifndef MKHV_KMOD_VERSION
 #define MKHV_KMOD_VERSION "unknown"
@@ -43,44 +44,6 @@ static struct {
 	void *in;		/* hypercall input page */
 	void *out;		/* hypercall output page */
 } mkhv_dev;
-
-/* TLFS hypercall status -> -errno. */
-static int mkhv_status_to_errno(u64 rax)
-{
-	if (rax == U64_MAX)	/* no hypercall page */
-		return -ENODEV;
-	switch (rax & HV_HYPERCALL_RESULT_MASK) {
-	case HV_STATUS_SUCCESS:
-		return 0;
-	case HV_STATUS_INVALID_HYPERCALL_CODE:
-	case HV_STATUS_FEATURE_UNAVAILABLE:
-		return -EOPNOTSUPP;
-	case HV_STATUS_INVALID_HYPERCALL_INPUT:
-	case HV_STATUS_INVALID_ALIGNMENT:
-	case HV_STATUS_INVALID_PARAMETER:
-	case HV_STATUS_INVALID_PARTITION_ID:
-	case HV_STATUS_INVALID_VP_INDEX:
-	case HV_STATUS_INVALID_PORT_ID:
-	case HV_STATUS_INVALID_CONNECTION_ID:
-		return -EINVAL;
-	case HV_STATUS_ACCESS_DENIED:
-	case HV_STATUS_OPERATION_DENIED:
-		return -EACCES;
-	case HV_STATUS_INSUFFICIENT_MEMORY:
-	case HV_STATUS_NO_RESOURCES:
-		return -ENOMEM;
-	case HV_STATUS_INSUFFICIENT_BUFFERS:
-		return -ENOBUFS;
-	case HV_STATUS_NOT_FOUND:
-		return -ENOENT;
-	case HV_STATUS_OBJECT_IN_USE:
-		return -EBUSY;
-	case HV_STATUS_TIME_OUT:
-		return -ETIMEDOUT;
-	default:
-		return -EIO;
-	}
-}
 
 /* A slow call with the device's pages; the caller holds mkhv_dev.lock. */
 static int mkhv_call(u16 code, bool has_input)
@@ -140,10 +103,9 @@ static long mkhv_ioc_log_read(void __user *arg)
 		ret = -EFAULT;
 		goto out;
 	}
-	if (r->flags) {
-		ret = -EINVAL;
+	ret = mkhv_log_read_validate(r);
+	if (ret)
 		goto out;
-	}
 
 	mutex_lock(&mkhv_dev.lock);
 	memset(mkhv_dev.in, 0, PAGE_SIZE);
@@ -151,9 +113,8 @@ static long mkhv_ioc_log_read(void __user *arg)
 	ret = mkhv_call(HVCALL_MKHV_LOG_READ, true);
 	if (!ret) {
 		/* Even the hv's answer is checked before it is used. */
-		if (out->len > sizeof(r->data)) {
-			ret = -EIO;
-		} else {
+		ret = mkhv_log_read_out_validate(out);
+		if (!ret) {
 			r->pos = out->next_pos;
 			r->len = out->len;
 			memcpy(r->data, out->data, out->len);
@@ -169,25 +130,6 @@ out:
 	return ret;
 }
 
-/* Validates a probe request: page aligned, bounded, inside the CPU's reach. */
-static int mkhv_probe_check(const struct mkhv_ioc_probe_phys *p)
-{
-	u64 end;
-
-	if (p->flags)
-		return -EINVAL;
-	if (!p->size || p->size > MKHV_PROBE_MAX_SIZE)
-		return -EINVAL;
-	if (!IS_ALIGNED(p->base, MKHV_PROBE_PAGE_SIZE) ||
-	    !IS_ALIGNED(p->size, MKHV_PROBE_PAGE_SIZE))
-		return -EINVAL;
-	if (check_add_overflow(p->base, p->size, &end))
-		return -EINVAL;
-	if (end > (1ULL << boot_cpu_data.x86_phys_bits))
-		return -EINVAL;
-	return 0;
-}
-
 static long mkhv_ioc_probe_phys(void __user *arg)
 {
 	struct mkhv_ioc_probe_phys p;
@@ -199,7 +141,7 @@ static long mkhv_ioc_probe_phys(void __user *arg)
 		return -EPERM;
 	if (copy_from_user(&p, arg, sizeof(p)))
 		return -EFAULT;
-	ret = mkhv_probe_check(&p);
+	ret = mkhv_probe_validate(&p, boot_cpu_data.x86_phys_bits);
 	if (ret)
 		return ret;
 	p.pages_read = p.ones_pages = p.unmapped_pages = 0;

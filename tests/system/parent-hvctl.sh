@@ -98,6 +98,8 @@ check "hvctl hv-log: the CPU line" \
 
 # --- isolation probe over hv memory -------------------------------------
 pages=$((hv_mib * 256))
+# A follower started before the probe must see its trace arrive.
+run follow_start 'hvctl hv-log --follow > /tmp/follow.log 2>&1 & sleep 2'
 run probe 'hvctl probe-phys' 300
 check "probe of hv memory: exit status 0" rc_is probe 0
 check "probe of hv memory: all $pages pages read as all-ones" \
@@ -107,6 +109,11 @@ check "hv log on COM2 records the attempt" \
 run hvlog2 'hvctl hv-log | grep -c "isolation: parent read of hv memory"'
 check "hvctl hv-log records the attempt" \
 	eval '[ "$(cat "$T_LOGS/hvlog2.txt")" -ge 1 ]'
+
+run follow 'sleep 2; kill $!; grep -c "isolation: parent read of hv memory" /tmp/follow.log; grep -c "^mkhv hypervisor " /tmp/follow.log'
+check "hvctl hv-log --follow: printed the log, then the new isolation lines" \
+	eval '[ "$(sed -n 1p "$T_LOGS/follow.txt")" -ge 1 ] &&
+	      [ "$(sed -n 2p "$T_LOGS/follow.txt")" = 1 ]'
 
 # The probe can tell: parent RAM (1 MiB at 1 MiB) is not all-ones.
 run probe_ram 'hvctl probe-phys 0x100000 1M'
