@@ -13,7 +13,9 @@ HVCTL_TEST   := $(BUILD)/tests/unit/test_hvctl
 ALL_TARGETS += $(HVCTL)
 UNIT_TESTS  += $(HVCTL_TEST)
 SYSTEM_TESTS += tests/system/parent-hvctl.sh
-PARENT_INITRD_FILES += $(HVCTL)=/usr/sbin/hvctl
+# The initramfs gets a stripped copy.
+HVCTL_INITRD := $(HVCTL_OUT)/hvctl.stripped
+PARENT_INITRD_FILES += $(HVCTL_INITRD)=/usr/sbin/hvctl
 
 .PHONY: hvctl
 hvctl: $(HVCTL)
@@ -25,6 +27,9 @@ $(HVCTL_OUT)/%.o: $(HVCTL_DIR)/%.c $(MKHV_VERSION_FILE)
 $(HVCTL): $(HVCTL_OUT)/hvctl.o $(HVCTL_OUT)/hvctl_fmt.o
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static -o $@ $^
+
+$(HVCTL_INITRD): $(HVCTL)
+	$(Q)strip -o $@ $<
 
 $(HVCTL_TEST): tests/unit/test_hvctl.c $(HVCTL_OUT)/hvctl_fmt.o
 	@mkdir -p $(@D)

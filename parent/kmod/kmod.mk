@@ -17,7 +17,9 @@ KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
 KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/mkhv_ioctl.h
 
 ALL_TARGETS += $(KMOD_KO)
-PARENT_INITRD_FILES += $(KMOD_KO)=/lib/modules/mkhv/mkhv.ko \
+# The initramfs gets a copy without debug info (as Debian ships modules).
+KMOD_KO_INITRD := $(KMOD_OUT)/initrd/mkhv.ko
+PARENT_INITRD_FILES += $(KMOD_KO_INITRD)=/lib/modules/mkhv/mkhv.ko \
 	$(KMOD_DIR)/10-mkhv=/etc/mkhv/init.d/10-mkhv
 
 .PHONY: kmod kmod-clean
@@ -37,6 +39,10 @@ $(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) $(PARENT_KERNEL) $(MKHV_VERSION_FILE) \
 	$(MAKE) --no-print-directory -C "$$hdr" M=$(abspath $(@D)) \
 		MKHV_INCLUDE=$(abspath include) \
 		MKHV_KMOD_VERSION=$(MKHV_VERSION) modules
+
+$(KMOD_KO_INITRD): $(KMOD_KO)
+	@mkdir -p $(@D)
+	$(Q)strip --strip-debug -o $@ $<
 
 kmod-clean:
 	rm -rf $(KMOD_OUT)
