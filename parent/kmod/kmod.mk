@@ -4,9 +4,9 @@
 #   $(BUILD)/parent/kmod/mkhv.ko
 #
 # The kernel release comes from $(BUILD)/kernel/version, which
-# scripts/fetch-kernel.sh writes with the kernel ($(PARENT_KERNEL)); the
-# headers are /usr/src/linux-headers-<release> from linux-headers-amd64
-# (`make deps`).  Kbuild runs in a copy of the sources under $(BUILD), so
+# scripts/fetch-kernel.sh writes with the kernel ($(PARENT_KERNEL), a
+# prerequisite); the headers are /usr/src/linux-headers-<release> from
+# linux-headers-amd64 (`make deps`).  Kbuild runs in a copy of the sources under $(BUILD), so
 # the source tree stays clean; -Werror comes from parent/kmod/Kbuild.
 
 KMOD_DIR   := parent/kmod
@@ -15,6 +15,9 @@ KMOD_KO    := $(KMOD_OUT)/mkhv.ko
 KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c mkhv_priv.h mkhv_validate.h
 KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
 KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/mkhv_ioctl.h
+# = $(PARENT_KERNEL), spelled out: parent/parent.mk is read after this
+# fragment, and prerequisites are expanded when the rule is read.
+KMOD_KERNEL := $(BUILD)/kernel/vmlinuz
 
 ALL_TARGETS += $(KMOD_KO)
 # The initramfs gets a copy without debug info (as Debian ships modules).
@@ -25,7 +28,7 @@ PARENT_INITRD_FILES += $(KMOD_KO_INITRD)=/lib/modules/mkhv/mkhv.ko \
 .PHONY: kmod kmod-clean
 kmod: $(KMOD_KO)
 
-$(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) $(PARENT_KERNEL) $(MKHV_VERSION_FILE) \
+$(KMOD_KO): $(KMOD_SRCS) $(KMOD_HDRS) $(KMOD_KERNEL) $(MKHV_VERSION_FILE) \
 		$(KMOD_DIR)/kmod.mk
 	@mkdir -p $(@D)
 	$(Q)rel=$$(cat $(BUILD)/kernel/version) && \
