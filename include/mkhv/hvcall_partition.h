@@ -122,6 +122,8 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 #define HV_X64_REGISTER_CR3	0x00040002
 #define HV_X64_REGISTER_CR4	0x00040003
 #define HV_X64_REGISTER_ES	0x00060000	/* ES CS SS DS FS GS LDTR TR */
+#define HV_X64_REGISTER_CS	0x00060001
+#define HV_X64_REGISTER_SS	0x00060002
 #define HV_X64_REGISTER_TR	0x00060007
 #define HV_X64_REGISTER_IDTR	0x00070000	/* value: base | limit in high */
 #define HV_X64_REGISTER_GDTR	0x00070001

@@ -106,6 +106,12 @@ static int send_ipi(u32 dest, u32 icr)
 	return -ETIMEDOUT;
 }
 
+/* apic_send_fixed() - a fixed-delivery IPI with @vector to @dest. */
+int apic_send_fixed(u32 dest, u8 vector)
+{
+	return send_ipi(dest, ICR_ASSERT | vector);
+}
+
 /*
  * apic_start_ap() - INIT, then two STARTUP IPIs at @trampoline (the
  * universal start-up algorithm of the Intel SDM / AMD APM).

@@ -30,6 +30,20 @@
 static bool has_nrips;
 static void *parent_msrpm;	/* shared by the parent's vCPUs */
 static void *parent_iopm;
+static void *child_msrpm;	/* shared by every child vCPU */
+static void *child_iopm;
+
+/*
+ * MSRs a child reaches directly: state VMLOAD/VMSAVE or the VMCB swap on
+ * every world switch, so the hv and other partitions never see the
+ * child's values.  Everything else exits (synthetic MSRs, x2APIC, and all
+ * host-wide MSRs, which the hv emulates or refuses with #GP).
+ */
+static const u32 child_passthrough_msrs[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS/GS/KERNEL_GS base */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR..SFMASK */
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+};
 
 enum npt_format vcpu_vendor_npt_format(void)
 {
@@ -75,8 +89,12 @@ int vcpu_vendor_cpu_enable(struct pcpu *cpu)
 	return 0;
 }
 
-/* MSR permission map: 2 bits per MSR in three 2 KiB vectors. */
-static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
+/*
+ * MSR permission map: 2 bits per MSR (read, write) in three 2 KiB vectors.
+ * Return: the bit offset of @msr's read bit, or -1 outside the map (such
+ * MSRs always exit).
+ */
+static int msrpm_bit(u32 msr)
 {
 	u32 base, off;
 
@@ -87,12 +105,28 @@ static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
 	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
 		base = 0xc0010000, off = 0x1000;
 	else
-		return;	/* outside the map: always intercepted */
-	off = off * 8 + (msr - base) * 2;
+		return -1;
+	return (int)(off * 8 + (msr - base) * 2);
+}
+
+static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
+{
+	int off = msrpm_bit(msr);
+
+	if (off < 0)
+		return;
 	if (rd)
 		pm[off / 8] |= (u8)(1u << (off % 8));
 	if (wr)
 		pm[(off + 1) / 8] |= (u8)(1u << ((off + 1) % 8));
+}
+
+static void msrpm_allow(u8 *pm, u32 msr)
+{
+	int off = msrpm_bit(msr);
+
+	if (off >= 0)
+		pm[off / 8] &= (u8)~(3u << (off % 8));
 }
 
 static int parent_maps(void)
@@ -125,23 +159,50 @@ static int parent_maps(void)
 	return 0;
 }
 
+/* Children: every port exits, MSRs exit but for the passthrough list. */
+static int child_maps(void)
+{
+	u32 i;
+
+	if (child_msrpm)
+		return 0;
+	child_msrpm = mm_alloc_pages(2);
+	child_iopm = mm_alloc_pages(3);
+	if (!child_msrpm || !child_iopm)
+		return -ENOMEM;
+	memset(child_msrpm, 0xff, 2 * PAGE_SIZE);
+	memset(child_iopm, 0xff, 3 * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(child_passthrough_msrs); i++)
+		msrpm_allow(child_msrpm, child_passthrough_msrs[i]);
+	return 0;
+}
+
 int vcpu_vendor_create(struct vcpu_x86 *v)
 {
+	bool parent = v->vp->part->is_parent;
 	struct part_x86 *px = part_x86(v->vp->part);
-	struct vmcb *vmcb = mm_alloc_page();
+	struct vmcb *vmcb;
 
-	if (!vmcb || parent_maps())
+	if (parent ? parent_maps() : child_maps())
+		return -ENOMEM;
+	vmcb = mm_alloc_page();
+	if (!vmcb)
 		return -ENOMEM;
 	v->vmcb = vmcb;
 	v->vmcb_pa = (u64)(uintptr_t)vmcb;
 	vmcb->ctl.intercept1 = INTERCEPT1_CPUID | INTERCEPT1_MSR |
 			       INTERCEPT1_IOIO | INTERCEPT1_SHUTDOWN;
+	if (!parent)	/* the pool's interrupts and idle belong to the hv */
+		vmcb->ctl.intercept1 |= INTERCEPT1_INTR | INTERCEPT1_NMI |
+					INTERCEPT1_HLT | INTERCEPT1_INIT;
 	vmcb->ctl.intercept2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL |
 			       INTERCEPT2_VMLOAD | INTERCEPT2_VMSAVE |
 			       INTERCEPT2_STGI | INTERCEPT2_CLGI |
 			       INTERCEPT2_SKINIT;
-	vmcb->ctl.msrpm_pa = (u64)(uintptr_t)parent_msrpm;
-	vmcb->ctl.iopm_pa = (u64)(uintptr_t)parent_iopm;
+	vmcb->ctl.msrpm_pa = (u64)(uintptr_t)(parent ? parent_msrpm : child_msrpm);
+	vmcb->ctl.iopm_pa = (u64)(uintptr_t)(parent ? parent_iopm : child_iopm);
+	if (!parent)	/* physical interrupts exit instead of reaching it */
+		vmcb->ctl.vintr = 1ull << 24;	/* V_INTR_MASKING */
 	vmcb->ctl.asid = px->asid;
 	vmcb->ctl.tlb_ctl = 1;			/* flush this ASID on entry */
 	vmcb->ctl.nested_ctl = 1;		/* NP_ENABLE */
