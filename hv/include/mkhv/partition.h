@@ -73,6 +73,13 @@ struct hv_vp {
 	void *arch;			/* VMCB/VMCS etc. (lead) */
 	u32 index;			/* VP index in the partition */
 	volatile u32 state;		/* enum vp_state, atomics only */
+
+	/* Scheduling (sched.c); the pool pCPU's run-queue lock protects these. */
+	u32 sched_cpu;			/* pool slot the VP is placed on */
+	bool sched_attached;
+	u64 vruntime;			/* weighted run time, TSC ticks */
+	volatile u32 halted;		/* in HLT with nothing to deliver */
+	volatile u32 stop_req;		/* arch_vp_stop() asks the pCPU to park it */
 };
 
 #endif /* MKHV_PARTITION_H */
