@@ -21,11 +21,13 @@ void sched_init(u32 nr)
 {
 	u32 i;
 
-	nr_pool = nr > SCHED_MAX_POOL ? SCHED_MAX_POOL : nr;
+	/* Queues first: pool pCPUs may already be asking (nr_pool 0 = none). */
 	for (i = 0; i < SCHED_MAX_POOL; i++) {
 		spin_lock_init(&queues[i].rq_lock);
 		queues[i].n = 0;
 	}
+	__atomic_store_n(&nr_pool, nr > SCHED_MAX_POOL ? SCHED_MAX_POOL : nr,
+			 __ATOMIC_RELEASE);
 }
 
 u32 sched_nr_pool(void)
@@ -108,7 +110,7 @@ struct hv_vp *sched_pick(u32 cpu)
 	struct hv_vp *best = NULL;
 	u32 i;
 
-	if (cpu >= nr_pool)
+	if (cpu >= __atomic_load_n(&nr_pool, __ATOMIC_ACQUIRE))
 		return NULL;
 	q = &queues[cpu];
 	spin_lock(&q->rq_lock);

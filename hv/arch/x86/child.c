@@ -2,15 +2,14 @@
 /*
  * x86 side of child partitions (the arch_* hooks of hv/child.c): nested
  * page tables per child, VP control blocks through the vendor backend, and
- * the parent callback IPI.  The scheduler that runs RUNNABLE VPs on the
- * child pool is the next step of issue 7 (sched.c); until it lands a
- * resumed VP stays RUNNABLE.
+ * the parent callback IPI.  Running VPs on the pool is pool.c.
  */
 #include <mkhv/arch.h>
 #include <mkhv/errno.h>
 #include <mkhv/hvcall_partition.h>
 #include <mkhv/mm.h>
 #include <mkhv/printk.h>
+#include <mkhv/sched.h>
 #include <mkhv/string.h>
 #include <asm/vcpu.h>
 #include <asm/x86.h>
@@ -126,6 +125,7 @@ void arch_vp_destroy(struct hv_vp *vp)
 {
 	struct vcpu_x86 *v = vp->arch;
 
+	sched_detach(vp);
 	if (!v)
 		return;
 	vcpu_vendor_destroy(v);
@@ -142,20 +142,6 @@ int arch_vp_set_reg(struct hv_vp *vp, u32 name,
 		    const struct hv_register_value *val)
 {
 	return vcpu_vendor_set_reg(vp->arch, name, val);
-}
-
-void arch_vp_kick(struct hv_vp *vp)
-{
-	(void)vp;	/* picked up by the pool scheduler (next step) */
-}
-
-void arch_vp_stop(struct hv_vp *vp)
-{
-	u32 s = __atomic_load_n(&vp->state, __ATOMIC_ACQUIRE);
-
-	/* Nothing runs a VP on the pool yet, so none is mid-run here. */
-	if (s != VP_DEAD)
-		__atomic_store_n(&vp->state, VP_STOPPED, __ATOMIC_RELEASE);
 }
 
 void arch_notify_parent(void)

@@ -17,6 +17,7 @@
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
+#include "svm.h"
 
 #define SVM_FEAT_NPT	BIT(0)
 #define SVM_FEAT_NRIPS	BIT(3)
@@ -27,7 +28,8 @@
 #define SEG_TSS64_BUSY	0x008b
 #define SEG_LDT		0x0082
 
-static bool has_nrips;
+bool has_nrips;
+u32 svm_nr_asids;
 static void *parent_msrpm;	/* shared by the parent's vCPUs */
 static void *parent_iopm;
 static void *child_msrpm;	/* shared by every child vCPU */
@@ -69,6 +71,7 @@ int vcpu_vendor_check(void)
 		return -ENODEV;
 	}
 	has_nrips = r.edx & SVM_FEAT_NRIPS;
+	svm_nr_asids = r.ebx;
 	pr_info("svm: revision %u, %u ASIDs, NRIP save %s\n", r.eax & 0xff,
 		r.ebx, has_nrips ? "yes" : "no (lengths computed)");
 	return 0;
@@ -249,7 +252,7 @@ void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
 
 /* --- exits --- */
 
-static void skip(struct vcpu_x86 *v, unsigned int len)
+void svm_skip(struct vcpu_x86 *v, unsigned int len)
 {
 	struct vmcb *vmcb = v->vmcb;
 
@@ -257,7 +260,7 @@ static void skip(struct vcpu_x86 *v, unsigned int len)
 	vmcb->ctl.int_state &= ~1ull;	/* the shadow ends with the insn */
 }
 
-static void inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err)
+void svm_inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err)
 {
 	struct vmcb *vmcb = v->vmcb;
 
@@ -284,7 +287,7 @@ static void handle_cpuid(struct vcpu_x86 *v)
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
 	v->regs.rdx = r.edx;
-	skip(v, 2);
+	svm_skip(v, 2);
 }
 
 static bool has_tsc_adjust(void)
@@ -371,10 +374,10 @@ static void handle_msr(struct vcpu_x86 *v)
 	if (ret) {
 		pr_debug("vp%u: #GP on %s of MSR %x\n", v->vp->hv.vp_index,
 			 vmcb->ctl.exitinfo1 ? "write" : "read", msr);
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
-	skip(v, 2);
+	svm_skip(v, 2);
 }
 
 static void handle_vmmcall(struct vcpu_x86 *v)
@@ -385,11 +388,11 @@ static void handle_vmmcall(struct vcpu_x86 *v)
 	/* TLFS §3.2: a hypercall from CPL > 0 raises #UD. */
 	if (hypercall_handle(v->vp, vmcb->save.cpl, v->regs.rcx, v->regs.rdx,
 			     v->regs.r8, &rax)) {
-		inject_exc(v, X86_EXC_UD, false, 0);
+		svm_inject_exc(v, X86_EXC_UD, false, 0);
 		return;
 	}
 	vmcb->save.rax = rax;
-	skip(v, 3);
+	svm_skip(v, 3);
 }
 
 /*
@@ -430,7 +433,7 @@ static void handle_npf(struct vcpu_x86 *v)
 		pr_err("vp%u: nested page fault at GPA %llx (error %llx) "
 		       "outside hv memory\n", v->vp->hv.vp_index,
 		       (unsigned long long)gpa, (unsigned long long)err);
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
 	if (px->hv_access_logged++ < 64)
@@ -440,13 +443,13 @@ static void handle_npf(struct vcpu_x86 *v)
 			(unsigned long long)vmcb->save.rip);
 	if (write || npt_map(&px->npt, gpa & PAGE_MASK, px->void_page,
 			     PAGE_SIZE, NPT_R, NPT_MT_WB)) {
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
 	vmcb->ctl.tlb_ctl = 1;
 }
 
-static void dump_vmcb(struct vcpu_x86 *v, const char *why)
+void svm_dump_vmcb(struct vcpu_x86 *v, const char *why)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct vmcb_save *s = &vmcb->save;
@@ -501,21 +504,19 @@ static void handle_exit(struct vcpu_x86 *v)
 	case SVM_EXIT_STGI:
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
-		inject_exc(v, X86_EXC_UD, false, 0);	/* no nesting */
+		svm_inject_exc(v, X86_EXC_UD, false, 0);	/* no nesting */
 		break;
 	case SVM_EXIT_SHUTDOWN:
-		dump_vmcb(v, "the parent partition shut down (triple fault)");
+		svm_dump_vmcb(v, "the parent partition shut down (triple fault)");
 		panic("parent partition died");
 	case SVM_EXIT_INVALID:
-		dump_vmcb(v, "VMRUN refused the guest state");
+		svm_dump_vmcb(v, "VMRUN refused the guest state");
 		panic("invalid VMCB");
 	default:
-		dump_vmcb(v, "unexpected exit");
+		svm_dump_vmcb(v, "unexpected exit");
 		panic("unexpected exit from the parent partition");
 	}
 }
-
-void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa);
 
 void vcpu_vendor_run(struct vcpu_x86 *v)
 {
