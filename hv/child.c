@@ -348,6 +348,9 @@ u16 hc_create_vp(struct hypercall_args *a)
 	vp->part = p;
 	vp->index = in.vp_index;
 	hyperv_vp_init(&vp->hv, in.vp_index);
+	vlapic_init(&vp->vlapic, in.vp_index, p->hv.tsc_hz, p->hv.apic_hz);
+	/* APs wait for their SIPI from VP 0, as on hardware. */
+	vp->wait_sipi = in.vp_index != 0;
 	if (arch_vp_create(vp)) {
 		vp_free(vp);
 		st = HV_STATUS_INSUFFICIENT_MEMORY;
@@ -513,4 +516,77 @@ int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m)
 		return -EFAULT;
 	arch_notify_parent();
 	return 0;
+}
+
+/* ---- interrupts between a child's VPs ---- */
+
+static void post_vector(struct hv_vp *vp, u8 vector)
+{
+	__atomic_fetch_or(&vp->posted_irr[vector / 64], 1ull << (vector % 64),
+			  __ATOMIC_RELEASE);
+	arch_vp_wake(vp);
+}
+
+bool child_pull_posted(struct hv_vp *vp)
+{
+	bool any = false;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		u64 bits = __atomic_exchange_n(&vp->posted_irr[i], 0,
+					       __ATOMIC_ACQ_REL);
+
+		while (bits) {
+			int b = __builtin_ctzll(bits);
+
+			vlapic_accept(&vp->vlapic, (u8)(i * 64 + b));
+			bits &= bits - 1;
+			any = true;
+		}
+	}
+	return any;
+}
+
+static void deliver(struct hv_vp *to, const struct vlapic_ipi *ipi)
+{
+	switch (ipi->mode) {
+	case VLAPIC_DM_FIXED:
+		post_vector(to, ipi->vector);
+		break;
+	case VLAPIC_DM_INIT:
+		__atomic_store_n(&to->wait_sipi, 1, __ATOMIC_RELEASE);
+		break;
+	case VLAPIC_DM_SIPI:
+		if (!__atomic_load_n(&to->wait_sipi, __ATOMIC_ACQUIRE))
+			break;	/* a SIPI only starts a waiting AP */
+		__atomic_store_n(&to->sipi_vector, ipi->vector | 0x100u,
+				 __ATOMIC_RELEASE);
+		__atomic_store_n(&to->wait_sipi, 0, __ATOMIC_RELEASE);
+		arch_vp_wake(to);
+		break;
+	default:	/* NMI: not modelled yet, dropped */
+		break;
+	}
+}
+
+void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi)
+{
+	struct hv_partition *p = from->part;
+	u32 i;
+
+	for (i = 0; i < MKHV_MAX_CHILD_VPS; i++) {
+		struct hv_vp *to = p->vps[i];
+		bool hit;
+
+		if (!to)
+			continue;
+		switch (ipi->shorthand) {
+		case 1: hit = to == from; break;
+		case 2: hit = true; break;
+		case 3: hit = to != from; break;
+		default: hit = ipi->dest == 0xffffffff || to->index == ipi->dest;
+		}
+		if (hit)
+			deliver(to, ipi);
+	}
 }

@@ -39,7 +39,8 @@ HV_TEST_e820_SRCS := hv/printk.c
 HV_TEST_npt_SRCS := hv/printk.c hv/e820.c
 HV_TEST_hyperv_SRCS := hv/printk.c
 # hypercall.c's table names child.c's handlers, which need the rest.
-HV_CHILD_DEPS := hv/printk.c hv/hyperv.c hv/ownership.c hv/e820.c hv/mm.c
+HV_CHILD_DEPS := hv/printk.c hv/hyperv.c hv/ownership.c hv/e820.c hv/mm.c \
+		hv/vlapic.c
 HV_TEST_hypercall_SRCS := $(HV_CHILD_DEPS) hv/child.c
 HV_TEST_child_SRCS := $(HV_CHILD_DEPS) hv/hypercall.c
 HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c

@@ -118,7 +118,8 @@ struct hv_vp *sched_pick(u32 cpu)
 		struct hv_vp *vp = q->vps[i];
 
 		if (__atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) != VP_RUNNABLE ||
-		    __atomic_load_n(&vp->halted, __ATOMIC_ACQUIRE))
+		    __atomic_load_n(&vp->halted, __ATOMIC_ACQUIRE) ||
+		    __atomic_load_n(&vp->wait_sipi, __ATOMIC_ACQUIRE))
 			continue;
 		if (!best || vp->vruntime < best->vruntime)
 			best = vp;
@@ -139,15 +140,41 @@ void sched_ran(struct hv_vp *vp, u64 ticks)
 	spin_unlock(&q->rq_lock);
 }
 
+/* rq_lock held. */
+static void wake_locked(struct run_queue *q, struct hv_vp *vp)
+{
+	u64 m = min_vruntime(q, vp, vp->vruntime);
+
+	if (vp->vruntime < m)
+		vp->vruntime = m;
+	__atomic_store_n(&vp->halted, 0, __ATOMIC_RELEASE);
+}
+
 void sched_wake(struct hv_vp *vp)
 {
 	struct run_queue *q = &queues[vp->sched_cpu];
-	u64 m;
 
 	spin_lock(&q->rq_lock);
-	m = min_vruntime(q, vp, vp->vruntime);
-	if (vp->vruntime < m)
-		vp->vruntime = m;
+	wake_locked(q, vp);
 	spin_unlock(&q->rq_lock);
-	__atomic_store_n(&vp->halted, 0, __ATOMIC_RELEASE);
+}
+
+void sched_wake_locked(struct hv_vp *vp)
+{
+	wake_locked(&queues[vp->sched_cpu], vp);
+}
+
+void sched_for_each(u32 cpu, void (*fn)(struct hv_vp *vp, void *ctx),
+		    void *ctx)
+{
+	struct run_queue *q;
+	u32 i;
+
+	if (cpu >= __atomic_load_n(&nr_pool, __ATOMIC_ACQUIRE))
+		return;
+	q = &queues[cpu];
+	spin_lock(&q->rq_lock);
+	for (i = 0; i < q->n; i++)
+		fn(q->vps[i], ctx);
+	spin_unlock(&q->rq_lock);
 }

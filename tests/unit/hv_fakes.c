@@ -240,6 +240,14 @@ void arch_vp_stop(struct hv_vp *vp)
 		__atomic_store_n(&vp->state, VP_STOPPED, __ATOMIC_RELEASE);
 }
 
+unsigned int fake_wakes;
+
+void arch_vp_wake(struct hv_vp *vp)
+{
+	(void)vp;
+	fake_wakes++;
+}
+
 void arch_notify_parent(void)
 {
 	fake_notifies++;

@@ -31,6 +31,7 @@ void fake_guest_reset(void);
 struct hv_partition;
 extern int fake_fail_partition_create, fake_fail_vp_create, fake_fail_map;
 extern unsigned int fake_kicks, fake_stops, fake_notifies, fake_flushes;
+extern unsigned int fake_wakes;
 /* What the fake second-level table maps @gpa to: 0 or -ENOENT. */
 int fake_lookup(struct hv_partition *p, gpa_t gpa, hpa_t *hpa, u32 *flags);
 

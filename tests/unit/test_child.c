@@ -39,7 +39,7 @@ static void setup(void)
 	u64 frames = (4096 * MiB) >> 12;
 
 	fake_guest_reset();
-	fake_kicks = fake_stops = fake_notifies = fake_flushes = 0;
+	fake_kicks = fake_stops = fake_notifies = fake_flushes = fake_wakes = 0;
 	fake_fail_partition_create = fake_fail_vp_create = fake_fail_map = 0;
 	memset(&parent, 0, sizeof(parent));
 	parent.is_parent = true;
@@ -493,6 +493,52 @@ START_TEST(test_children_cannot_manage_partitions)
 }
 END_TEST
 
+START_TEST(test_ipis_between_vps)
+{
+	uint64_t id = create(3);
+	struct hv_partition *p;
+	struct vlapic_ipi ipi = { .dest = 1, .vector = 0x41,
+				  .mode = VLAPIC_DM_FIXED };
+	struct vlapic_ipi sipi = { .dest = 2, .vector = 0x9a,
+				   .mode = VLAPIC_DM_SIPI };
+	struct vlapic_ipi init = { .dest = 2, .mode = VLAPIC_DM_INIT };
+	u64 v;
+
+	for (uint32_t i = 0; i < 3; i++)
+		ck_assert_uint_eq(create_vp(id, i), HV_STATUS_SUCCESS);
+	p = child_get(id);
+	ck_assert_uint_eq(p->vps[0]->wait_sipi, 0);
+	ck_assert_uint_eq(p->vps[1]->wait_sipi, 1);
+	/* Fixed IPI to VP 1: posted, VP woken, lands in its IRR. */
+	child_send_ipi(p->vps[0], &ipi);
+	ck_assert_uint_eq(fake_wakes, 1);
+	ck_assert(!child_pull_posted(p->vps[2]));
+	ck_assert(child_pull_posted(p->vps[1]));
+	ck_assert_int_eq(vlapic_rdmsr(&p->vps[1]->vlapic, 0x822, 0, &v), 0);
+	ck_assert_uint_eq(v, 1u << (0x41 - 64));	/* IRR 64-95 */
+	/* An unknown destination reaches nobody. */
+	ipi.dest = 9;
+	child_send_ipi(p->vps[0], &ipi);
+	for (uint32_t i = 0; i < 3; i++)
+		ck_assert(!child_pull_posted(p->vps[i]));
+	/* SIPI starts a waiting AP once; INIT re-arms it. */
+	child_send_ipi(p->vps[0], &sipi);
+	ck_assert_uint_eq(p->vps[2]->sipi_vector, 0x19a);
+	ck_assert_uint_eq(p->vps[2]->wait_sipi, 0);
+	p->vps[2]->sipi_vector = 0;
+	child_send_ipi(p->vps[0], &sipi);
+	ck_assert_uint_eq(p->vps[2]->sipi_vector, 0);	/* not waiting */
+	child_send_ipi(p->vps[0], &init);
+	ck_assert_uint_eq(p->vps[2]->wait_sipi, 1);
+	/* Broadcast but self. */
+	ipi.shorthand = 3;
+	child_send_ipi(p->vps[1], &ipi);
+	ck_assert(child_pull_posted(p->vps[0]));
+	ck_assert(!child_pull_posted(p->vps[1]));
+	ck_assert(child_pull_posted(p->vps[2]));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("child");
@@ -510,6 +556,7 @@ int main(void)
 	tcase_add_test(tc, test_vp_registers);
 	tcase_add_test(tc, test_run_loop_calls);
 	tcase_add_test(tc, test_children_cannot_manage_partitions);
+	tcase_add_test(tc, test_ipis_between_vps);
 	suite_add_tcase(s, tc);
 	return hv_check_run(s);
 }

@@ -11,6 +11,8 @@
  * pool_take_interrupts() and while idle, where the handlers just EOI.
  */
 #include <mkhv/arch.h>
+#include <mkhv/child.h>
+#include <mkhv/vlapic.h>
 #include <mkhv/printk.h>
 #include <mkhv/sched.h>
 #include <asm/pool.h>
@@ -23,6 +25,22 @@ static volatile u32 resched[MAX_CPUS];	/* per pCPU: kicked since last look */
 static u32 pool_cpu_of_slot(u32 slot)
 {
 	return slot + 1;	/* cpu0 runs the parent */
+}
+
+/*
+ * pool_arm_timer() - this pCPU's LAPIC timer fires at host TSC @deadline
+ * (0 disarms; a deadline already past fires at once).
+ */
+void pool_arm_timer(u64 deadline)
+{
+	u64 now = rdtsc();
+
+	if (!deadline) {
+		apic_timer_oneshot(0);
+		return;
+	}
+	apic_timer_oneshot(deadline > now ?
+			   (deadline - now) / (tsc_hz() / 1000000) + 1 : 1);
 }
 
 void pool_take_interrupts(void)
@@ -81,6 +99,42 @@ void arch_vp_stop(struct hv_vp *vp)
 	__atomic_store_n(&vp->stop_req, 0, __ATOMIC_RELEASE);
 }
 
+void arch_vp_wake(struct hv_vp *vp)
+{
+	if (!vp->sched_attached)
+		return;		/* not started yet: the start kicks it */
+	sched_wake(vp);
+	kick_slot(vp->sched_cpu);
+}
+
+/*
+ * Halted VPs of this pCPU: a posted interrupt or an expired vLAPIC timer
+ * ends their HLT; the earliest timer still ahead is where idle must wake.
+ */
+struct halted_scan {
+	u64 now;
+	u64 next_due;	/* host TSC, 0 = none */
+};
+
+static void scan_halted(struct hv_vp *vp, void *ctx)
+{
+	struct halted_scan *hs = ctx;
+	struct vcpu_x86 *v = vp->arch;
+	u64 off = vcpu_vendor_tsc_offset(v), due;
+
+	if (!vp->halted || vp->state != VP_RUNNABLE)
+		return;
+	child_pull_posted(vp);
+	vlapic_timer_check(&vp->vlapic, hs->now + off);
+	if (vlapic_pending(&vp->vlapic) >= 0) {
+		sched_wake_locked(vp);
+		return;
+	}
+	due = vlapic_timer_due(&vp->vlapic);
+	if (due && (!hs->next_due || due - off < hs->next_due))
+		hs->next_due = due - off;
+}
+
 static void finish(struct hv_vp *vp, enum run_result r)
 {
 	u32 running = VP_RUNNING;
@@ -101,12 +155,17 @@ void pool_loop(struct pcpu *cpu)
 
 	apic_init();
 	for (;;) {
-		struct hv_vp *vp = sched_pick(slot);
+		struct halted_scan hs = { .now = rdtsc() };
 		u32 runnable = VP_RUNNABLE;
 		enum run_result r;
+		struct hv_vp *vp;
 		u64 t0;
 
+		sched_for_each(slot, scan_halted, &hs);
+		vp = sched_pick(slot);
 		if (!vp) {
+			/* Tickless: sleep until a kick or the next vLAPIC timer. */
+			pool_arm_timer(hs.next_due);
 			if (!__atomic_exchange_n(&resched[cpu->index], 0,
 						 __ATOMIC_ACQ_REL))
 				idle();
@@ -119,9 +178,8 @@ void pool_loop(struct pcpu *cpu)
 						 __ATOMIC_ACQUIRE))
 			continue;
 		t0 = rdtsc();
-		apic_timer_oneshot(POOL_SLICE_US);
 		r = vcpu_vendor_run_child(vp->arch, t0 + slice);
-		apic_timer_oneshot(0);
+		pool_arm_timer(0);
 		sched_ran(vp, rdtsc() - t0);
 		finish(vp, r);
 	}

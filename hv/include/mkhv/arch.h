@@ -160,6 +160,12 @@ void arch_vp_kick(struct hv_vp *vp);
  */
 void arch_vp_stop(struct hv_vp *vp);
 
+/**
+ * arch_vp_wake() - @vp has something to deliver (posted interrupt, SIPI):
+ * end its HLT and make its pCPU look at it.
+ */
+void arch_vp_wake(struct hv_vp *vp);
+
 /** arch_notify_parent() - send the parent the callback IPI (vector 0xF3). */
 void arch_notify_parent(void);
 

@@ -34,6 +34,20 @@ struct hv_partition *child_get(u64 id);
  */
 int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m);
 
+/**
+ * child_send_ipi() - deliver an IPI a VP of @from's partition wrote to its
+ * ICR: fixed vectors are posted to the target VPs and wake them; INIT puts
+ * a VP back into wait-for-SIPI; SIPI starts a waiting VP at vector << 12.
+ * Targets outside the partition do not exist (the IPI is dropped).
+ */
+void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi);
+
+/**
+ * child_pull_posted() - on the VP's own pCPU: move posted vectors into its
+ * vLAPIC.  Return: true if something was pending.
+ */
+bool child_pull_posted(struct hv_vp *vp);
+
 /* The hypercall handlers (registered in hypercall.c's table). */
 u16 hc_create_partition(struct hypercall_args *a);
 u16 hc_initialize_partition(struct hypercall_args *a);

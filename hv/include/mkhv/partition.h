@@ -11,6 +11,7 @@
 #include <mkhv/hyperv.h>
 #include <mkhv/spinlock.h>
 #include <mkhv/hvcall_partition.h>
+#include <mkhv/vlapic.h>
 
 #define HV_PARENT_PARTITION_ID	0
 
@@ -80,6 +81,16 @@ struct hv_vp {
 	u64 vruntime;			/* weighted run time, TSC ticks */
 	volatile u32 halted;		/* in HLT with nothing to deliver */
 	volatile u32 stop_req;		/* arch_vp_stop() asks the pCPU to park it */
+
+	/*
+	 * Interrupts: the vLAPIC belongs to the pCPU running the VP; other
+	 * senders post vectors into posted_irr (atomic OR), which the owner
+	 * pulls in before each entry (child_pull_posted()).
+	 */
+	struct vlapic vlapic;
+	u64 posted_irr[4];
+	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
+	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */
 };
 
 #endif /* MKHV_PARTITION_H */

@@ -51,4 +51,14 @@ void sched_ran(struct hv_vp *vp, u64 ticks);
  */
 void sched_wake(struct hv_vp *vp);
 
+/** sched_wake_locked() - sched_wake() from a sched_for_each() callback. */
+void sched_wake_locked(struct hv_vp *vp);
+
+/**
+ * sched_for_each() - call @fn on every VP placed on pool slot @cpu, with
+ * the queue locked (@fn must not take it again or block).
+ */
+void sched_for_each(u32 cpu, void (*fn)(struct hv_vp *vp, void *ctx),
+		    void *ctx);
+
 #endif /* MKHV_SCHED_H */

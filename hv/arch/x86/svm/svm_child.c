@@ -11,6 +11,7 @@
 #include <mkhv/hypercall.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
+#include <mkhv/vlapic.h>
 #include <asm/pool.h>
 #include <asm/vcpu.h>
 #include <asm/x86.h>
@@ -23,8 +24,9 @@ static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1:
-		/* No VMX/SMX, MONITOR, x2APIC until the vLAPIC emulates it. */
-		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(21));
+		/* No VMX/SMX/MONITOR; an x2APIC with TSC-deadline timer. */
+		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6));
+		r->ecx |= BIT(21) | BIT(24);
 		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
 			 (v->vp->index << 24);
 		break;
@@ -79,12 +81,21 @@ static bool benign_msr(u32 msr)
 	}
 }
 
+static bool vlapic_msr(u32 msr)
+{
+	return (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) ||
+	       msr == VLAPIC_MSR_TSC_DEADLINE;
+}
+
 static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 {
 	struct vmcb *vmcb = v->vmcb;
 
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_read(v->vp, msr, val);
+	if (vlapic_msr(msr))
+		return vlapic_rdmsr(&v->vp->vlapic, msr,
+				    rdtsc() + vmcb->ctl.tsc_offset, val);
 	switch (msr) {
 	case MSR_EFER:
 		*val = vmcb->save.efer & ~EFER_SVME;
@@ -96,7 +107,8 @@ static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 		*val = vmcb->save.g_pat;
 		return 0;
 	case MSR_APIC_BASE:
-		*val = 0xfee00000 | APIC_BASE_EN | (v->vp->index ? 0 : APIC_BASE_BSP);
+		*val = 0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD |
+		       (v->vp->index ? 0 : APIC_BASE_BSP);
 		return 0;
 	case 0x1a0:			/* MISC_ENABLE: fast strings */
 		*val = 1;
@@ -118,6 +130,18 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_write(v->vp, msr, val);
+	if (vlapic_msr(msr)) {
+		struct vlapic_ipi ipi;
+		/* The guest's TSC: deadlines are in its time base. */
+		int ret = vlapic_wrmsr(&v->vp->vlapic, msr, val,
+				       rdtsc() + vmcb->ctl.tsc_offset, &ipi);
+
+		if (ret == 1) {
+			child_send_ipi(v->vp, &ipi);
+			ret = 0;
+		}
+		return ret;
+	}
 	switch (msr) {
 	case MSR_EFER:
 		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
@@ -143,8 +167,9 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 		return 0;
 	}
 	case MSR_APIC_BASE:
+		/* x2APIC mode for good: leaving it is not supported. */
 		return (val & ~(u64)APIC_BASE_BSP) ==
-		       (0xfee00000 | APIC_BASE_EN) ? 0 : -EINVAL;
+		       (0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD) ? 0 : -EINVAL;
 	case 0x1a0: case 0x2ff:
 		return 0;
 	default:
@@ -259,6 +284,66 @@ static bool child_vmmcall(struct vcpu_x86 *v)
 	return true;
 }
 
+/*
+ * Interrupt delivery before an entry.  An event the last exit interrupted
+ * is re-injected first (EXITINTINFO).  Otherwise the vLAPIC's best vector
+ * is injected if the guest can take it now (IF set, no interrupt shadow);
+ * if not, a virtual interrupt request with the VINTR intercept makes the
+ * CPU exit as soon as it can, and the next entry injects it.
+ */
+static void child_inject(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	struct vlapic *vl = &v->vp->vlapic;
+	int vec;
+
+	if (vmcb->ctl.exitintinfo & SVM_EVTINJ_VALID) {
+		vmcb->ctl.event_inj = vmcb->ctl.exitintinfo;
+		vmcb->ctl.exitintinfo = 0;
+		return;
+	}
+	vec = vlapic_pending(vl);
+	if (vec < 0) {
+		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
+		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
+		return;
+	}
+	if ((vmcb->save.rflags & BIT(9)) && !(vmcb->ctl.int_state & 1)) {
+		vmcb->ctl.event_inj = (u64)vec | SVM_EVTINJ_VALID;
+		vlapic_ack(vl, (u8)vec);
+		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
+		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
+	} else {
+		vmcb->ctl.vintr |= SVM_VINTR_V_IRQ | SVM_VINTR_PRIO_MASK |
+				   SVM_VINTR_IGN_TPR;
+		vmcb->ctl.intercept1 |= INTERCEPT1_VINTR;
+	}
+}
+
+/* A SIPI arrived for this AP: real mode at vector << 12 (SDM 8.4.4). */
+static void child_take_sipi(struct vcpu_x86 *v)
+{
+	u32 sv = __atomic_exchange_n(&v->vp->sipi_vector, 0, __ATOMIC_ACQ_REL);
+	struct vmcb_save *s = &((struct vmcb *)v->vmcb)->save;
+
+	if (!sv)
+		return;
+	vcpu_vendor_reset(v);
+	s->cs.sel = (u16)((sv & 0xff) << 8);
+	s->cs.base = (u64)(sv & 0xff) << 12;
+	s->rip = 0;
+}
+
+/* Timer and posted interrupts into the vLAPIC; true if one is deliverable. */
+static bool child_interrupts(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	child_pull_posted(v->vp);
+	vlapic_timer_check(&v->vp->vlapic, rdtsc() + vmcb->ctl.tsc_offset);
+	return vlapic_pending(&v->vp->vlapic) >= 0;
+}
+
 /* One exit; returns RUN_CONTINUE to re-enter the guest. */
 static enum run_result child_exit(struct vcpu_x86 *v)
 {
@@ -271,6 +356,9 @@ static enum run_result child_exit(struct vcpu_x86 *v)
 	case SVM_EXIT_NMI:
 	case SVM_EXIT_INIT:
 		return RUN_CONTINUE;
+	case SVM_EXIT_VINTR:	/* the guest can take the interrupt now */
+		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
+		return RUN_CONTINUE;
 	case SVM_EXIT_CPUID:
 		child_cpuid(v);
 		return RUN_CONTINUE;
@@ -282,7 +370,7 @@ static enum run_result child_exit(struct vcpu_x86 *v)
 		return RUN_CONTINUE;
 	case SVM_EXIT_HLT:
 		svm_skip(v, 1);
-		return RUN_HALT;
+		return child_interrupts(v) ? RUN_CONTINUE : RUN_HALT;
 	case SVM_EXIT_IOIO:
 		return child_ioio(v);
 	case SVM_EXIT_NPF:
@@ -314,10 +402,19 @@ enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
 		vmcb->ctl.asid = svm_nr_asids - 1;
 		vmcb->ctl.tlb_ctl = 1;
 	}
+	child_take_sipi(v);
 	do {
+		u64 due;
+
 		if (__atomic_load_n(&v->vp->stop_req, __ATOMIC_ACQUIRE) ||
 		    rdtsc() >= slice_end || pool_resched_pending())
 			return RUN_YIELD;
+		child_interrupts(v);
+		child_inject(v);
+		/* Exit in time for the vLAPIC timer (guest TSC -> host TSC). */
+		due = vlapic_timer_due(&v->vp->vlapic);
+		pool_arm_timer(due ? MIN(due - vmcb->ctl.tsc_offset, slice_end) :
+				     slice_end);
 		svm_vmrun(v->vmcb_pa, &v->regs, v->pcpu->host_vmcb_pa);
 		v->exits++;
 		if (px->asid < svm_nr_asids)

@@ -35,6 +35,11 @@ void vcpu_vendor_destroy(struct vcpu_x86 *v)
 	v->vmcb = NULL;
 }
 
+u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v)
+{
+	return vmcb_of(v)->ctl.tsc_offset;
+}
+
 void vcpu_vendor_flush_tlb(struct vcpu_x86 *v)
 {
 	vmcb_of(v)->ctl.tlb_ctl = 1;

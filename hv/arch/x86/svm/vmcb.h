@@ -118,6 +118,7 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 #define INTERCEPT1_INTR		BIT(0)
 #define INTERCEPT1_NMI		BIT(1)
 #define INTERCEPT1_INIT		BIT(3)
+#define INTERCEPT1_VINTR	BIT(4)
 #define INTERCEPT1_CPUID	BIT(18)
 #define INTERCEPT1_HLT		BIT(24)
 #define INTERCEPT1_IOIO		BIT(27)
@@ -137,6 +138,7 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 #define SVM_EXIT_INTR		0x060
 #define SVM_EXIT_NMI		0x061
 #define SVM_EXIT_INIT		0x063
+#define SVM_EXIT_VINTR		0x064
 #define SVM_EXIT_CPUID		0x072
 #define SVM_EXIT_HLT		0x078
 #define SVM_EXIT_IOIO		0x07b
@@ -151,6 +153,12 @@ _Static_assert(offsetof(struct vmcb, save.g_pat) == 0x668, "gpat");
 #define SVM_EXIT_SKINIT		0x086
 #define SVM_EXIT_NPF		0x400
 #define SVM_EXIT_INVALID	((u64)-1)
+
+/* VINTR (control 0x060) */
+#define SVM_VINTR_V_IRQ		BIT_ULL(8)
+#define SVM_VINTR_PRIO_MASK	(0xfULL << 16)
+#define SVM_VINTR_IGN_TPR	BIT_ULL(20)
+#define SVM_VINTR_MASKING	BIT_ULL(24)
 
 /* EVENTINJ */
 #define SVM_EVTINJ_VALID	BIT_ULL(31)

@@ -39,6 +39,9 @@ __noreturn void pool_loop(struct pcpu *cpu);
  */
 void pool_take_interrupts(void);
 
+/** pool_arm_timer() - fire this pCPU's timer at host TSC @deadline (0: off). */
+void pool_arm_timer(u64 deadline);
+
 /** pool_resched_pending() - this pCPU got a kick since it last looked. */
 bool pool_resched_pending(void);
 

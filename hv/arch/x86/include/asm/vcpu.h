@@ -87,6 +87,9 @@ int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
 int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
 			const struct hv_register_value *val);
 
+/** vcpu_vendor_tsc_offset() - guest TSC minus host TSC for @v. */
+u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v);
+
 /** vcpu_vendor_flush_tlb() - flush @v's guest TLB before its next entry. */
 void vcpu_vendor_flush_tlb(struct vcpu_x86 *v);
 
