@@ -10,7 +10,8 @@
 
 # Portable core sources (host-testable).  hv/string.c is freestanding only.
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
-		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c
+		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c \
+		hv/stimer.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -46,6 +47,7 @@ HV_TEST_child_SRCS := $(HV_CHILD_DEPS) hv/hypercall.c
 HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
 HV_TEST_sched_SRCS :=
 HV_TEST_vlapic_SRCS :=
+HV_TEST_stimer_SRCS := hv/vlapic.c
 
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))

@@ -135,6 +135,16 @@ void hyperv_cpuid_fixup(const struct hv_vp *vp, u32 leaf,
 		r->edx &= ~(1U << 8);
 }
 
+u64 hyperv_ref_to_tsc(const struct hyperv_partition *hp, u64 ref)
+{
+	u64 r = ref - (u64)hp->ref_offset;
+
+	if (!hp->tsc_hz)
+		return 0;
+	/* Inverse of hyperv_ref_time(): ticks = r * tsc_hz / 10 MHz. */
+	return (u64)(((unsigned __int128)r * hp->tsc_hz) / HV_REF_HZ);
+}
+
 u64 hyperv_ref_time(const struct hyperv_partition *hp)
 {
 	return mul_hi64(arch_read_tsc(), hp->ref_scale) + (u64)hp->ref_offset;

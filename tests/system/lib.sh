@@ -142,7 +142,27 @@ wait_for() {
 
 serial_send() {
 	_inst_opts "$@"
-	printf '%s\n' "${ARGS[0]}" > "${Q_DIR[$INST]}/$PORT.in"
+	# A FIFO open blocks while nobody reads it: never wait on a dead QEMU.
+	if ! qemu_running "$INST"; then
+		echo "#   qemu[$INST] is not running: cannot type '${ARGS[0]}'"
+		return 1
+	fi
+	timeout 10 bash -c 'printf "%s\n" "$1" > "$2"' _ "${ARGS[0]}" \
+		"${Q_DIR[$INST]}/$PORT.in"
+}
+
+# free_tcp_port: a loopback TCP port nothing listens on right now.
+free_tcp_port() {
+	local p hex
+	for _ in $(seq 1 50); do
+		p=$((20000 + RANDOM % 40000))
+		hex=$(printf ':%04X ' "$p")
+		if ! grep -q "$hex" /proc/net/tcp /proc/net/tcp6 2>/dev/null; then
+			echo "$p"
+			return 0
+		fi
+	done
+	echo $((20000 + RANDOM % 40000))
 }
 
 check() {

@@ -18,7 +18,8 @@ truncate -s 16M "$disk"
 printf '%s' "$marker" | dd of="$disk" bs=512 seek=100 conv=notrunc status=none
 
 boot() {   # smp
-	local smp=$1 n=smp$1 port=$((20000 + RANDOM % 20000)) aps
+	local smp=$1 n=smp$1 port aps
+	port=$(free_tcp_port)
 	aps=$((smp - 1))
 	MKHV_QEMU_SMP=$smp qemu_start -n "$n" -s 2 "$esp" \
 		-drive "if=none,id=data,format=raw,file=$disk" \

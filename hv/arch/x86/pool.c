@@ -13,6 +13,7 @@
 #include <mkhv/arch.h>
 #include <mkhv/child.h>
 #include <mkhv/vlapic.h>
+#include <mkhv/stimer.h>
 #include <mkhv/printk.h>
 #include <mkhv/sched.h>
 #include <asm/pool.h>
@@ -116,23 +117,43 @@ struct halted_scan {
 	u64 next_due;	/* host TSC, 0 = none */
 };
 
+int pool_vp_events(struct hv_vp *vp, u64 now)
+{
+	u64 off = vcpu_vendor_tsc_offset(vp->arch);
+
+	child_pull_posted(vp);
+	vlapic_timer_check(&vp->vlapic, now + off);
+	stimer_check(&vp->stimers, &vp->vlapic, hyperv_ref_time(&vp->part->hv));
+	return vlapic_pending(&vp->vlapic);
+}
+
+u64 pool_vp_next_due(struct hv_vp *vp)
+{
+	u64 off = vcpu_vendor_tsc_offset(vp->arch);
+	u64 lapic = vlapic_timer_due(&vp->vlapic);
+	u64 st = stimer_next_due(&vp->stimers);
+	u64 a = lapic ? lapic - off : 0;	/* guest TSC -> host TSC */
+	u64 b = st ? hyperv_ref_to_tsc(&vp->part->hv, st) : 0;
+
+	if (!a)
+		return b;
+	return b && b < a ? b : a;
+}
+
 static void scan_halted(struct hv_vp *vp, void *ctx)
 {
 	struct halted_scan *hs = ctx;
-	struct vcpu_x86 *v = vp->arch;
-	u64 off = vcpu_vendor_tsc_offset(v), due;
+	u64 due;
 
 	if (!vp->halted || vp->state != VP_RUNNABLE)
 		return;
-	child_pull_posted(vp);
-	vlapic_timer_check(&vp->vlapic, hs->now + off);
-	if (vlapic_pending(&vp->vlapic) >= 0) {
+	if (pool_vp_events(vp, hs->now) >= 0) {
 		sched_wake_locked(vp);
 		return;
 	}
-	due = vlapic_timer_due(&vp->vlapic);
-	if (due && (!hs->next_due || due - off < hs->next_due))
-		hs->next_due = due - off;
+	due = pool_vp_next_due(vp);
+	if (due && (!hs->next_due || due < hs->next_due))
+		hs->next_due = due;
 }
 
 static void finish(struct hv_vp *vp, enum run_result r)

@@ -216,6 +216,12 @@ int hyperv_msr_write(struct hv_vp *vp, u32 msr, u64 val);
 u64 hyperv_ref_time(const struct hyperv_partition *hp);
 
 /**
+ * hyperv_ref_to_tsc() - the host TSC value at which the partition's
+ * reference time reaches @ref (to arm a host timer for a synthetic one).
+ */
+u64 hyperv_ref_to_tsc(const struct hyperv_partition *hp, u64 ref);
+
+/**
  * hyperv_ref_scale() - floor(2^64 * 10^7 / @tsc_hz), the TSC page scale;
  * 0 if @tsc_hz < 10 MHz (not representable).
  */

@@ -12,6 +12,7 @@
 #include <mkhv/spinlock.h>
 #include <mkhv/hvcall_partition.h>
 #include <mkhv/vlapic.h>
+#include <mkhv/stimer.h>
 
 #define HV_PARENT_PARTITION_ID	0
 
@@ -88,6 +89,7 @@ struct hv_vp {
 	 * pulls in before each entry (child_pull_posted()).
 	 */
 	struct vlapic vlapic;
+	struct hv_stimers stimers;	/* synthetic timers, direct mode */
 	u64 posted_irr[4];
 	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
 	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */

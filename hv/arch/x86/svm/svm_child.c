@@ -91,6 +91,8 @@ static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 {
 	struct vmcb *vmcb = v->vmcb;
 
+	if (stimer_is_msr(msr))
+		return stimer_rdmsr(&v->vp->stimers, msr, val);
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_read(v->vp, msr, val);
 	if (vlapic_msr(msr))
@@ -128,6 +130,9 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 {
 	struct vmcb *vmcb = v->vmcb;
 
+	if (stimer_is_msr(msr))
+		return stimer_wrmsr(&v->vp->stimers, msr, val,
+				    hyperv_ref_time(&v->vp->part->hv));
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_write(v->vp, msr, val);
 	if (vlapic_msr(msr)) {
@@ -334,14 +339,10 @@ static void child_take_sipi(struct vcpu_x86 *v)
 	s->rip = 0;
 }
 
-/* Timer and posted interrupts into the vLAPIC; true if one is deliverable. */
+/* Timers and posted interrupts into the vLAPIC; true if one is deliverable. */
 static bool child_interrupts(struct vcpu_x86 *v)
 {
-	struct vmcb *vmcb = v->vmcb;
-
-	child_pull_posted(v->vp);
-	vlapic_timer_check(&v->vp->vlapic, rdtsc() + vmcb->ctl.tsc_offset);
-	return vlapic_pending(&v->vp->vlapic) >= 0;
+	return pool_vp_events(v->vp, rdtsc()) >= 0;
 }
 
 /* One exit; returns RUN_CONTINUE to re-enter the guest. */
@@ -411,10 +412,9 @@ enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
 			return RUN_YIELD;
 		child_interrupts(v);
 		child_inject(v);
-		/* Exit in time for the vLAPIC timer (guest TSC -> host TSC). */
-		due = vlapic_timer_due(&v->vp->vlapic);
-		pool_arm_timer(due ? MIN(due - vmcb->ctl.tsc_offset, slice_end) :
-				     slice_end);
+		/* Exit in time for the VP's own timers. */
+		due = pool_vp_next_due(v->vp);
+		pool_arm_timer(due ? MIN(due, slice_end) : slice_end);
 		svm_vmrun(v->vmcb_pa, &v->regs, v->pcpu->host_vmcb_pa);
 		v->exits++;
 		if (px->asid < svm_nr_asids)

@@ -39,6 +39,18 @@ __noreturn void pool_loop(struct pcpu *cpu);
  */
 void pool_take_interrupts(void);
 
+struct hv_vp;
+
+/**
+ * pool_vp_events() - bring @vp's interrupt state up to date at host TSC
+ * @now: posted vectors, vLAPIC timer, synthetic timers.
+ * Return: the vector deliverable now, or -1.
+ */
+int pool_vp_events(struct hv_vp *vp, u64 now);
+
+/** pool_vp_next_due() - host TSC of @vp's next timer event, 0 = none. */
+u64 pool_vp_next_due(struct hv_vp *vp);
+
 /** pool_arm_timer() - fire this pCPU's timer at host TSC @deadline (0: off). */
 void pool_arm_timer(u64 deadline);
 
