@@ -14,36 +14,6 @@
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 
-/* The hv's heap allocator for second-level tables (parent.c has the same
- * identity view: a table page's address is its host-physical address). */
-static void *tbl_alloc(void *ctx, hpa_t *hpa)
-{
-	void *p = mm_alloc_page();
-
-	(void)ctx;
-	*hpa = (hpa_t)(uintptr_t)p;
-	return p;
-}
-
-static void tbl_free(void *ctx, void *va, hpa_t hpa)
-{
-	(void)ctx;
-	(void)hpa;
-	mm_free_page(va);
-}
-
-static void *tbl_virt(void *ctx, hpa_t hpa)
-{
-	(void)ctx;
-	return (void *)(uintptr_t)hpa;
-}
-
-static const struct npt_allocator child_npt_alloc = {
-	.alloc = tbl_alloc,
-	.free = tbl_free,
-	.to_virt = tbl_virt,
-};
-
 int arch_partition_create(struct hv_partition *p)
 {
 	struct part_x86 *px = mm_alloc_page();
@@ -53,7 +23,7 @@ int arch_partition_create(struct hv_partition *p)
 		return -ENOMEM;
 	_Static_assert(sizeof(*px) <= PAGE_SIZE, "part_x86 fits a page");
 	cpuid_count(0x80000001, 0, &r);
-	if (npt_init(&px->npt, vcpu_vendor_npt_format(), &child_npt_alloc,
+	if (npt_init(&px->npt, vcpu_vendor_npt_format(), &hv_npt_alloc,
 		     r.edx & BIT(26))) {
 		mm_free_page(px);
 		return -ENOMEM;

@@ -108,7 +108,8 @@ static void *npt_page_virt(void *ctx, hpa_t hpa)
 	return (void *)(uintptr_t)hpa;	/* the hv is identity-mapped */
 }
 
-static const struct npt_allocator hv_npt_alloc = {
+/* Second-level tables of every partition come from the hv heap. */
+const struct npt_allocator hv_npt_alloc = {
 	.alloc = npt_page_alloc,
 	.free = npt_page_free,
 	.to_virt = npt_page_virt,

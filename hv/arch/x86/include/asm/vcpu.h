@@ -107,6 +107,7 @@ __noreturn void vcpu_vendor_run(struct vcpu_x86 *v);
 enum npt_format vcpu_vendor_npt_format(void);
 
 /* parent.c */
+extern const struct npt_allocator hv_npt_alloc;	/* hv heap, identity view */
 __noreturn void parent_start(struct mkhv_bootinfo *bi);
 bool parent_gpa_is_hv(u64 gpa);
 
