@@ -350,6 +350,7 @@ u16 hc_create_vp(struct hypercall_args *a)
 	hyperv_vp_init(&vp->hv, in.vp_index);
 	vlapic_init(&vp->vlapic, in.vp_index, p->hv.tsc_hz, p->hv.apic_hz);
 	/* vp_alloc() zeroed the synthetic timers: all disabled. */
+	synic_init(&vp->synic);
 	/* APs wait for their SIPI from VP 0, as on hardware. */
 	vp->wait_sipi = in.vp_index != 0;
 	if (arch_vp_create(vp)) {

@@ -16,6 +16,9 @@
 #endif
 #ifndef EIO
 #define EIO		5	/* I/O error */
+
+/* Try again later (a SynIC slot still owned by the guest). */
+#define EAGAIN		11	/* resource temporarily unavailable */
 #endif
 #ifndef E2BIG
 #define E2BIG		7	/* table or list too long */

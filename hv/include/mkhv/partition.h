@@ -13,6 +13,7 @@
 #include <mkhv/hvcall_partition.h>
 #include <mkhv/vlapic.h>
 #include <mkhv/stimer.h>
+#include <mkhv/synic.h>
 
 #define HV_PARENT_PARTITION_ID	0
 
@@ -90,6 +91,7 @@ struct hv_vp {
 	 */
 	struct vlapic vlapic;
 	struct hv_stimers stimers;	/* synthetic timers, direct mode */
+	struct hv_synic synic;		/* SynIC registers, message posting */
 	u64 posted_irr[4];
 	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
 	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */

@@ -93,6 +93,8 @@ static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 
 	if (stimer_is_msr(msr))
 		return stimer_rdmsr(&v->vp->stimers, msr, val);
+	if (synic_is_msr(msr))
+		return synic_rdmsr(&v->vp->synic, msr, val);
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_read(v->vp, msr, val);
 	if (vlapic_msr(msr))
@@ -133,6 +135,8 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 	if (stimer_is_msr(msr))
 		return stimer_wrmsr(&v->vp->stimers, msr, val,
 				    hyperv_ref_time(&v->vp->part->hv));
+	if (synic_is_msr(msr))	/* EOM (1): pending messages come with VMBus */
+		return synic_wrmsr(&v->vp->synic, msr, val) < 0 ? -EINVAL : 0;
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_write(v->vp, msr, val);
 	if (vlapic_msr(msr)) {
