@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "vmm.h"
@@ -29,6 +30,8 @@ struct fake_vm {
 	struct hv_register_assoc first_regs[32];
 	unsigned int nfirst_regs;
 	int fail_map;			/* -errno for the next map */
+	unsigned int wait_blocked;	/* VP 0 waits for this many blocked VPs */
+	unsigned int blocked;		/* VPs sleeping in RUN now */
 };
 
 static inline void fake_init(struct fake_vm *f)
@@ -116,6 +119,18 @@ static inline int fake_run(void *ctx, uint32_t vp,
 {
 	struct fake_vm *f = ctx;
 
+	if (vp == 0 && f->pos == 0) {
+		/* Let the other VPs reach RUN first (at most 5 s). */
+		for (int i = 0; i < 5000; i++) {
+			pthread_mutex_lock(&f->lock);
+			bool ready = f->blocked >= f->wait_blocked;
+
+			pthread_mutex_unlock(&f->lock);
+			if (ready)
+				break;
+			poll(NULL, 0, 1);
+		}
+	}
 	pthread_mutex_lock(&f->lock);
 	if (vp == 0 && f->pos < f->nscript) {
 		*m = f->script[f->pos++];
@@ -125,14 +140,19 @@ static inline int fake_run(void *ctx, uint32_t vp,
 		pthread_mutex_unlock(&f->lock);
 		return 0;
 	}
+	f->blocked++;
 	pthread_mutex_unlock(&f->lock);
 	/* Nothing to say: sleep in the "hypervisor" until a kick (signal). */
 	if (poll(NULL, 0, 5000) < 0 && errno == EINTR) {
 		pthread_mutex_lock(&f->lock);
+		f->blocked--;
 		f->kicks++;
 		pthread_mutex_unlock(&f->lock);
 		return -EINTR;
 	}
+	pthread_mutex_lock(&f->lock);
+	f->blocked--;
+	pthread_mutex_unlock(&f->lock);
 	return -ETIMEDOUT;
 }
 
