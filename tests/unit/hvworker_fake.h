@@ -156,6 +156,25 @@ static inline int fake_run(void *ctx, uint32_t vp,
 	return -ETIMEDOUT;
 }
 
+/* A console that keeps what the guest wrote to the UART. */
+struct fake_console {
+	char out[256];
+	unsigned int n;
+};
+
+static inline void fake_console_reset(struct fake_console *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+static inline void fake_console_out(void *ctx, uint8_t ch)
+{
+	struct fake_console *c = ctx;
+
+	if (c->n < sizeof(c->out) - 1)
+		c->out[c->n++] = (char)ch;
+}
+
 static const struct vm_backend_ops fake_ops = {
 	.create_vp = fake_create_vp,
 	.map = fake_map,

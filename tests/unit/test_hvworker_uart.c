@@ -5,24 +5,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hvworker_fake.h"
 #include "uart.h"
 
 static struct uart16550 u;
-static char out[64];
-static unsigned int nout;
-
-static void sink(void *ctx, uint8_t c)
-{
-	(void)ctx;
-	if (nout < sizeof(out) - 1)
-		out[nout++] = (char)c;
-}
+static struct fake_console con;
+#define out con.out
+#define nout con.n
 
 static void setup(void)
 {
-	memset(out, 0, sizeof(out));
-	nout = 0;
-	uart_init(&u, sink, NULL);
+	fake_console_reset(&con);
+	uart_init(&u, fake_console_out, &con);
 }
 
 START_TEST(thr_transmits)

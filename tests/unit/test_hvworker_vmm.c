@@ -11,22 +11,15 @@
 
 static struct fake_vm f;
 static struct vm vm;
-static char out[256];
-static unsigned int nout;
-
-static void sink(void *ctx, uint8_t c)
-{
-	(void)ctx;
-	if (nout < sizeof(out) - 1)
-		out[nout++] = (char)c;
-}
+static struct fake_console con;
+#define out con.out
+#define nout con.n
 
 static void setup(void)
 {
-	memset(out, 0, sizeof(out));
-	nout = 0;
+	fake_console_reset(&con);
 	fake_init(&f);
-	vm_init(&vm, &fake_ops, &f, sink, NULL);
+	vm_init(&vm, &fake_ops, &f, fake_console_out, &con);
 }
 
 static void teardown(void)
