@@ -59,6 +59,19 @@ $(HVWORKER): $(WORKER_MAIN_OBJS) $(WORKER_CORE_OBJS)
 $(HVWORKER_INITRD): $(HVWORKER)
 	$(Q)strip -o $@ $<
 
+# tinyguest: a 1.6 KiB bzImage (header + 64-bit code that prints a line on
+# the UART and writes S5), shipped in the parent for tests and demos.
+TINYGUEST := $(WORKER_OUT)/tinyguest.bzImage
+ALL_TARGETS += $(TINYGUEST)
+PARENT_INITRD_FILES += $(TINYGUEST)=/usr/share/mkhv/tinyguest.bzImage
+
+$(WORKER_OUT)/tinyguest.o: $(WORKER_DIR)/tinyguest.S
+	@mkdir -p $(@D)
+	$(Q)$(CC) -c -o $@ $<
+
+$(TINYGUEST): $(WORKER_OUT)/tinyguest.o
+	$(Q)objcopy -O binary -j .text $< $@
+
 # ---- unit tests ----
 WORKER_TESTS := acpi_tables linux_loader uart vmm worker
 WORKER_TEST_BINS := $(patsubst %,$(BUILD)/tests/unit/test_hvworker_%,$(WORKER_TESTS))
@@ -70,10 +83,11 @@ WORKER_TEST_KERNEL := $(BUILD)/kernel/vmlinuz
 
 $(BUILD)/tests/unit/test_hvworker_%: tests/unit/test_hvworker_%.c \
 		tests/unit/hvworker_fake.h $(WORKER_CORE_OBJS) \
-		$(WORKER_TEST_KERNEL)
+		$(WORKER_TEST_KERNEL) $(TINYGUEST)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(WORKER_CFLAGS) -I$(WORKER_DIR) $(CHECK_CFLAGS) \
 		-DHVWORKER_TEST_KERNEL='"$(abspath $(WORKER_TEST_KERNEL))"' \
+		-DHVWORKER_TEST_TINYGUEST='"$(abspath $(TINYGUEST))"' \
 		-o $@ $< $(WORKER_CORE_OBJS) $(CHECK_LIBS)
 
 hvworker-check: $(WORKER_TEST_BINS)

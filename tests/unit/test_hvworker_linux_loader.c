@@ -332,6 +332,30 @@ START_TEST(hostile_not_a_kernel)
 }
 END_TEST
 
+START_TEST(tinyguest_boots)
+{
+	struct linux_boot_cfg c = { .nr_vcpus = 1, .cmdline = "x" };
+	struct linux_boot_info bi;
+	uint8_t img[8192];
+	struct ram r;
+	char err[256] = "";
+	FILE *f = fopen(HVWORKER_TEST_TINYGUEST, "rb");
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	n = fread(img, 1, sizeof(img), f);
+	fclose(f);
+	c.kernel = img;
+	c.kernel_size = n;
+	ram_get(&r, 32);	/* the smallest VM hvworker makes */
+	ck_assert_int_eq(linux_boot_setup(&r.m, &c, &bi, err, sizeof(err)), 0);
+	ck_assert_uint_eq(bi.load_addr, 0x1000000);
+	/* Its entry: mov $0x3f8, %dx. */
+	ck_assert_mem_eq(r.p + bi.entry, "\x66\xba\xf8\x03", 4);
+	ram_put(&r);
+}
+END_TEST
+
 static Suite *loader_suite(void)
 {
 	Suite *s = suite_create("hvworker_linux_loader");
@@ -351,6 +375,7 @@ static Suite *loader_suite(void)
 	tcase_add_test(tc, hostile_initrd_larger_than_ram);
 	tcase_add_test(tc, hostile_memory_too_small);
 	tcase_add_test(tc, hostile_not_a_kernel);
+	tcase_add_test(tc, tinyguest_boots);
 	suite_add_tcase(s, tc);
 	return s;
 }
