@@ -94,3 +94,4 @@ hvworker-check: $(WORKER_TEST_BINS)
 	$(Q)scripts/run-unit.sh $(WORKER_TEST_BINS)
 
 -include $(WORKER_OUT)/*.d
+SYSTEM_TESTS += tests/system/child-worker.sh
