@@ -28,48 +28,48 @@ check "init loaded mkhv.ko" log_has "mkhv-parent: mkhv.ko loaded"
 com2=$(log_path -p com2)
 
 worker() {	# worker NAME: start a worker in the background, pid in /tmp/NAME.pid
-	prun "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline console=ttyS0 --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline console=ttyS0 --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
 }
 
 worker vm1
 check "worker 1: state running" \
-	eval 'prun w1 "sleep 3; cat /tmp/vm1.out" && pout_has w1 "hvworker: state running"'
-check "worker 1: partition 1" pout_has w1 "hvworker: partition 1"
+	eval 'run w1 "sleep 3; cat /tmp/vm1.out" && out_has w1 "hvworker: state running"'
+check "worker 1: partition 1" out_has w1 "hvworker: partition 1"
 check "hv: partition 1 created (1 VP, default weight)" \
 	wait_for -p com2 30 "partition 1 created (1 VPs, weight 1024)"
 check "parent kernel log: mkhv created partition 1 for the worker" \
-	eval 'prun dm1 "dmesg | grep \"mkhv: partition 1 created\"" && prc_is dm1 0'
+	eval 'run dm1 "dmesg | grep \"mkhv: partition 1 created\"" && rc_is dm1 0'
 
 worker vm2
 check "worker 2: state running on partition 2" \
-	eval 'prun w2 "sleep 3; cat /tmp/vm2.out" && pout_has w2 "hvworker: partition 2" && pout_has w2 "hvworker: state running"'
+	eval 'run w2 "sleep 3; cat /tmp/vm2.out" && out_has w2 "hvworker: partition 2" && out_has w2 "hvworker: state running"'
 check "hv: partition 2 created" wait_for -p com2 30 "partition 2 created"
 
 # End to end (needs the scheduler): the guest prints and powers off.
-prun e2e "sleep 5; cat /tmp/vm1.out; cat /tmp/vm1.console"
-if pout_has e2e "hvworker: state shutdown"; then
+run e2e "sleep 5; cat /tmp/vm1.out; cat /tmp/vm1.console"
+if out_has e2e "hvworker: state shutdown"; then
 	check "guest console line in the worker's log" \
-		pout_has e2e "tinyguest: hello from a child partition"
-	check "worker 1 reports ACPI S5" pout_has e2e "hvworker: detail ACPI S5"
+		out_has e2e "tinyguest: hello from a child partition"
+	check "worker 1 reports ACPI S5" out_has e2e "hvworker: detail ACPI S5"
 	check "hv: partition 1 deleted, all $pages pages back" \
 		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
 else
 	echo "#   not yet: VP 0 of partition 1 did not run (no child-pool scheduler in the hv yet)"
 	check "worker 1 still waiting for its VP (no premature state)" \
-		eval '! pout_has e2e "hvworker: state error"'
+		eval '! out_has e2e "hvworker: state error"'
 	# A crashed or killed worker takes its VM down, and only its VM.
-	prun kill1 'kill -9 $(cat /tmp/vm1.pid); sleep 2'
+	run kill1 'kill -9 $(cat /tmp/vm1.pid); sleep 2'
 	check "kill -9 of worker 1: hv deleted partition 1, all $pages pages back" \
 		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
 fi
 check "partition 2 untouched" eval '! grep -q "partition 2 deleted" "$com2"'
-prun alive2 'kill -0 $(cat /tmp/vm2.pid)'
-check "worker 2 still alive" prc_is alive2 0
+run alive2 'kill -0 $(cat /tmp/vm2.pid)'
+check "worker 2 still alive" rc_is alive2 0
 
-prun kill2 'kill $(cat /tmp/vm2.pid); sleep 2'
+run kill2 'kill $(cat /tmp/vm2.pid); sleep 2'
 check "SIGTERM of worker 2: partition 2 deleted, all $pages pages back" \
 	wait_for -p com2 30 "partition 2 deleted: $pages pages back to the parent"
 check "no hypercall failed in the parent" \
-	eval 'prun dm2 "dmesg | grep -c \"hypercall .* failed\""; [ "$(tr -d " " < "$T_LOGS/dm2.txt")" = 0 ]'
+	eval 'run dm2 "dmesg | grep -c \"hypercall .* failed\""; [ "$(tr -d " " < "$T_LOGS/dm2.txt")" = 0 ]'
 
 test_finish
