@@ -72,6 +72,17 @@ $(WORKER_OUT)/tinyguest.o: $(WORKER_DIR)/tinyguest.S
 $(TINYGUEST): $(WORKER_OUT)/tinyguest.o
 	$(Q)objcopy -O binary -j .text $< $@
 
+# mkhv-vmtest: mkhv.ko's VM ioctls, good and hostile, for child-worker.sh.
+VMTEST := $(BUILD)/parent/mkhv-vmtest
+ALL_TARGETS += $(VMTEST)
+PARENT_INITRD_FILES += $(WORKER_OUT)/mkhv-vmtest.stripped=/usr/lib/mkhv/mkhv-vmtest
+
+$(VMTEST): $(WORKER_OUT)/vmtest.o
+	$(Q)$(CC) -static -o $@ $^
+
+$(WORKER_OUT)/mkhv-vmtest.stripped: $(VMTEST)
+	$(Q)strip -o $@ $<
+
 # ---- unit tests ----
 WORKER_TESTS := acpi_tables linux_loader uart vmm worker
 WORKER_TEST_BINS := $(patsubst %,$(BUILD)/tests/unit/test_hvworker_%,$(WORKER_TESTS))
