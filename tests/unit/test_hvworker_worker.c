@@ -230,6 +230,24 @@ START_TEST(whole_worker_setup_errors)
 }
 END_TEST
 
+START_TEST(whole_worker_console_pty)
+{
+	static char status[4096];
+	struct worker_opts o = opts(1, NULL);
+	struct fake_vm f;
+
+	o.console_pty = true;
+	fake_init(&f);
+	fake_puts(&f, UART_COM1_BASE, "p", 0x1000200);
+	fake_io(&f, GUEST_PORT_SLEEP_CTL, 1, 1,
+		(GUEST_SLP_TYP_S5 << 2) | GUEST_SLP_EN, 0x1000201, 1);
+	ck_assert_int_eq(run(&f, &o, status), WORKER_EXIT_SHUTDOWN);
+	ck_assert_ptr_nonnull(strstr(status, "hvworker: console-pty /dev/pts/"));
+	/* The pty line comes before the VM runs. */
+	ck_assert(strstr(status, "console-pty") < strstr(status, "state running"));
+}
+END_TEST
+
 static Suite *worker_suite(void)
 {
 	Suite *s = suite_create("hvworker_worker");
@@ -243,6 +261,7 @@ static Suite *worker_suite(void)
 	tcase_add_test(tc, whole_worker_triple_fault);
 	tcase_add_test(tc, whole_worker_reboot);
 	tcase_add_test(tc, whole_worker_setup_errors);
+	tcase_add_test(tc, whole_worker_console_pty);
 	suite_add_tcase(s, tc);
 	return s;
 }
