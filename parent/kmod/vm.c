@@ -33,6 +33,7 @@
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
@@ -215,6 +216,8 @@ void mkhv_vm_init(void)
 void mkhv_vm_exit(void)
 {
 	mkhv_clear_callback();
+	/* A callback already running finishes before the module goes. */
+	synchronize_rcu();
 }
 
 /* ---- VM fd ioctls ---- */
