@@ -35,7 +35,7 @@ $(WORKER_OUT)/bzimage.o: hv/bzimage.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(WORKER_CFLAGS) -c -o $@ $<
 
-# iasl writes <name>.aml next to -p; xxd -i makes the C array.
+# iasl writes <name>.aml next to -p; od (coreutils) makes the C array.
 $(WORKER_OUT)/dsdt.aml: $(WORKER_DIR)/dsdt.asl
 	@mkdir -p $(@D)
 	$(Q)iasl -vs -vi -p $(WORKER_OUT)/dsdt $< >$(WORKER_OUT)/iasl.log 2>&1 || \
@@ -44,7 +44,7 @@ $(WORKER_OUT)/dsdt.aml: $(WORKER_DIR)/dsdt.asl
 $(WORKER_OUT)/dsdt_aml.c: $(WORKER_OUT)/dsdt.aml
 	$(Q){ echo '/* generated from parent/worker/dsdt.asl by iasl */'; \
 	      echo 'const unsigned char hvworker_dsdt_aml[] = {'; \
-	      xxd -i < $<; \
+	      od -An -v -tx1 $< | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	      echo '};'; \
 	      echo "const unsigned int hvworker_dsdt_aml_len = $$(stat -c %s $<);"; \
 	    } > $@
