@@ -118,6 +118,22 @@ int main(void)
 	      map(vm, ram, 4096, 1023, rwx) == -EEXIST);
 	check("MAP_MEMORY of the same pages at another GPA: refused by the hv",
 	      map(vm, ram, 4096, 0x10000, rwx) < 0);
+	/*
+	 * Rollback inside a batch: a fresh page followed by an already lent
+	 * one.  The hv maps the first rep and refuses the second; the module
+	 * must unmap the first and unpin both, so the fresh page alone maps
+	 * at the same GPA afterwards.
+	 */
+	if (mmap(ram - 4096, 4096, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0) ==
+	    ram - 4096) {
+		check("MAP_MEMORY fresh + lent page: refused",
+		      map(vm, ram - 4096, 8192, 0x20000, rwx) < 0);
+		check("... and rolled back: the fresh page maps there alone",
+		      map(vm, ram - 4096, 4096, 0x20000, rwx) == 0);
+	} else {
+		printf("#   no free page below the RAM mapping: rollback not tested\n");
+	}
 
 	cvp.index = 2;
 	check("CREATE_VP 2 on a 2-VP VM: EINVAL", io(vm, MKHV_VM_CREATE_VP, &cvp) == -EINVAL);
