@@ -20,6 +20,7 @@
 #endif
 
 #include <mkhv/hvcall.h>
+#include <mkhv/hvcall_partition.h>
 
 #define MKHV_DEVICE_PATH	"/dev/mkhv"
 #define MKHV_DEVICE_NAME	"mkhv"
@@ -85,5 +86,106 @@ _Static_assert(offsetof(struct mkhv_ioc_probe_phys, first_value) == 48,
 	       "probe first_value");
 /* The ioctl size field has 14 bits. */
 _Static_assert(sizeof(struct mkhv_ioc_log_read) < (1 << 14), "ioctl size");
+
+/*
+ * ---- Child partitions (issue 7): VMs ----
+ *
+ * MKHV_IOC_CREATE_VM creates a child partition (HvCallCreatePartition,
+ * HvCallMkhvSetInterceptPage with a kernel page of the module, then
+ * HvCallInitializePartition) and returns a new file descriptor for it (the
+ * ioctl's return value, O_CLOEXEC).  The VM lives as long as that fd: its
+ * release finalizes and deletes the partition (the hv takes every page
+ * back from the child) and then unpins the VM's memory, so a VMM that
+ * crashes or is killed takes exactly its own VM down.
+ */
+#define MKHV_VM_WEIGHT_MAX	262144	/* cgroup cpu.shares maximum */
+
+struct mkhv_ioc_create_vm {
+	uint32_t max_vps;	/* in: 1..MKHV_MAX_CHILD_VPS */
+	uint32_t weight;	/* in: CPU weight (<cputune><shares>), 0 = 1024 */
+	uint32_t cap_permille;	/* in: CPU cap, 1000 = one pCPU, 0 = none */
+	uint32_t flags;		/* in: 0 */
+	uint64_t partition_id;	/* out: the hv's partition id */
+	uint64_t reserved;	/* in/out: 0 */
+};
+
+#define MKHV_IOC_CREATE_VM	_IOWR(MKHV_IOC_MAGIC, 0x03, struct mkhv_ioc_create_vm)
+
+/*
+ * MKHV_VM_MAP_MEMORY: lend [userspace_addr, +size) of the caller's memory
+ * to the child at guest page @guest_pfn.  The pages are pinned
+ * (FOLL_WRITE | FOLL_LONGTERM) for the VM's life and mapped with
+ * HvCallMapGpaPages; all-or-nothing (on failure nothing stays mapped or
+ * pinned).  Address and size page aligned, size > 0, the guest range
+ * below MKHV_MAX_CHILD_PAGES, not overlapping a previous region, at most
+ * MKHV_VM_MAX_REGIONS regions.  @flags: HV_MAP_GPA_* (READABLE required).
+ */
+#define MKHV_VM_MAX_REGIONS	32
+
+struct mkhv_vm_map_memory {
+	uint64_t userspace_addr;	/* in: page aligned */
+	uint64_t size;			/* in: bytes, page multiple */
+	uint64_t guest_pfn;		/* in: first guest page number */
+	uint32_t flags;			/* in: HV_MAP_GPA_* */
+	uint32_t reserved;		/* in: 0 */
+};
+
+#define MKHV_VM_MAP_MEMORY	_IOW(MKHV_IOC_MAGIC, 0x10, struct mkhv_vm_map_memory)
+
+/* MKHV_VM_CREATE_VP: HvCallCreateVp for VP @index (< the VM's max_vps). */
+struct mkhv_vm_create_vp {
+	uint32_t index;		/* in */
+	uint32_t flags;		/* in: 0 */
+};
+
+#define MKHV_VM_CREATE_VP	_IOW(MKHV_IOC_MAGIC, 0x11, struct mkhv_vm_create_vp)
+
+/*
+ * MKHV_VM_SET_REGS / MKHV_VM_GET_REGS: Set/GetVpRegisters on a VP that is
+ * not running (created and never run, or stopped at an intercept the
+ * caller got from MKHV_VM_RUN).  @regs points to @count struct
+ * hv_register_assoc (TLFS names, include/mkhv/hvcall_partition.h); GET
+ * reads the names and writes the values back into the same array.
+ */
+#define MKHV_VM_REGS_MAX	64
+
+struct mkhv_vm_regs {
+	uint32_t vp_index;	/* in */
+	uint32_t count;		/* in: 1..MKHV_VM_REGS_MAX */
+	uint64_t regs;		/* in: user pointer to struct hv_register_assoc[count] */
+	uint64_t flags;		/* in: 0 */
+};
+
+#define MKHV_VM_SET_REGS	_IOW(MKHV_IOC_MAGIC, 0x12, struct mkhv_vm_regs)
+#define MKHV_VM_GET_REGS	_IOW(MKHV_IOC_MAGIC, 0x13, struct mkhv_vm_regs)
+
+/*
+ * MKHV_VM_RUN: run VP @vp_index until its next intercept.  The first call
+ * starts the VP (HvCallMkhvResumeVp with MKHV_RESUME_START), a later call
+ * resumes it after the intercept the previous call returned (the caller
+ * has updated RIP and the other registers with MKHV_VM_SET_REGS).  Then it
+ * sleeps until the hv posts the VP's next intercept message and returns it
+ * in @msg.  A signal interrupts the sleep (-EINTR) without stopping the VP:
+ * the next MKHV_VM_RUN just waits again.  One caller per VP (-EBUSY).
+ */
+struct mkhv_vm_run {
+	uint32_t vp_index;		/* in */
+	uint32_t flags;			/* in: 0 */
+	struct hv_intercept_message msg; /* out */
+};
+
+#define MKHV_VM_RUN		_IOWR(MKHV_IOC_MAGIC, 0x14, struct mkhv_vm_run)
+
+_Static_assert(sizeof(struct mkhv_ioc_create_vm) == 32, "create_vm size");
+_Static_assert(offsetof(struct mkhv_ioc_create_vm, partition_id) == 16, "create_vm id");
+_Static_assert(sizeof(struct mkhv_vm_map_memory) == 32, "map_memory size");
+_Static_assert(offsetof(struct mkhv_vm_map_memory, flags) == 24, "map_memory flags");
+_Static_assert(sizeof(struct mkhv_vm_create_vp) == 8, "create_vp size");
+_Static_assert(sizeof(struct mkhv_vm_regs) == 24, "regs size");
+_Static_assert(offsetof(struct mkhv_vm_regs, regs) == 8, "regs ptr");
+_Static_assert(sizeof(struct mkhv_vm_run) == 8 + 256, "run size");
+_Static_assert(offsetof(struct mkhv_vm_run, msg) == 8, "run msg");
+_Static_assert(MKHV_VM_REGS_MAX * sizeof(struct hv_register_assoc) +
+	       sizeof(struct hv_input_vp_registers) <= 4096, "regs fit a page");
 
 #endif /* MKHV_MKHV_IOCTL_H */

@@ -12,9 +12,10 @@
 KMOD_DIR   := parent/kmod
 KMOD_OUT   := $(BUILD)/parent/kmod
 KMOD_KO    := $(KMOD_OUT)/mkhv.ko
-KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c mkhv_priv.h mkhv_validate.h
+KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c vm.c mkhv_priv.h mkhv_validate.h
 KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
-KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/mkhv_ioctl.h
+KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/hvcall_partition.h \
+	      include/mkhv/mkhv_ioctl.h
 # = $(PARENT_KERNEL), spelled out: parent/parent.mk is read after this
 # fragment, and prerequisites are expanded when the rule is read.
 KMOD_KERNEL := $(BUILD)/kernel/vmlinuz

@@ -19,3 +19,13 @@ u64 mkhv_hypercall(u64 control, void *in, void *out)
 {
 	return hv_do_hypercall(control, in, out);
 }
+
+void mkhv_set_callback(void (*handler)(void))
+{
+	hv_setup_vmbus_handler(handler);
+}
+
+void mkhv_clear_callback(void)
+{
+	hv_remove_vmbus_handler();
+}

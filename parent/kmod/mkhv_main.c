@@ -45,21 +45,56 @@ static struct {
 	void *out;		/* hypercall output page */
 } mkhv_dev;
 
-/* A slow call with the device's pages; the caller holds mkhv_dev.lock. */
-static int mkhv_call(u16 code, bool has_input)
+/*
+ * A slow call with the device's pages; the caller holds mkhv_dev.lock.
+ * @reps > 0 makes it a rep call; the hv's count of completed reps goes to
+ * *@reps_done.
+ */
+static int mkhv_call_reps(u16 code, bool has_input, u32 reps, u32 *reps_done)
 {
+	u64 control = code | (u64)reps << HV_HYPERCALL_REP_COUNT_SHIFT;
 	u64 rax;
 	int ret;
 
 	lockdep_assert_held(&mkhv_dev.lock);
 	memset(mkhv_dev.out, 0, PAGE_SIZE);
-	rax = mkhv_hypercall(code, has_input ? mkhv_dev.in : NULL,
+	rax = mkhv_hypercall(control, has_input ? mkhv_dev.in : NULL,
 			     mkhv_dev.out);
 	ret = mkhv_status_to_errno(rax);
+	if (reps_done)
+		*reps_done = ret == -ENODEV ? 0 :
+			(u32)((rax & HV_HYPERCALL_REP_COMP_MASK) >>
+			      HV_HYPERCALL_REP_COMP_SHIFT);
 	if (ret)
 		pr_warn_ratelimited("hypercall %#x failed: status %#llx (%d)\n",
 				    code, rax & HV_HYPERCALL_RESULT_MASK, ret);
 	return ret;
+}
+
+static int mkhv_call(u16 code, bool has_input)
+{
+	return mkhv_call_reps(code, has_input, 0, NULL);
+}
+
+void *mkhv_hc_begin(void)
+{
+	mutex_lock(&mkhv_dev.lock);
+	memset(mkhv_dev.in, 0, PAGE_SIZE);
+	return mkhv_dev.in;
+}
+
+int mkhv_hc_call(u16 code, u32 reps, u32 *reps_done, void **out)
+{
+	int ret = mkhv_call_reps(code, true, reps, reps_done);
+
+	if (out)
+		*out = mkhv_dev.out;
+	return ret;
+}
+
+void mkhv_hc_end(void)
+{
+	mutex_unlock(&mkhv_dev.lock);
 }
 
 static int mkhv_get_info(struct mkhv_info *info)
@@ -192,6 +227,8 @@ static long mkhv_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return mkhv_ioc_log_read(uarg);
 	case MKHV_IOC_PROBE_PHYS:
 		return mkhv_ioc_probe_phys(uarg);
+	case MKHV_IOC_CREATE_VM:
+		return mkhv_ioc_create_vm(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -281,9 +318,11 @@ static int __init mkhv_init(void)
 		pr_err("HvCallMkhvGetInfo failed (%d): refusing to load\n", ret);
 		goto err_free;
 	}
+	mkhv_vm_init();
 	ret = misc_register(&mkhv_misc);
 	if (ret) {
 		pr_err("cannot register /dev/%s (%d)\n", MKHV_DEVICE_NAME, ret);
+		mkhv_vm_exit();
 		goto err_free;
 	}
 	pr_info("mkhv %u.%u.%u (build %s, ABI %u): %u pCPUs, %u in the child pool, hv memory %llx-%llx; /dev/%s ready (module %s)\n",
@@ -303,6 +342,7 @@ err_free:
 static void __exit mkhv_exit(void)
 {
 	misc_deregister(&mkhv_misc);
+	mkhv_vm_exit();
 	free_page((unsigned long)mkhv_dev.out);
 	free_page((unsigned long)mkhv_dev.in);
 }

@@ -95,4 +95,90 @@ static inline int mkhv_log_read_out_validate(const struct mkhv_log_read_out *o)
 	return o->len > sizeof(o->data) ? -EIO : 0;
 }
 
+/* ---- VM ioctls (vm.c) ---- */
+
+/* MKHV_IOC_CREATE_VM: 1..16 VPs, sane weight and cap, no flags. */
+static inline int mkhv_create_vm_validate(const struct mkhv_ioc_create_vm *c)
+{
+	if (c->flags || c->reserved || c->partition_id)
+		return -EINVAL;
+	if (c->max_vps < 1 || c->max_vps > MKHV_MAX_CHILD_VPS)
+		return -EINVAL;
+	if (c->weight > MKHV_VM_WEIGHT_MAX)
+		return -EINVAL;
+	if (c->cap_permille > 1000u * c->max_vps)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * MKHV_VM_MAP_MEMORY: page-aligned, non-empty, no wrap, the guest range
+ * inside the child's address space, R required and only R/W/X flags.
+ * On success *@npages is the number of 4 KiB pages.
+ */
+static inline int mkhv_map_validate(const struct mkhv_vm_map_memory *m,
+				    uint64_t *npages)
+{
+	const uint64_t pg = 4096;
+	uint64_t end, n;
+
+	if (m->reserved || !(m->flags & HV_MAP_GPA_READABLE) ||
+	    (m->flags & ~(uint32_t)HV_MAP_GPA_PERMISSIONS_MASK))
+		return -EINVAL;
+	if (!m->size || ((m->userspace_addr | m->size) & (pg - 1)))
+		return -EINVAL;
+	if (__builtin_add_overflow(m->userspace_addr, m->size, &end))
+		return -EINVAL;
+	n = m->size / pg;
+	if (n > MKHV_MAX_CHILD_PAGES || m->guest_pfn >= MKHV_MAX_CHILD_PAGES ||
+	    n > MKHV_MAX_CHILD_PAGES - m->guest_pfn)
+		return -EINVAL;
+	*npages = n;
+	return 0;
+}
+
+/* Do guest page ranges [a, a + na) and [b, b + nb) overlap? */
+static inline int mkhv_ranges_overlap(uint64_t a, uint64_t na, uint64_t b,
+				      uint64_t nb)
+{
+	return a < b + nb && b < a + na;
+}
+
+/* MKHV_VM_SET_REGS / GET_REGS header: 1..MKHV_VM_REGS_MAX registers. */
+static inline int mkhv_regs_validate(const struct mkhv_vm_regs *r,
+				     uint32_t max_vps)
+{
+	if (r->flags || r->vp_index >= max_vps)
+		return -EINVAL;
+	if (r->count < 1 || r->count > MKHV_VM_REGS_MAX || !r->regs)
+		return -EINVAL;
+	return 0;
+}
+
+/* A register association from the caller: reserved fields must be 0. */
+static inline int mkhv_reg_assoc_validate(const struct hv_register_assoc *a)
+{
+	return a->reserved1 || a->reserved2 ? -EINVAL : 0;
+}
+
+/*
+ * The hv's intercept message in a VP's slot: the type the parent may get
+ * and the VP index it claims.  -EIO for anything else (a broken hv).
+ */
+static inline int mkhv_intercept_validate(const struct hv_intercept_message *m,
+					  uint32_t vp_index)
+{
+	switch (m->message_type) {
+	case HVMSG_UNMAPPED_GPA:
+	case HVMSG_X64_IO_PORT_INTERCEPT:
+	case HVMSG_X64_MSR_INTERCEPT:
+	case HVMSG_X64_HALT:
+	case HVMSG_X64_TRIPLE_FAULT:
+		break;
+	default:
+		return -EIO;
+	}
+	return m->vp_index == vp_index ? 0 : -EIO;
+}
+
 #endif /* MKHV_KMOD_VALIDATE_H */

@@ -8,34 +8,13 @@
 # the same ESP natively (`hypervisor = off`), where mkhv.ko must refuse to
 # load with a clear message without stopping the boot.
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/parent_shell.sh"
 test_init parent-hvctl
 
 hvcall_h="$T_ROOT/include/mkhv/hvcall.h"
 ver_part() { sed -n "s/^#define MKHV_VERSION_$1[[:space:]]*\([0-9]*\).*/\1/p" "$hvcall_h"; }
 hv_version="$(ver_part MAJOR).$(ver_part MINOR).$(ver_part PATCH)"
 build_version=$(cat "$T_BUILD/version")
-
-# run NAME CMD [TIMEOUT]: runs CMD in the parent shell on COM1; its output
-# lands in $T_LOGS/NAME.txt and its exit status in $T_LOGS/NAME.rc.  The
-# start/end markers are computed by the shell ($((...))), so the echoed
-# command line (which the console may wrap) never matches them.
-RUN_N=0
-run() {
-	local name=$1 cmd=$2 timeout=${3:-60} inst=${RUN_INST:-main} id log
-	RUN_N=$((RUN_N + 1))
-	id=$((1000 + RUN_N))
-	serial_send -n "$inst" "echo @@S-\$((1000+$RUN_N)); $cmd; echo @@E-\$((1000+$RUN_N))-rc=\$?"
-	wait_for -n "$inst" "$timeout" "@@E-$id-rc=" || return 1
-	log=$(log_path -n "$inst")
-	awk -v s="@@S-$id" -v e="@@E-$id-rc=" \
-		'$0 == s { p = 1; next } index($0, e) == 1 { p = 0 } p' \
-		"$log" > "$T_LOGS/$name.txt"
-	sed -n "s/^@@E-$id-rc=\([0-9]*\).*/\1/p" "$log" | tail -n 1 \
-		> "$T_LOGS/$name.rc"
-}
-out_has() { grep -qF -- "$2" "$T_LOGS/$1.txt"; }
-out_line() { grep -qxF -- "$2" "$T_LOGS/$1.txt"; }
-rc_is() { [ "$(cat "$T_LOGS/$1.rc" 2>/dev/null)" = "$2" ]; }
 
 # --- under the hypervisor ------------------------------------------------
 esp="$T_LOGS/esp.img"

@@ -156,6 +156,170 @@ START_TEST(ioctl_numbers)
 }
 END_TEST
 
+
+static struct mkhv_ioc_create_vm cvm(uint32_t vps, uint32_t w, uint32_t cap)
+{
+	struct mkhv_ioc_create_vm c;
+
+	memset(&c, 0, sizeof(c));
+	c.max_vps = vps;
+	c.weight = w;
+	c.cap_permille = cap;
+	return c;
+}
+
+START_TEST(create_vm_args)
+{
+	struct mkhv_ioc_create_vm c = cvm(2, 0, 0);
+
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), 0);
+	c = cvm(MKHV_MAX_CHILD_VPS, MKHV_VM_WEIGHT_MAX, 1000 * MKHV_MAX_CHILD_VPS);
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), 0);
+	c = cvm(0, 0, 0);
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(MKHV_MAX_CHILD_VPS + 1, 0, 0);
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(1, MKHV_VM_WEIGHT_MAX + 1, 0);
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(1, 0, 1001);	/* more than its one VP can use */
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(1, 0, 0);
+	c.flags = 1;
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(1, 0, 0);
+	c.reserved = 1;
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+	c = cvm(1, 0, 0);
+	c.partition_id = 3;	/* out-only field set by the caller */
+	ck_assert_int_eq(mkhv_create_vm_validate(&c), -EINVAL);
+}
+END_TEST
+
+static struct mkhv_vm_map_memory mapm(uint64_t ua, uint64_t size, uint64_t gfn,
+				      uint32_t flags)
+{
+	struct mkhv_vm_map_memory m;
+
+	memset(&m, 0, sizeof(m));
+	m.userspace_addr = ua;
+	m.size = size;
+	m.guest_pfn = gfn;
+	m.flags = flags;
+	return m;
+}
+
+#define RWX (HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE | HV_MAP_GPA_EXECUTABLE)
+
+START_TEST(map_memory_args)
+{
+	struct mkhv_vm_map_memory m = mapm(0x7f0000000000, 64 << 20, 0, RWX);
+	uint64_t n = 0;
+
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), 0);
+	ck_assert_uint_eq(n, (64 << 20) / 4096);
+	/* The last page of the child's address space. */
+	m = mapm(0x1000, 4096, MKHV_MAX_CHILD_PAGES - 1, HV_MAP_GPA_READABLE);
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), 0);
+	ck_assert_uint_eq(n, 1);
+}
+END_TEST
+
+START_TEST(map_memory_hostile)
+{
+	struct mkhv_vm_map_memory m;
+	uint64_t n;
+
+	m = mapm(0x1000, 0, 0, RWX);			/* empty */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1001, 4096, 0, RWX);			/* unaligned address */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 4097, 0, RWX);			/* unaligned size */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(~0xfffULL, 0x2000, 0, RWX);		/* wraps */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 0x2000, MKHV_MAX_CHILD_PAGES - 1, RWX); /* past the end */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 0x1000, ~0ULL, RWX);		/* gfn overflow */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, (MKHV_MAX_CHILD_PAGES + 1) * 4096, 0, RWX); /* too big */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 0x1000, 0, HV_MAP_GPA_WRITABLE);	/* no R */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 0x1000, 0, RWX | 0x10);	/* unknown flag */
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+	m = mapm(0x1000, 0x1000, 0, RWX);
+	m.reserved = 1;
+	ck_assert_int_eq(mkhv_map_validate(&m, &n), -EINVAL);
+}
+END_TEST
+
+START_TEST(ranges_overlap)
+{
+	ck_assert(mkhv_ranges_overlap(0, 10, 9, 1));
+	ck_assert(mkhv_ranges_overlap(5, 1, 0, 10));
+	ck_assert(!mkhv_ranges_overlap(0, 10, 10, 5));
+	ck_assert(!mkhv_ranges_overlap(10, 5, 0, 10));
+}
+END_TEST
+
+START_TEST(regs_args)
+{
+	struct mkhv_vm_regs r = { .vp_index = 1, .count = 3, .regs = 0x1000 };
+	struct hv_register_assoc a;
+
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), 0);
+	ck_assert_int_eq(mkhv_regs_validate(&r, 1), -EINVAL);	/* no VP 1 */
+	r.count = 0;
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), -EINVAL);
+	r.count = MKHV_VM_REGS_MAX + 1;
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), -EINVAL);
+	r.count = MKHV_VM_REGS_MAX;
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), 0);
+	r.regs = 0;
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), -EINVAL);
+	r.regs = 0x1000;
+	r.flags = 1;
+	ck_assert_int_eq(mkhv_regs_validate(&r, 2), -EINVAL);
+
+	memset(&a, 0, sizeof(a));
+	a.name = HV_X64_REGISTER_RIP;
+	ck_assert_int_eq(mkhv_reg_assoc_validate(&a), 0);
+	a.reserved2 = 1;
+	ck_assert_int_eq(mkhv_reg_assoc_validate(&a), -EINVAL);
+}
+END_TEST
+
+START_TEST(intercept_from_hv)
+{
+	struct hv_intercept_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.message_type = HVMSG_X64_IO_PORT_INTERCEPT;
+	m.vp_index = 3;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), 0);
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 2), -EIO);
+	m.message_type = 0x1234;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
+	m.message_type = HVMSG_NONE;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
+}
+END_TEST
+
+START_TEST(vm_ioctl_numbers)
+{
+	unsigned long n[] = { MKHV_IOC_CREATE_VM, MKHV_VM_MAP_MEMORY,
+			      MKHV_VM_CREATE_VP, MKHV_VM_SET_REGS,
+			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_IOC_GET_INFO,
+			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
+
+	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
+		for (size_t j = i + 1; j < sizeof(n) / sizeof(n[0]); j++)
+			ck_assert_uint_ne(n[i], n[j]);
+	ck_assert_uint_eq(_IOC_SIZE(MKHV_VM_RUN), 264);
+	ck_assert_uint_eq(_IOC_DIR(MKHV_IOC_CREATE_VM), _IOC_READ | _IOC_WRITE);
+}
+END_TEST
+
 static Suite *validate_suite(void)
 {
 	Suite *s = suite_create("mkhv_validate");
@@ -172,6 +336,13 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, log_read_request);
 	tcase_add_test(tc, log_read_answer);
 	tcase_add_test(tc, ioctl_numbers);
+	tcase_add_test(tc, create_vm_args);
+	tcase_add_test(tc, map_memory_args);
+	tcase_add_test(tc, map_memory_hostile);
+	tcase_add_test(tc, ranges_overlap);
+	tcase_add_test(tc, regs_args);
+	tcase_add_test(tc, intercept_from_hv);
+	tcase_add_test(tc, vm_ioctl_numbers);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvworker: direct boot of a Linux bzImage (Documentation/x86/boot.rst,
+ * 64-bit boot protocol) into a child's RAM: kernel, command line, initrd,
+ * boot_params with the e820 map and acpi_rsdp_addr, the ACPI tables, a GDT
+ * and identity page tables, and the registers vCPU 0 starts with.  Pure
+ * logic on a struct guest_mem, so it runs in unit tests on a plain buffer.
+ */
+#ifndef HVWORKER_LINUX_LOADER_H
+#define HVWORKER_LINUX_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mkhv/hvcall_partition.h>
+#include <mkhv/linux_boot.h>
+
+#include "acpi_tables.h"
+#include "guest.h"
+
+struct linux_boot_cfg {
+	const uint8_t *kernel;		/* the bzImage file */
+	size_t kernel_size;
+	const uint8_t *initrd;		/* NULL = none */
+	size_t initrd_size;
+	const char *cmdline;		/* NULL = "" */
+	unsigned int nr_vcpus;
+};
+
+struct linux_boot_info {
+	uint64_t load_addr;		/* protected-mode kernel */
+	uint64_t entry;			/* 64-bit entry point */
+	uint64_t initrd_addr;		/* 0 = none */
+	uint64_t boot_params;		/* the zero page */
+	uint32_t e820_nr;
+	struct boot_e820_entry e820[8];
+	struct acpi_layout acpi;
+};
+
+/**
+ * linux_boot_setup() - load everything into @m.
+ * @err: a one-line reason on failure (may be NULL)
+ *
+ * Return: 0; -EINVAL (not a 64-bit bzImage >= 2.12, bad vCPU count),
+ * -E2BIG (command line longer than the kernel accepts), -ENOSPC (RAM too
+ * small for the kernel's init_size, or the initrd does not fit above it).
+ */
+int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
+		     struct linux_boot_info *bi, char *err, size_t errlen);
+
+/* The boot vCPU's registers for the 64-bit entry; returns how many. */
+#define LINUX_BOOT_NR_REGS	16
+unsigned int linux_boot_regs(const struct linux_boot_info *bi,
+			     struct hv_register_assoc regs[LINUX_BOOT_NR_REGS]);
+
+/*
+ * A segment register value (limit | sel << 32 | attr << 48) from
+ * descriptor attribute bits 40-47 and 52-55 (@attr: type, S, DPL, P in
+ * bits 0-7, AVL, L, D/B, G in bits 12-15, the TLFS / VMX layout), packed
+ * the way the hv takes it (see worker doc: the SVM backend stores the
+ * 12-bit VMCB form, bits 12-15 moved to 8-11).
+ */
+uint64_t linux_boot_seg_high(uint16_t sel, uint32_t limit, uint16_t attr);
+
+#endif /* HVWORKER_LINUX_LOADER_H */

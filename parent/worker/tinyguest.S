@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tinyguest: the smallest "Linux bzImage" hvworker will boot, for tests.
+ * A real boot-protocol 2.15 header (setup_sects 1, 64-bit entry,
+ * relocatable, init_size one page) and a protected-mode part whose 64-bit
+ * entry (offset 0x200) prints a line on the 16550 at 0x3f8 and then powers
+ * off through the HW-reduced ACPI sleep control register (S5), as Linux's
+ * poweroff does.  Position independent: it runs wherever it is loaded.
+ *
+ * Built with as + objcopy -O binary (parent/worker/worker.mk).
+ */
+	.code64
+	.text
+	.globl _start
+_start:
+	/* ---- setup part: 2 sectors (setup_sects = 1) ---- */
+	.org 0x1f1
+	.byte 1				/* 0x1f1 setup_sects */
+	.word 0				/* 0x1f2 root_flags */
+	.long (pm_end - pm_start + 15) / 16 /* 0x1f4 syssize */
+	.word 0				/* 0x1f8 ram_size */
+	.word 0				/* 0x1fa vid_mode */
+	.word 0				/* 0x1fc root_dev */
+	.word 0xaa55			/* 0x1fe boot_flag */
+	.byte 0xeb, hdr_end - _start - 0x202/* 0x200 jump; header length */
+	.ascii "HdrS"			/* 0x202 */
+	.word 0x020f			/* 0x206 protocol 2.15 */
+	.long 0				/* 0x208 realmode_swtch */
+	.word 0				/* 0x20c start_sys_seg */
+	.word 0				/* 0x20e kernel_version */
+	.byte 0				/* 0x210 type_of_loader */
+	.byte 0x01			/* 0x211 loadflags: LOADED_HIGH */
+	.word 0				/* 0x212 setup_move_size */
+	.long 0x100000			/* 0x214 code32_start */
+	.long 0, 0			/* 0x218 ramdisk_image, ramdisk_size */
+	.long 0				/* 0x220 bootsect_kludge */
+	.word 0				/* 0x224 heap_end_ptr */
+	.byte 0, 0			/* 0x226 ext_loader_ver/type */
+	.long 0				/* 0x228 cmd_line_ptr */
+	.long 0x7fffffff		/* 0x22c initrd_addr_max */
+	.long 0x200000			/* 0x230 kernel_alignment */
+	.byte 1				/* 0x234 relocatable_kernel */
+	.byte 21			/* 0x235 min_alignment */
+	.word 0x0001			/* 0x236 xloadflags: KERNEL_64 */
+	.long 255			/* 0x238 cmdline_size */
+	.long 0				/* 0x23c hardware_subarch */
+	.quad 0				/* 0x240 hardware_subarch_data */
+	.long 0, 0			/* 0x248 payload_offset/length */
+	.quad 0				/* 0x250 setup_data */
+	.quad 0x1000000			/* 0x258 pref_address */
+	.long 0x1000			/* 0x260 init_size */
+	.long 0				/* 0x264 handover_offset */
+	.long 0				/* 0x268 kernel_info_offset */
+hdr_end:
+	.org 0x400
+
+	/* ---- protected-mode part, loaded at the load address ---- */
+pm_start:
+	.org 0x400 + 0x200		/* 64-bit entry: RSI = boot_params */
+	mov	$0x3f8, %dx
+	lea	msg(%rip), %rcx
+1:	movb	(%rcx), %al
+	test	%al, %al
+	jz	2f
+	outb	%al, %dx
+	inc	%rcx
+	jmp	1b
+2:	mov	$0x600, %dx		/* FADT SLEEP_CONTROL_REG */
+	mov	$0x34, %al		/* SLP_TYP 5 << 2 | SLP_EN */
+	outb	%al, %dx
+3:	cli
+	hlt
+	jmp	3b
+msg:
+	.asciz "tinyguest: hello from a child partition\n"
+	.balign 16
+pm_end:

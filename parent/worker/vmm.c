@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hvworker: VM core and vCPU run loop (vmm.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guest.h"
+#include "vmm.h"
+
+#define IO_ACCESS_WRITE	1
+#define IO_FLAG_STRING	0x1
+#define MSR_INSN_LEN	2	/* rdmsr / wrmsr */
+
+void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
+	     void (*console_out)(void *ctx, uint8_t c), void *console_ctx)
+{
+	memset(vm, 0, sizeof(*vm));
+	vm->ops = ops;
+	vm->ctx = ctx;
+	pthread_mutex_init(&vm->io_lock, NULL);
+	uart_init(&vm->uart, console_out, console_ctx);
+	atomic_store(&vm->exit, VM_RUNNING);
+}
+
+void vm_destroy(struct vm *vm)
+{
+	pthread_mutex_destroy(&vm->io_lock);
+}
+
+enum vm_exit vm_request_exit(struct vm *vm, enum vm_exit why,
+			     const char *fmt, ...)
+{
+	int expected = VM_RUNNING;
+	va_list ap;
+
+	if (!atomic_compare_exchange_strong(&vm->exit, &expected, why))
+		return (enum vm_exit)expected;
+	va_start(ap, fmt);
+	vsnprintf(vm->exit_detail, sizeof(vm->exit_detail), fmt, ap);
+	va_end(ap);
+	return why;
+}
+
+enum vm_exit vm_exit_reason(struct vm *vm)
+{
+	return (enum vm_exit)atomic_load(&vm->exit);
+}
+
+const char *vm_exit_name(enum vm_exit e)
+{
+	static const char *const names[] = {
+		[VM_RUNNING] = "running",	[VM_EXIT_SHUTDOWN] = "shutdown",
+		[VM_EXIT_REBOOT] = "reboot",	[VM_EXIT_HALTED] = "halted",
+		[VM_EXIT_CRASHED] = "crashed",	[VM_EXIT_ERROR] = "error",
+	};
+
+	return (unsigned int)e < sizeof(names) / sizeof(names[0]) ?
+	       names[e] : "error";
+}
+
+/* One byte-wide port; the caller holds io_lock. */
+static uint8_t port_byte(struct vm *vm, uint16_t port, int write, uint8_t v)
+{
+	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NR_PORTS) {
+		if (!write)
+			return uart_read(&vm->uart, port - UART_COM1_BASE);
+		uart_write(&vm->uart, port - UART_COM1_BASE, v);
+		return 0;
+	}
+	switch (port) {
+	case GUEST_PORT_SLEEP_CTL:
+		/* HW-reduced sleep: SLP_TYP in bits 2-4, SLP_EN bit 5. */
+		if (write && (v & GUEST_SLP_EN) &&
+		    ((v >> 2) & 7) == GUEST_SLP_TYP_S5)
+			vm_request_exit(vm, VM_EXIT_SHUTDOWN,
+					"ACPI S5 (sleep control %#x)", v);
+		return 0;
+	case GUEST_PORT_SLEEP_STS:
+		return 0;
+	case GUEST_PORT_RESET:
+		if (write && v == GUEST_RESET_VALUE)
+			vm_request_exit(vm, VM_EXIT_REBOOT,
+					"ACPI reset register");
+		return 0;
+	default:
+		atomic_fetch_add(&vm->unknown_port_accesses, 1);
+		return 0xff;	/* nothing there: the bus floats high */
+	}
+}
+
+uint32_t vm_port_io(struct vm *vm, uint16_t port, unsigned int size, int write,
+		    uint32_t val)
+{
+	uint32_t r = 0;
+
+	pthread_mutex_lock(&vm->io_lock);
+	for (unsigned int i = 0; i < size; i++)
+		r |= (uint32_t)port_byte(vm, (uint16_t)(port + i), write,
+					 (uint8_t)(val >> (8 * i))) << (8 * i);
+	pthread_mutex_unlock(&vm->io_lock);
+	return write ? 0 : r;
+}
+
+static uint64_t next_rip(const struct hv_intercept_message *m,
+			 unsigned int fallback_len)
+{
+	if (m->next_rip)
+		return m->next_rip;
+	if (m->instruction_length)
+		return m->rip + m->instruction_length;
+	return fallback_len ? m->rip + fallback_len : 0;
+}
+
+static int resume_at(struct vm *vm, uint32_t vp, uint64_t rip, bool set_rax,
+		     uint64_t rax, bool set_rdx, uint64_t rdx)
+{
+	struct hv_register_assoc r[3];
+	uint32_t n = 0;
+	int ret;
+
+	memset(r, 0, sizeof(r));
+	r[n].name = HV_X64_REGISTER_RIP;
+	r[n++].value.low = rip;
+	if (set_rax) {
+		r[n].name = HV_X64_REGISTER_RAX;
+		r[n++].value.low = rax;
+	}
+	if (set_rdx) {
+		r[n].name = HV_X64_REGISTER_RAX + 2;	/* RDX */
+		r[n++].value.low = rdx;
+	}
+	ret = vm->ops->set_regs(vm->ctx, vp, r, n);
+	if (ret)
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: setting registers failed (%s)", vp,
+				strerror(-ret));
+	return ret;
+}
+
+static int handle_io(struct vm *vm, uint32_t vp,
+		     const struct hv_intercept_message *m)
+{
+	unsigned int size = m->access_size;
+	int write = m->access_type == IO_ACCESS_WRITE;
+	uint64_t rip = next_rip(m, 0), rax = m->rax;
+	uint32_t v;
+
+	atomic_fetch_add(&vm->io_exits, 1);
+	if (size != 1 && size != 2 && size != 4) {
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: I/O port %#x with access size %u", vp,
+				m->port, size);
+		return -EINVAL;
+	}
+	if (!rip) {
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: I/O port %#x at rip %#llx without an instruction length",
+				vp, m->port, (unsigned long long)m->rip);
+		return -EINVAL;
+	}
+	if (m->io_flags & IO_FLAG_STRING) {
+		/* ins/outs are not emulated (no device of ours needs them). */
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: string I/O on port %#x at rip %#llx is not supported",
+				vp, m->port, (unsigned long long)m->rip);
+		return -EOPNOTSUPP;
+	}
+	v = vm_port_io(vm, m->port, size, write, (uint32_t)rax);
+	if (vm_exit_reason(vm) != VM_RUNNING)
+		return 1;
+	if (write)
+		return resume_at(vm, vp, rip, false, 0, false, 0);
+	if (size == 4)
+		rax = v;		/* 32-bit results zero-extend */
+	else
+		rax = (rax & ~((1ULL << (8 * size)) - 1)) | v;
+	return resume_at(vm, vp, rip, true, rax, false, 0);
+}
+
+/* An MSR the hv forwarded: reads give 0, writes are dropped. */
+static int handle_msr(struct vm *vm, uint32_t vp,
+		      const struct hv_intercept_message *m)
+{
+	uint64_t rip = next_rip(m, MSR_INSN_LEN);
+
+	if (m->access_type == IO_ACCESS_WRITE)
+		return resume_at(vm, vp, rip, false, 0, false, 0);
+	return resume_at(vm, vp, rip, true, 0, true, 0);
+}
+
+int vm_handle_intercept(struct vm *vm, uint32_t vp,
+			const struct hv_intercept_message *m)
+{
+	switch (m->message_type) {
+	case HVMSG_X64_IO_PORT_INTERCEPT:
+		return handle_io(vm, vp, m);
+	case HVMSG_X64_MSR_INTERCEPT:
+		return handle_msr(vm, vp, m);
+	case HVMSG_X64_HALT:
+		vm_request_exit(vm, VM_EXIT_HALTED, "VP %u halted at rip %#llx",
+				vp, (unsigned long long)m->rip);
+		return 1;
+	case HVMSG_X64_TRIPLE_FAULT:
+		vm_request_exit(vm, VM_EXIT_CRASHED,
+				"VP %u triple fault at rip %#llx", vp,
+				(unsigned long long)m->rip);
+		return 1;
+	case HVMSG_UNMAPPED_GPA:
+		vm_request_exit(vm, VM_EXIT_CRASHED,
+				"VP %u accessed unmapped GPA %#llx at rip %#llx",
+				vp, (unsigned long long)m->gpa,
+				(unsigned long long)m->rip);
+		return 1;
+	default:
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: unknown intercept message %#x", vp,
+				m->message_type);
+		return -EPROTO;
+	}
+}
+
+enum vm_exit vm_vcpu_loop(struct vm *vm, uint32_t vp)
+{
+	struct hv_intercept_message m;
+	int ret;
+
+	while (vm_exit_reason(vm) == VM_RUNNING) {
+		ret = vm->ops->run(vm->ctx, vp, &m);
+		if (ret == -EINTR)
+			continue;	/* a kick: look at the exit flag */
+		if (ret) {
+			vm_request_exit(vm, VM_EXIT_ERROR,
+					"VP %u: run failed (%s)", vp,
+					strerror(-ret));
+			break;
+		}
+		if (vm_handle_intercept(vm, vp, &m))
+			break;
+	}
+	return vm_exit_reason(vm);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvworker: the VM core, independent of /dev/mkhv.  The run loop talks to
+ * the hypervisor only through struct vm_backend_ops, so the unit tests run
+ * it against a scripted fake; mkhv_backend.c implements it with the VM
+ * fd's ioctls.
+ *
+ * One thread per vCPU runs vm_vcpu_loop(): RUN -> intercept message ->
+ * handle (I/O ports: the UART, the ACPI sleep and reset registers; other
+ * ports read all-ones and ignore writes) -> set RIP (and RAX for IN) ->
+ * RUN again, until some vCPU ends the VM (S5, reset, HALT, triple fault or
+ * an error); vm_exit_reason() then says why.
+ */
+#ifndef HVWORKER_VMM_H
+#define HVWORKER_VMM_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include <mkhv/hvcall_partition.h>
+
+#include "uart.h"
+
+struct vm_backend_ops {
+	int (*create_vp)(void *ctx, uint32_t vp);
+	int (*map)(void *ctx, void *hva, uint64_t size, uint64_t gfn,
+		   uint32_t flags);
+	int (*set_regs)(void *ctx, uint32_t vp,
+			const struct hv_register_assoc *regs, uint32_t n);
+	/* Run @vp until its next intercept; -EINTR when a signal came. */
+	int (*run)(void *ctx, uint32_t vp, struct hv_intercept_message *msg);
+};
+
+enum vm_exit {
+	VM_RUNNING = 0,
+	VM_EXIT_SHUTDOWN,	/* ACPI S5 */
+	VM_EXIT_REBOOT,		/* ACPI reset register */
+	VM_EXIT_HALTED,		/* a VP shut down (HVMSG_X64_HALT) */
+	VM_EXIT_CRASHED,	/* triple fault */
+	VM_EXIT_ERROR,		/* the worker could not go on */
+};
+
+struct vm {
+	const struct vm_backend_ops *ops;
+	void *ctx;
+	pthread_mutex_t io_lock;	/* device models */
+	struct uart16550 uart;
+	_Atomic int exit;		/* enum vm_exit; the first one wins */
+	char exit_detail[160];
+	_Atomic uint64_t io_exits, unknown_port_accesses;
+};
+
+void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
+	     void (*console_out)(void *ctx, uint8_t c), void *console_ctx);
+void vm_destroy(struct vm *vm);
+
+/* End the VM (first caller wins); returns the reason in force. */
+enum vm_exit vm_request_exit(struct vm *vm, enum vm_exit why,
+			     const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+enum vm_exit vm_exit_reason(struct vm *vm);
+/* "running", "shutdown", "reboot", "halted", "crashed", "error" */
+const char *vm_exit_name(enum vm_exit e);
+
+/*
+ * One port access: @write with @val, or a read whose value is returned.
+ * @size 1, 2 or 4 (byte-wide devices see the bytes one by one).
+ */
+uint32_t vm_port_io(struct vm *vm, uint16_t port, unsigned int size,
+		    int write, uint32_t val);
+
+/*
+ * Handle one intercept message of @vp: 0 to run on, 1 if the VM ended,
+ * -errno on a backend failure (the VM is ended with VM_EXIT_ERROR).
+ */
+int vm_handle_intercept(struct vm *vm, uint32_t vp,
+			const struct hv_intercept_message *m);
+
+/* The vCPU thread's loop; returns the VM's exit reason. */
+enum vm_exit vm_vcpu_loop(struct vm *vm, uint32_t vp);
+
+#endif /* HVWORKER_VMM_H */

@@ -1,0 +1,89 @@
+#!/bin/bash
+# child-worker: mkhv.ko's VM API driven by hvworker in the parent, through
+# the real hypercalls.  Boots build/esp.img (hv -> parent), starts two
+# workers for /usr/share/mkhv/tinyguest.bzImage (a 1.6 KiB bzImage that
+# prints a line on its UART and writes S5), and checks on the hv's COM2
+# log and in the parent that each worker created its partition, mapped
+# its RAM, created its VP and set its boot registers, and that killing a
+# worker (kill -9) deletes exactly its partition and gives every page
+# back, while the other VM stays.
+#
+# NOT YET (needs the hv's child-pool scheduler, issue 7): a resumed VP does
+# not run, so the guest never prints and never reaches S5.  When the VP
+# does run, the test also requires the guest's console line and the
+# worker's "state shutdown"; until then those checks are reported as
+# "not yet" and do not fail the test.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/parent_shell.sh"
+test_init child-worker
+
+guest=/usr/share/mkhv/tinyguest.bzImage
+pages=$((32 * 256))	# --memory 32
+
+esp="$T_LOGS/esp.img"
+cp "$T_BUILD/esp.img" "$esp"
+qemu_start -s 2 "$esp"
+check "parent reaches its shell" wait_for 300 "mkhv-parent# "
+check "init loaded mkhv.ko" log_has "mkhv-parent: mkhv.ko loaded"
+com2=$(log_path -p com2)
+
+# mkhv.ko's VM ioctls one by one, hostile arguments included.
+run vmtest '/usr/lib/mkhv/mkhv-vmtest' 120
+sed 's/^/#   | /' "$T_LOGS/vmtest.txt"
+check "mkhv-vmtest: every VM ioctl check passed" \
+	eval 'rc_is vmtest 0 && out_has vmtest "vmtest: " && out_has vmtest " 0 failed"'
+# 1024 pages of RAM, plus the rollback test's fresh page when it ran.
+check "hv: mkhv-vmtest's partition deleted when its fd closed, pages back" \
+	eval 'wait_for -p com2 30 "partition 1 deleted: " &&
+	      grep -qE "^partition 1 deleted: 102[45] pages back to the parent" "$com2"'
+
+# Its hostile calls made the hv refuse some hypercalls (logged, rate
+# limited); the workers below must not add any.
+run fails0 'dmesg | grep -c "hypercall .* failed"'
+
+worker() {	# worker NAME: start a worker in the background, pid in /tmp/NAME.pid
+	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline console=ttyS0 --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+}
+
+worker vm1
+check "worker 1: state running" \
+	eval 'run w1 "sleep 3; cat /tmp/vm1.out" && out_has w1 "hvworker: state running"'
+check "worker 1: partition 1" out_has w1 "hvworker: partition 1"
+check "hv: partition 1 created (1 VP, default weight)" \
+	wait_for -p com2 30 "partition 1 created (1 VPs, weight 1024)"
+check "parent kernel log: mkhv created partition 1 for the worker" \
+	eval 'run dm1 "dmesg | grep \"mkhv: partition 1 created\"" && rc_is dm1 0'
+
+worker vm2
+check "worker 2: state running on partition 2" \
+	eval 'run w2 "sleep 3; cat /tmp/vm2.out" && out_has w2 "hvworker: partition 2" && out_has w2 "hvworker: state running"'
+check "hv: partition 2 created" wait_for -p com2 30 "partition 2 created"
+
+# End to end (needs the scheduler): the guest prints and powers off.
+run e2e "sleep 5; cat /tmp/vm1.out; cat /tmp/vm1.console"
+if out_has e2e "hvworker: state shutdown"; then
+	check "guest console line in the worker's log" \
+		out_has e2e "tinyguest: hello from a child partition"
+	check "worker 1 reports ACPI S5" out_has e2e "hvworker: detail ACPI S5"
+	check "hv: partition 1 deleted, all $pages pages back" \
+		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
+else
+	echo "#   not yet: VP 0 of partition 1 did not run (no child-pool scheduler in the hv yet)"
+	check "worker 1 still waiting for its VP (no premature state)" \
+		eval '! out_has e2e "hvworker: state error"'
+	# A crashed or killed worker takes its VM down, and only its VM.
+	run kill1 'kill -9 $(cat /tmp/vm1.pid); sleep 2'
+	check "kill -9 of worker 1: hv deleted partition 1, all $pages pages back" \
+		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
+fi
+check "partition 2 untouched" eval '! grep -q "partition 2 deleted" "$com2"'
+run alive2 'kill -0 $(cat /tmp/vm2.pid)'
+check "worker 2 still alive" rc_is alive2 0
+
+run kill2 'kill $(cat /tmp/vm2.pid); sleep 2'
+check "SIGTERM of worker 2: partition 2 deleted, all $pages pages back" \
+	wait_for -p com2 30 "partition 2 deleted: $pages pages back to the parent"
+check "no hypercall of the workers failed" \
+	eval 'run fails1 "dmesg | grep -c \"hypercall .* failed\""; cmp -s "$T_LOGS/fails0.txt" "$T_LOGS/fails1.txt"'
+
+test_finish
