@@ -65,7 +65,16 @@ pm_start:
 	outb	%al, %dx
 	inc	%rcx
 	jmp	1b
-2:	mov	$0x600, %dx		/* FADT SLEEP_CONTROL_REG */
+2:	/* Command line "spin...": stay busy forever (scheduler and
+	 * isolation tests); anything else: power off. */
+	mov	0x228(%rsi), %ebx	/* boot_params.hdr.cmd_line_ptr */
+	test	%ebx, %ebx
+	jz	4f
+	cmpl	$0x6e697073, (%rbx)	/* "spin" */
+	jne	4f
+5:	pause
+	jmp	5b
+4:	mov	$0x600, %dx		/* FADT SLEEP_CONTROL_REG */
 	mov	$0x34, %al		/* SLP_TYP 5 << 2 | SLP_EN */
 	outb	%al, %dx
 3:	cli

@@ -41,10 +41,17 @@ check "hv: mkhv-vmtest's partition deleted when its fd closed, pages back" \
 # limited); the workers below must not add any.
 run fails0 'dmesg | grep -c "hypercall .* failed"'
 
-worker() {	# worker NAME: start a worker in the background, pid in /tmp/NAME.pid
-	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline console=ttyS0 --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+worker() {	# worker NAME [CMDLINE]: start in the background, pid in /tmp/NAME.pid
+	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline '${2:-console=ttyS0}' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+}
+deleted() {	# how many times the hv logged "partition N deleted: all pages back"
+	grep -c "^partition $1 deleted: $pages pages back to the parent" \
+		"$(log_path -p com2)"
 }
 
+# 1. A guest that prints and powers off: the whole run loop, end to end
+#    (hv pool scheduler, port I/O intercepts to the worker, RIP/RAX back
+#    through SetVpRegisters, ResumeVp), then its pages return.
 worker vm1
 check "worker 1: state running" \
 	eval 'run w1 "sleep 3; cat /tmp/vm1.out" && out_has w1 "hvworker: state running"'
@@ -53,36 +60,36 @@ check "hv: partition 1 created (1 VP, default weight)" \
 	wait_for -p com2 30 "partition 1 created (1 VPs, weight 1024)"
 check "parent kernel log: mkhv created partition 1 for the worker" \
 	eval 'run dm1 "dmesg | grep \"mkhv: partition 1 created\"" && rc_is dm1 0'
-
-worker vm2
-check "worker 2: state running on partition 2" \
-	eval 'run w2 "sleep 3; cat /tmp/vm2.out" && out_has w2 "hvworker: partition 2" && out_has w2 "hvworker: state running"'
-check "hv: partition 2 created" wait_for -p com2 30 "partition 2 created"
-
-# End to end (needs the scheduler): the guest prints and powers off.
 run e2e "sleep 5; cat /tmp/vm1.out; cat /tmp/vm1.console"
-if out_has e2e "hvworker: state shutdown"; then
-	check "guest console line in the worker's log" \
-		out_has e2e "tinyguest: hello from a child partition"
-	check "worker 1 reports ACPI S5" out_has e2e "hvworker: detail ACPI S5"
-	check "hv: partition 1 deleted, all $pages pages back" \
-		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
-else
-	echo "#   not yet: VP 0 of partition 1 did not run (no child-pool scheduler in the hv yet)"
-	check "worker 1 still waiting for its VP (no premature state)" \
-		eval '! out_has e2e "hvworker: state error"'
-	# A crashed or killed worker takes its VM down, and only its VM.
-	run kill1 'kill -9 $(cat /tmp/vm1.pid); sleep 2'
-	check "kill -9 of worker 1: hv deleted partition 1, all $pages pages back" \
-		wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
-fi
-check "partition 2 untouched" eval '! grep -q "partition 2 deleted" "$com2"'
-run alive2 'kill -0 $(cat /tmp/vm2.pid)'
-check "worker 2 still alive" rc_is alive2 0
+check "guest console line through the emulated UART" \
+	out_has e2e "tinyguest: hello from a child partition"
+check "worker 1 reports ACPI S5 and shutdown" \
+	eval 'out_has e2e "hvworker: detail ACPI S5" && out_has e2e "hvworker: state shutdown"'
+check "hv: partition 1 deleted, all $pages pages back" \
+	wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
 
-run kill2 'kill $(cat /tmp/vm2.pid); sleep 2'
-check "SIGTERM of worker 2: partition 2 deleted, all $pages pages back" \
-	wait_for -p com2 30 "partition 2 deleted: $pages pages back to the parent"
+# 2. Two guests that stay busy share the pool; a killed worker takes its
+#    VM down, and only its VM.
+d1=$(deleted 1) d2=$(deleted 2)
+worker vm2 "spin console=ttyS0"
+worker vm3 "spin console=ttyS0"
+run w23 "sleep 5; cat /tmp/vm2.out /tmp/vm2.console /tmp/vm3.out /tmp/vm3.console"
+check "two busy guests run side by side (both printed)" \
+	eval '[ "$(grep -c "tinyguest: hello" "$T_LOGS/w23.txt")" = 2 ]'
+check "worker 2 on partition 1, worker 3 on partition 2" \
+	eval 'run p2 "cat /tmp/vm2.out" && out_has p2 "hvworker: partition 1" &&
+	      run p3 "cat /tmp/vm3.out" && out_has p3 "hvworker: partition 2"'
+run kill2 'kill -9 $(cat /tmp/vm2.pid); sleep 3'
+wait_for -p com2 20 "partition 1 deleted" >/dev/null
+check "kill -9 of worker 2: hv deleted partition 1, all $pages pages back" \
+	eval '[ "$(deleted 1)" = $((d1 + 1)) ]'
+check "partition 2 untouched" eval '[ "$(deleted 2)" = "$d2" ]'
+run alive3 'kill -0 $(cat /tmp/vm3.pid)'
+check "worker 3 still alive" rc_is alive3 0
+run kill3 'kill $(cat /tmp/vm3.pid); sleep 3'
+wait_for -p com2 20 "partition 2 deleted" >/dev/null
+check "SIGTERM of worker 3: partition 2 deleted, all $pages pages back" \
+	eval '[ "$(deleted 2)" = $((d2 + 1)) ]'
 check "no hypercall of the workers failed" \
 	eval 'run fails1 "dmesg | grep -c \"hypercall .* failed\""; cmp -s "$T_LOGS/fails0.txt" "$T_LOGS/fails1.txt"'
 

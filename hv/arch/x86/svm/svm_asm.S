@@ -8,7 +8,8 @@
  * TR, LDTR, KernelGSBase, STAR/LSTAR/CSTAR/SFMASK, SYSENTER_*), so the hv
  * always runs on its own TR and GS whatever the guest loaded.
  * Called with GIF clear; VMRUN sets it in the guest and #VMEXIT clears it
- * again, so physical interrupts are only ever taken inside the guest.
+ * again, so physical interrupts are only ever taken inside the guest (the
+ * parent) or cause an INTR exit (children).
  */
 	.text
 	.code64
@@ -44,7 +45,15 @@ svm_vmrun:
 	mov	0x78(%rbx), %r15
 	mov	0x18(%rbx), %rbx
 
+	/*
+	 * Host IF = 1 across VMRUN: with V_INTR_MASKING (children) the host's
+	 * IF is what lets physical interrupts reach the intercept while the
+	 * guest runs (APM 15.21.1); GIF = 0 still keeps them off the hv before
+	 * VMRUN and after #VMEXIT.
+	 */
+	sti
 	vmrun	%rax			/* RAX = guest VMCB; restored on exit */
+	cli
 
 	push	%rbx			/* guest RBX */
 	mov	16(%rsp), %rbx		/* regs */
