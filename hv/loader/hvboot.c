@@ -203,13 +203,23 @@ static EFI_STATUS load_parent(EFI_FILE_HANDLE root, struct mkhv_bootinfo *bi)
 
 static void find_platform(struct mkhv_bootinfo *bi)
 {
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	UINT64 rsdp1 = 0;
 	UINTN i;
 
-	for (i = 0; i < ST->NumberOfTableEntries; i++)
-		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
-			bi->acpi_rsdp = (UINTN)ST->ConfigurationTable[i].VendorTable;
+	for (i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_GUID *g = &ST->ConfigurationTable[i].VendorGuid;
+		UINTN t = (UINTN)ST->ConfigurationTable[i].VendorTable;
+
+		if (!CompareGuid(g, &acpi20))
+			bi->acpi_rsdp = t;
+		else if (!CompareGuid(g, &acpi10))
+			rsdp1 = t;
+	}
+	/* OVMF without QEMU's fw_cfg (Bochs) installs ACPI 1.0 tables only. */
+	if (!bi->acpi_rsdp)
+		bi->acpi_rsdp = rsdp1;
 	if (EFI_ERROR(LibLocateProtocol(&GraphicsOutputProtocol, (void **)&gop)))
 		return;
 	bi->fb_base = gop->Mode->FrameBufferBase;
@@ -299,7 +309,7 @@ EFI_STATUS hv_boot(EFI_HANDLE image, EFI_FILE_HANDLE root,
 		return st;
 	find_platform(bi);
 	if (!bi->acpi_rsdp)
-		Print(L"mkhv: warning: no ACPI 2.0 RSDP: APs will stay off\n");
+		Print(L"mkhv: warning: no ACPI RSDP: APs will stay off\n");
 	Print(L"mkhv: hypervisor at %lx (%d KiB image), log on %a; "
 	      L"exiting boot services\n", region, (int)(img.span >> 10),
 	      cfg_serial_name(cfg->hv_serial));
