@@ -220,6 +220,8 @@ static void find_platform(struct mkhv_bootinfo *bi)
 	/* OVMF without QEMU's fw_cfg (Bochs) installs ACPI 1.0 tables only. */
 	if (!bi->acpi_rsdp)
 		bi->acpi_rsdp = rsdp1;
+	if (!bi->acpi_rsdp)
+		bi->acpi_rsdp = mpacpi_build();
 	if (EFI_ERROR(LibLocateProtocol(&GraphicsOutputProtocol, (void **)&gop)))
 		return;
 	bi->fb_base = gop->Mode->FrameBufferBase;

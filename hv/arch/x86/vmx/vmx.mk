@@ -23,3 +23,7 @@ UNIT_TESTS += $(HV_VMX_TEST)
 .PHONY: hv-vmx-check
 hv-vmx-check: $(HV_VMX_TEST)
 	$(Q)scripts/run-unit.sh $(HV_VMX_TEST)
+
+# The same esp.img booted on an Intel CPU model under Bochs (about 2.5
+# minutes here; needs Debian's bochs, bochsbios, vgabios, bochs-term).
+SYSTEM_TESTS += tests/system/parent-boot-vmx.sh
