@@ -64,7 +64,7 @@ static void header(struct acpi_hdr *h, const char *sig, UINT32 len)
 }
 
 /*
- * One page: RSDP at 0 (20 bytes), RSDT at 0x20, MADT at 0x40 with one
+ * One page: RSDP at 0 (20 bytes), RSDT at 0x20 (40), MADT at 0x80 with one
  * processor-local-APIC entry per enabled CPU.  Returns 0 if the firmware
  * has no MP Services or no memory for the page.
  */
@@ -86,7 +86,7 @@ UINT64 mpacpi_build(void)
 		return 0;
 	page = (UINT8 *)(UINTN)a;
 	ZeroMem(page, EFI_PAGE_SIZE);
-	madt = (struct acpi_hdr *)(page + 0x40);
+	madt = (struct acpi_hdr *)(page + 0x80);
 	e = (UINT8 *)(madt + 1);
 	*(UINT32 *)e = 0xfee00000;	/* local APIC address; flags 0 */
 	e += 8;
@@ -109,7 +109,7 @@ UINT64 mpacpi_build(void)
 	finish(madt, len, &madt->checksum);
 	rsdt = (struct acpi_hdr *)(page + 0x20);
 	header(rsdt, "RSDT", sizeof(*rsdt) + 4);
-	*(UINT32 *)(rsdt + 1) = (UINT32)(a + 0x40);
+	*(UINT32 *)(rsdt + 1) = (UINT32)(a + 0x80);
 	finish(rsdt, rsdt->length, &rsdt->checksum);
 	CopyMem(page, "RSD PTR ", 8);
 	CopyMem(page + 9, "MKHV  ", 6);

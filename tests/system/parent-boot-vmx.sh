@@ -30,6 +30,14 @@ if ! command -v bochs > /dev/null; then
 fi
 ovmf=$(mkhv_find_ovmf) || { check "OVMF found" false; test_finish; }
 
+# lib.sh's qemu_running uses kill -0, which a zombie passes: Bochs is our
+# child until qemu_stop reaps it, so check its state too.
+qemu_running() {
+	local pid=${Q_PID[${1:-main}]:-}
+	[ -n "$pid" ] && kill -0 "$pid" 2> /dev/null &&
+		[ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ]
+}
+
 d=$T_LOGS
 # Bochs locks and may write its disk: boot a copy.
 cp "$esp_src" "$d/esp.img"
@@ -81,7 +89,9 @@ done
 check "COM1 socket connected" test -n "$connected"
 cat <&3 >> "$d/com1.raw" &
 cats=$!
-(while :; do cat "$d/com1.in"; done) >&3 &
+# Opened read-write, the FIFO never reports EOF: one cat serves every
+# serial_send and dies with the other bridge process in qemu_stop.
+cat 0<> "$d/com1.in" >&3 &
 Q_CATS[main]="$cats $!"
 exec 3>&-
 
