@@ -6,7 +6,8 @@
 # EPT.  Asserts what the AMD boot asserts: hv banner, backend, every AP
 # up, the parent's Hyper-V detection, its shell, and (when the initramfs
 # ships hvctl) `hvctl version` answering from the hv.  Prints the boot
-# time as `parent_boot_vmx_seconds: N`.
+# time as `parent_boot_vmx_seconds: N`.  First, a VT-x CPU without EPT
+# (core2_penryn_t9600) must be refused by the loader with a clear message.
 #
 # Bochs: COM1 (the parent console) is a TCP socket-server that this script
 # connects to (output -> com1.raw, input <- com1.in like QEMU's pipes in
@@ -38,13 +39,26 @@ qemu_running() {
 		[ "$(ps -o stat= -p "$pid" | cut -c1)" != Z ]
 }
 
-d=$T_LOGS
-# Bochs locks and may write its disk: boot a copy.
-cp "$esp_src" "$d/esp.img"
-port=$(( 20000 + $$ % 20000 ))
-cat > "$d/bochsrc" <<EOF
+# bochs_start NAME MODEL CPUS COM1: boots a copy of the ESP (Bochs locks
+# and may write its disk) as lib.sh instance NAME, logs in $T_LOGS[/NAME].
+# COM1 is "socket" (a TCP socket-server bridged to com1.raw and com1.in,
+# like QEMU's pipes in lib.sh) or "file"; COM2 is always a file.
+bochs_start() {
+	local name=$1 model=$2 n=$3 com1=$4 d=$T_LOGS com1cfg port
+	[ "$name" = main ] || d=$T_LOGS/$name
+	mkdir -p "$d"
+	cp "$esp_src" "$d/esp.img"
+	: > "$d/com1.raw"
+	: > "$d/com2.raw"
+	port=$(( 20000 + ($$ + ${#name}) % 20000 ))
+	if [ "$com1" = socket ]; then
+		com1cfg="mode=socket-server, dev=127.0.0.1:$port"
+	else
+		com1cfg="mode=file, dev=$d/com1.raw"
+	fi
+	cat > "$d/bochsrc" <<EOF
 megs: 1536
-cpu: model=$model, count=$cpus, ips=100000000, reset_on_triple_fault=0
+cpu: model=$model, count=$n, ips=100000000, reset_on_triple_fault=0
 romimage: file=$ovmf, address=0xffe00000
 vgaromimage: file=/usr/share/bochs/VGABIOS-lgpl-latest
 vga: extension=vbe
@@ -53,7 +67,7 @@ display_library: rfb, options="timeout=0"
 ata0: enabled=1, ioaddr1=0x1f0, ioaddr2=0x3f0, irq=14
 ata0-master: type=disk, path=$d/esp.img, mode=flat
 boot: disk
-com1: enabled=1, mode=socket-server, dev=127.0.0.1:$port
+com1: enabled=1, $com1cfg
 com2: enabled=1, mode=file, dev=$d/com2.raw
 log: $d/bochs.log
 panic: action=fatal
@@ -63,37 +77,47 @@ debug: action=ignore
 mouse: enabled=0
 clock: sync=none, time0=local
 EOF
+	printf 'c\n' > "$d/debugger.in"
+	(cd "$d" && exec bochs -q -f "$d/bochsrc" < "$d/debugger.in" \
+		> "$d/qemu.log" 2>&1) &
+	Q_PID[$name]=$!
+	Q_DIR[$name]=$d
+	echo "#   bochs[$name] pid ${Q_PID[$name]}: $model x$n"
+	[ "$com1" = socket ] || return 0
+	rm -f "$d/com1.in"
+	mkfifo "$d/com1.in"
+	local connected= cats
+	for _ in $(seq 1 100); do
+		if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2> /dev/null; then
+			connected=1
+			break
+		fi
+		qemu_running "$name" || break
+		sleep 0.2
+	done
+	check "$name: COM1 socket connected" test -n "$connected"
+	[ -n "$connected" ] || return 0
+	cat <&3 >> "$d/com1.raw" &
+	cats=$!
+	# Opened read-write, the FIFO never reports EOF: one cat serves
+	# every serial_send and dies with the other bridge in qemu_stop.
+	cat 0<> "$d/com1.in" >&3 &
+	Q_CATS[$name]="$cats $!"
+	exec 3>&-
+}
 
-printf 'c\n' > "$d/debugger.in"
-: > "$d/com1.raw"
-: > "$d/com2.raw"
-rm -f "$d/com1.in"
-mkfifo "$d/com1.in"
+# --- a VT-x CPU without EPT is refused by the loader ------------------
+bochs_start no-ept core2_penryn_t9600 1 file
+check "no-ept: loader names what the CPU lacks" wait_for -n no-ept 180 \
+	"mkhv: error: this CPU's VT-x has no EPT: mkhv cannot run on this machine"
+check "no-ept: boot stopped" wait_for -n no-ept 20 "mkhv: boot stopped"
+check "no-ept: the hv never started" \
+	eval '! log_has -n no-ept -p com2 "mkhv hypervisor"'
+qemu_stop -n no-ept
+
+# --- the parent boot on corei7_haswell_4770 ---------------------------
 start=$SECONDS
-(cd "$d" && exec bochs -q -f "$d/bochsrc" < "$d/debugger.in" \
-	> "$d/qemu.log" 2>&1) &
-Q_PID[main]=$!
-Q_DIR[main]=$d
-echo "#   bochs pid ${Q_PID[main]}: $model x$cpus, rfb port 5900, com1 on 127.0.0.1:$port"
-
-# Connect to COM1 once Bochs listens; bridge it to com1.raw / com1.in.
-connected=
-for _ in $(seq 1 100); do
-	if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2> /dev/null; then
-		connected=1
-		break
-	fi
-	qemu_running || break
-	sleep 0.2
-done
-check "COM1 socket connected" test -n "$connected"
-cat <&3 >> "$d/com1.raw" &
-cats=$!
-# Opened read-write, the FIFO never reports EOF: one cat serves every
-# serial_send and dies with the other bridge process in qemu_stop.
-cat 0<> "$d/com1.in" >&3 &
-Q_CATS[main]="$cats $!"
-exec 3>&-
+bochs_start main "$model" "$cpus" socket
 
 check "loader banner with version $version" \
 	wait_for 300 "mkhv hvloader $version"
