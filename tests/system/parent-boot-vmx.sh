@@ -159,18 +159,30 @@ no_vmx_flag() {
 	[ "$(grep -A1 -x 'VMX-42-OK' "$(log_path)" | sed -n 2p)" = 0 ]
 }
 check "the parent sees no VMX in CPUID" no_vmx_flag
-# hvctl comes with the parent module (kmod); older initramfs lack it.
-serial_send 'command -v hvctl > /dev/null && hvctl version || echo "NO-$((1))-HVCTL"'
-for _ in $(seq 1 120); do
-	log_has "Running hypervisor: mkhv" || log_has "NO-1-HVCTL" || \
-		{ sleep 1; continue; }
+# hvctl comes with the parent module (kmod); without it the hypercall and
+# isolation checks below are skipped, saying so.
+serial_send 'command -v hvctl > /dev/null && echo "HAS-$((1))-HVCTL" || echo "NO-$((1))-HVCTL"'
+for _ in $(seq 1 60); do
+	log_has "HAS-1-HVCTL" || log_has "NO-1-HVCTL" || { sleep 1; continue; }
 	break
 done
-if log_has "NO-1-HVCTL"; then
-	echo "#   skip: this initramfs has no hvctl"
+if log_has "NO-1-HVCTL" || ! log_has "HAS-1-HVCTL"; then
+	echo "#   skip: this initramfs has no hvctl (hypercall/isolation checks)"
 else
-	check "hvctl version answers from the hv" \
-		log_has "Running hypervisor: mkhv $version"
+	# VMCALL through the hypercall page the hv filled with vmcall; ret.
+	serial_send 'hvctl version; hvctl hv-info'
+	check "hvctl version answers from the hv (VMCALL)" \
+		wait_for 120 "Running hypervisor: mkhv"
+	check "hvctl hv-info: $cpus pCPUs" \
+		wait_for 60 "pCPUs:            $cpus"
+	# Every page of hv memory: an EPT violation, logged, read as all-ones.
+	serial_send 'hvctl probe-phys | sed "s/^probe/PROBE-RESULT/"'
+	check "probe of hv memory: only all-ones" \
+		wait_for 600 "pages read, "
+	check "probe of hv memory: no page read anything else" \
+		eval 'grep -a "^PROBE-RESULT" "$(log_path)" | grep -Eq "([0-9]+) pages read, \1 all-ones"'
+	check "hv log records the EPT violations on hv memory" \
+		wait_for -p com2 30 "isolation: parent read of hv memory at GPA"
 fi
 check "no fatal exit in the hv log" \
 	eval '! log_has -p com2 "hv panic" && ! log_has -p com2 "unexpected exit"'
