@@ -1,19 +1,21 @@
 # hv.elf: the hypervisor image (static PIE; see hv/arch/x86/hv.lds).
 #
 # The portable core (HV_CORE_SRCS from hv/core.mk, plus the boot-time
-# pieces mm.c and acpi.c) and the x86/SVM arch code are compiled here as
+# pieces mm.c and acpi.c) and the x86 arch code with both backends (svm/,
+# vmx/: one image, the backend is chosen at boot) are compiled here as
 # position-independent freestanding code; hvloader relocates the image.
 
 HV_ARCH_DIR := hv/arch/x86
+include $(HV_ARCH_DIR)/vmx/vmx.mk
 HV_IMG_SRCS := $(HV_CORE_SRCS) hv/string.c hv/mm.c hv/acpi.c \
 	$(HV_ARCH_DIR)/setup.c $(HV_ARCH_DIR)/serial.c $(HV_ARCH_DIR)/cpu.c \
 	$(HV_ARCH_DIR)/paging.c $(HV_ARCH_DIR)/apic.c $(HV_ARCH_DIR)/smp.c \
-	$(HV_ARCH_DIR)/parent.c $(HV_ARCH_DIR)/child.c \
+	$(HV_ARCH_DIR)/parent.c $(HV_ARCH_DIR)/vendor.c $(HV_ARCH_DIR)/child.c \
 	$(HV_ARCH_DIR)/pool.c \
 	$(HV_ARCH_DIR)/svm/svm.c $(HV_ARCH_DIR)/svm/svm_regs.c \
-	$(HV_ARCH_DIR)/svm/svm_child.c
+	$(HV_ARCH_DIR)/svm/svm_child.c $(HV_VMX_SRCS)
 HV_IMG_ASM  := $(HV_ARCH_DIR)/entry.S $(HV_ARCH_DIR)/trampoline.S \
-	$(HV_ARCH_DIR)/svm/svm_asm.S
+	$(HV_ARCH_DIR)/svm/svm_asm.S $(HV_VMX_ASM)
 HV_IMG_OBJS := $(patsubst %.c,$(BUILD)/hv/img/%.o,$(HV_IMG_SRCS)) \
 	$(patsubst %.S,$(BUILD)/hv/img/%.o,$(HV_IMG_ASM))
 HV_ELF      := $(BUILD)/hv.elf
@@ -23,7 +25,8 @@ HV_IMG_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -I$(HV_ARCH_DIR)/include \
 	-mno-80387 -mgeneral-regs-only -fno-asynchronous-unwind-tables \
 	-DMKHV_VERSION='"$(MKHV_VERSION)"'
 HV_IMG_DEPS := $(wildcard hv/include/mkhv/*.h include/mkhv/*.h \
-	$(HV_ARCH_DIR)/include/asm/*.h $(HV_ARCH_DIR)/svm/*.h) \
+	$(HV_ARCH_DIR)/include/asm/*.h $(HV_ARCH_DIR)/svm/*.h \
+	$(HV_ARCH_DIR)/vmx/*.h) \
 	$(MKHV_VERSION_FILE)
 
 ALL_TARGETS += $(HV_ELF)

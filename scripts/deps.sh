@@ -12,6 +12,7 @@ set -eu
 PACKAGES="
 build-essential pkg-config git
 gnu-efi
+bochs bochsbios vgabios bochs-term
 qemu-system-x86 ovmf
 mtools dosfstools cpio fdisk kmod
 busybox-static

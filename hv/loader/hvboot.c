@@ -42,25 +42,43 @@ static UINT64 rdmsr(UINT32 msr)
 }
 
 /*
- * The hv needs AMD-V with nested paging (Intel VT-x comes with the VMX
- * backend).  Checked here, where the firmware can still show the reason.
+ * Intel VT-x: VMX enabled by the firmware (IA32_FEATURE_CONTROL locked
+ * with VMXON outside SMX, or left unlocked for the hv to set), with EPT
+ * and unrestricted guest among the allowed-1 secondary controls.
  */
-static EFI_STATUS cpu_check(void)
+static EFI_STATUS vmx_check(void)
+{
+	UINT64 fc = rdmsr(0x3a), proc, proc2;
+
+	if ((fc & 5) == 1) {
+		Print(L"mkhv: error: Intel VT-x is disabled by the firmware "
+		      L"(IA32_FEATURE_CONTROL locked without VMXON): enable "
+		      L"VT-x in the setup menu\n");
+		return EFI_UNSUPPORTED;
+	}
+	/* IA32_VMX_PROCBASED_CTLS bit 63: secondary controls allowed. */
+	proc = rdmsr(0x482);
+	proc2 = (proc >> 63) ? rdmsr(0x48b) >> 32 : 0;
+	if (!(proc2 & (1u << 1)) || !(proc2 & (1u << 7))) {
+		Print(L"mkhv: error: this CPU's VT-x has no %a: %a\n",
+		      !(proc2 & (1u << 1)) ? "EPT" : "unrestricted guest",
+		      no_boot);
+		return EFI_UNSUPPORTED;
+	}
+	return EFI_SUCCESS;
+}
+
+/* AMD-V with nested paging, not disabled by the firmware. */
+static EFI_STATUS svm_check(const char *vendor)
 {
 	UINT32 r[4], max_ext;
-	char vendor[13];
 
-	cpuid(0, r);
-	CopyMem(vendor, &r[1], 4);
-	CopyMem(vendor + 4, &r[3], 4);
-	CopyMem(vendor + 8, &r[2], 4);
-	vendor[12] = 0;
 	cpuid(0x80000000, r);
 	max_ext = r[0];
 	cpuid(0x80000001, r);
 	if (max_ext < 0x8000000a || !(r[2] & (1u << 2))) {
-		Print(L"mkhv: error: this CPU (%a) has no AMD-V (SVM): %a\n",
-		      vendor, no_boot);
+		Print(L"mkhv: error: this CPU (%a) has no AMD-V (SVM) or Intel "
+		      L"VT-x (VMX): %a\n", vendor, no_boot);
 		return EFI_UNSUPPORTED;
 	}
 	cpuid(0x8000000a, r);
@@ -75,6 +93,27 @@ static EFI_STATUS cpu_check(void)
 		return EFI_UNSUPPORTED;
 	}
 	return EFI_SUCCESS;
+}
+
+/*
+ * The hv runs on Intel VT-x (VMX) or AMD-V (SVM), chosen like the hv
+ * chooses its backend (CPUID.1:ECX.VMX first).  Checked here, where the
+ * firmware can still show the reason.
+ */
+static EFI_STATUS cpu_check(void)
+{
+	UINT32 r[4];
+	char vendor[13];
+
+	cpuid(0, r);
+	CopyMem(vendor, &r[1], 4);
+	CopyMem(vendor + 4, &r[3], 4);
+	CopyMem(vendor + 8, &r[2], 4);
+	vendor[12] = 0;
+	cpuid(1, r);
+	if (r[2] & (1u << 5))
+		return vmx_check();
+	return svm_check(vendor);
 }
 
 static EFI_STATUS load_hv(EFI_FILE_HANDLE root, UINT64 *region,
@@ -164,13 +203,25 @@ static EFI_STATUS load_parent(EFI_FILE_HANDLE root, struct mkhv_bootinfo *bi)
 
 static void find_platform(struct mkhv_bootinfo *bi)
 {
-	EFI_GUID acpi20 = ACPI_20_TABLE_GUID;
+	EFI_GUID acpi20 = ACPI_20_TABLE_GUID, acpi10 = ACPI_TABLE_GUID;
 	EFI_GRAPHICS_OUTPUT_PROTOCOL *gop;
+	UINT64 rsdp1 = 0;
 	UINTN i;
 
-	for (i = 0; i < ST->NumberOfTableEntries; i++)
-		if (!CompareGuid(&ST->ConfigurationTable[i].VendorGuid, &acpi20))
-			bi->acpi_rsdp = (UINTN)ST->ConfigurationTable[i].VendorTable;
+	for (i = 0; i < ST->NumberOfTableEntries; i++) {
+		EFI_GUID *g = &ST->ConfigurationTable[i].VendorGuid;
+		UINTN t = (UINTN)ST->ConfigurationTable[i].VendorTable;
+
+		if (!CompareGuid(g, &acpi20))
+			bi->acpi_rsdp = t;
+		else if (!CompareGuid(g, &acpi10))
+			rsdp1 = t;
+	}
+	/* OVMF without QEMU's fw_cfg (Bochs) installs ACPI 1.0 tables only. */
+	if (!bi->acpi_rsdp)
+		bi->acpi_rsdp = rsdp1;
+	if (!bi->acpi_rsdp)
+		bi->acpi_rsdp = mpacpi_build();
 	if (EFI_ERROR(LibLocateProtocol(&GraphicsOutputProtocol, (void **)&gop)))
 		return;
 	bi->fb_base = gop->Mode->FrameBufferBase;
@@ -260,7 +311,7 @@ EFI_STATUS hv_boot(EFI_HANDLE image, EFI_FILE_HANDLE root,
 		return st;
 	find_platform(bi);
 	if (!bi->acpi_rsdp)
-		Print(L"mkhv: warning: no ACPI 2.0 RSDP: APs will stay off\n");
+		Print(L"mkhv: warning: no ACPI RSDP: APs will stay off\n");
 	Print(L"mkhv: hypervisor at %lx (%d KiB image), log on %a; "
 	      L"exiting boot services\n", region, (int)(img.span >> 10),
 	      cfg_serial_name(cfg->hv_serial));

@@ -31,6 +31,12 @@ EFI_STATUS file_read(EFI_FILE_HANDLE root, CHAR16 *path, UINTN max,
 EFI_STATUS alloc_low(UINTN pages, UINT64 limit, UINT64 *addr);
 
 /*
+ * mpacpi_build() - RSDP/RSDT/MADT from MP Services, for firmware without
+ * ACPI tables (OVMF under Bochs).  Returns the RSDP address or 0.
+ */
+UINT64 mpacpi_build(void);
+
+/*
  * hv_boot() - load hv.elf and hand the machine to it; returns only on
  * failure, after printing why (before ExitBootServices).
  */

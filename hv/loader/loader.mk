@@ -12,7 +12,8 @@ LOADER_CFLAGS := -std=c11 -O2 -g -Wall -Wextra -Werror \
 	-DMKHV_VERSION='"$(MKHV_VERSION)"'
 
 LOADER_SRCS := hv/loader/main.c hv/loader/cfg.c hv/loader/fs.c \
-	       hv/loader/hvboot.c hv/loader/elf.c
+	       hv/loader/hvboot.c hv/loader/elf.c \
+	       hv/loader/mpacpi.c
 LOADER_OBJS := $(LOADER_SRCS:%.c=$(BUILD)/loader/%.o)
 LOADER_SO   := $(BUILD)/loader/hvloader.so
 LOADER_EFI  := $(BUILD)/hvloader.efi

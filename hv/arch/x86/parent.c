@@ -420,10 +420,10 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
 
 size_t arch_hypercall_stub(u8 *buf, size_t len)
 {
-	static const u8 vmmcall_ret[] = { 0x0f, 0x01, 0xd9, 0xc3 };
+	const size_t n = sizeof(vcpu_vendor->hypercall_insn);
 
-	if (len < sizeof(vmmcall_ret))
+	if (len < n)
 		return 0;
-	memcpy(buf, vmmcall_ret, sizeof(vmmcall_ret));
-	return sizeof(vmmcall_ret);
+	memcpy(buf, vcpu_vendor_hypercall_insn(), n);
+	return n;
 }

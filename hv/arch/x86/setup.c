@@ -133,6 +133,7 @@ void x86_boot(struct mkhv_bootinfo *bi)
 		(unsigned long long)(bi->hv_size >> 20),
 		(unsigned long long)(tsc_freq / 1000000));
 
+	vcpu_vendor_select();
 	if (vcpu_vendor_check())
 		panic("this CPU cannot run mkhv");
 	if (vcpu_vendor_cpu_enable(bsp))

@@ -47,12 +47,7 @@ static const u32 child_passthrough_msrs[] = {
 	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
 };
 
-enum npt_format vcpu_vendor_npt_format(void)
-{
-	return NPT_FORMAT_AMD;
-}
-
-int vcpu_vendor_check(void)
+static int svm_check(void)
 {
 	struct cpuid_regs r;
 
@@ -77,7 +72,7 @@ int vcpu_vendor_check(void)
 	return 0;
 }
 
-int vcpu_vendor_cpu_enable(struct pcpu *cpu)
+static int svm_cpu_enable(struct pcpu *cpu)
 {
 	void *hsave = mm_alloc_page(), *host = mm_alloc_page();
 
@@ -180,7 +175,7 @@ static int child_maps(void)
 	return 0;
 }
 
-int vcpu_vendor_create(struct vcpu_x86 *v)
+static int svm_create(struct vcpu_x86 *v)
 {
 	bool parent = v->vp->part->is_parent;
 	struct part_x86 *px = part_x86(v->vp->part);
@@ -222,8 +217,8 @@ static void set_seg(struct vmcb_seg *s, u16 sel, u16 attrib, u32 limit)
 	s->base = 0;
 }
 
-void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
-				const struct x86_boot_state *bs)
+static void svm_set_boot_state(struct vcpu_x86 *v,
+			       const struct x86_boot_state *bs)
 {
 	struct vmcb_save *s = &((struct vmcb *)v->vmcb)->save;
 
@@ -518,7 +513,7 @@ static void handle_exit(struct vcpu_x86 *v)
 	}
 }
 
-void vcpu_vendor_run(struct vcpu_x86 *v)
+static __noreturn void svm_run(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 
@@ -531,3 +526,14 @@ void vcpu_vendor_run(struct vcpu_x86 *v)
 		handle_exit(v);
 	}
 }
+
+const struct vcpu_vendor_ops svm_vendor_ops = {
+	.name = "svm",
+	.check = svm_check,
+	.cpu_enable = svm_cpu_enable,
+	.create = svm_create,
+	.set_boot_state = svm_set_boot_state,
+	.run = svm_run,
+	.npt_format = NPT_FORMAT_AMD,
+	.hypercall_insn = { 0x0f, 0x01, 0xd9, 0xc3 },	/* vmmcall; ret */
+};

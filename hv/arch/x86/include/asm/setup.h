@@ -44,6 +44,7 @@ struct pcpu {
 	struct tss64 tss __aligned(16);
 	u64 hsave_pa;		/* SVM: VM_HSAVE_PA page */
 	u64 host_vmcb_pa;	/* SVM: VMSAVE/VMLOAD area for hv state */
+	u64 vmxon_pa;		/* VMX: VMXON region */
 	struct vcpu_x86 *vcpu;	/* vCPU this pCPU runs, if any */
 };
 

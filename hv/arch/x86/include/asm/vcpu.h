@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * x86 vCPU and partition state, and the vcpu_vendor_* interface that
- * svm/ (and later vmx/) implement under the same names.  The vendor is
- * chosen at link time; callers contain no #ifdef.
+ * svm/ and vmx/ implement.  One hv image serves both vendors: each backend
+ * fills a struct vcpu_vendor_ops, vendor.c picks one from CPUID once at
+ * boot (NOVA style), and the vcpu_vendor_* inline wrappers below keep the
+ * callers unaware of it (no #ifdef, no vendor test at the call sites).
  */
 #ifndef MKHV_ASM_VCPU_H
 #define MKHV_ASM_VCPU_H
@@ -40,8 +42,9 @@ struct vcpu_x86 {
 	struct guest_regs regs;		/* must stay first (svm_asm.S) */
 	struct hv_vp *vp;
 	struct pcpu *pcpu;
-	void *vmcb;			/* SVM: VMCB */
+	void *vmcb;			/* SVM: VMCB; VMX: VMCS */
 	u64 vmcb_pa;
+	bool launched;			/* VMX: VMLAUNCH done, VMRESUME next */
 	u64 tsc_adjust;			/* virtual IA32_TSC_ADJUST */
 	u64 exits;			/* statistics */
 };
@@ -52,23 +55,64 @@ static inline struct part_x86 *part_x86(struct hv_partition *p)
 }
 
 /**
- * vcpu_vendor_check() - can this CPU run mkhv?  Prints the reason if not.
- * Return: 0 if it can, -ENODEV otherwise.
+ * struct vcpu_vendor_ops - one virtualization backend (svm/, vmx/).
+ * @name: "svm" or "vmx", for the log
+ * @check: can this CPU run mkhv?  Prints the reason if not.
+ *         Return: 0 if it can, -ENODEV otherwise.
+ * @cpu_enable: turn virtualization on for the calling pCPU (SVM:
+ *         EFER.SVME and the host save area; VMX: VMXON).
+ *         Return: 0 or -ENOMEM/-ENODEV.
+ * @create: allocate and set up v's control structure (VMCB/VMCS) for a
+ *         vCPU of v->vp->part with its intercepts, on the pCPU that will
+ *         run it.  Return: 0 or -ENOMEM.
+ * @set_boot_state: registers for a 64-bit Linux entry.
+ * @run: run v on the calling pCPU forever, handling its exits.  Never
+ *         returns (a fatal exit stops or resets the machine).
+ * @npt_format: the nested page-table format of this CPU.
+ * @hypercall_insn: the hypercall page's code: the call instruction plus
+ *         RET (VMMCALL 0f 01 d9 / VMCALL 0f 01 c1, then c3).
+ *
+ * Picked once by vcpu_vendor_select(); the hot path (exits) stays inside
+ * one backend, so the only indirect calls are at set-up.
  */
-int vcpu_vendor_check(void);
+struct vcpu_vendor_ops {
+	const char *name;
+	int (*check)(void);
+	int (*cpu_enable)(struct pcpu *cpu);
+	int (*create)(struct vcpu_x86 *v);
+	void (*set_boot_state)(struct vcpu_x86 *v,
+			       const struct x86_boot_state *s);
+	__noreturn void (*run)(struct vcpu_x86 *v);
+	enum npt_format npt_format;
+	u8 hypercall_insn[4];
+};
+
+extern const struct vcpu_vendor_ops svm_vendor_ops;
+extern const struct vcpu_vendor_ops vmx_vendor_ops;
+extern const struct vcpu_vendor_ops *vcpu_vendor;
 
 /**
- * vcpu_vendor_cpu_enable() - turn virtualization on for the calling pCPU
- * (SVM: EFER.SVME and the host save area).  Return: 0 or -ENOMEM/-ENODEV.
+ * vcpu_vendor_select() - choose the backend from CPUID: VMX when
+ * CPUID.1:ECX.VMX is set, else SVM (whose check then explains what is
+ * missing).  Call once on the BSP before any other vcpu_vendor_*.
  */
-int vcpu_vendor_cpu_enable(struct pcpu *cpu);
+void vcpu_vendor_select(void);
 
-/**
- * vcpu_vendor_create() - allocate and set up @v's control structure for a
- * vCPU of @v->vp->part with its intercepts.  Return: 0 or -ENOMEM.
+static inline int vcpu_vendor_check(void)
+{
+	return vcpu_vendor->check();
+}
+
+static inline int vcpu_vendor_cpu_enable(struct pcpu *cpu)
+{
+	return vcpu_vendor->cpu_enable(cpu);
+}
+
+/*
+ * Child-partition support: SVM only so far (the VMX backend runs the
+ * parent; arch_partition_create() refuses children on VMX).  These are
+ * svm/'s functions, called directly.
  */
-int vcpu_vendor_create(struct vcpu_x86 *v);
-
 /** vcpu_vendor_destroy() - free what vcpu_vendor_create() allocated. */
 void vcpu_vendor_destroy(struct vcpu_x86 *v);
 
@@ -93,18 +137,33 @@ u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v);
 /** vcpu_vendor_flush_tlb() - flush @v's guest TLB before its next entry. */
 void vcpu_vendor_flush_tlb(struct vcpu_x86 *v);
 
-/** vcpu_vendor_set_boot_state() - registers for a 64-bit Linux entry. */
-void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
-				const struct x86_boot_state *s);
 
-/**
- * vcpu_vendor_run() - run @v on the calling pCPU forever, handling its
- * exits.  Never returns (a fatal exit stops or resets the machine).
- */
-__noreturn void vcpu_vendor_run(struct vcpu_x86 *v);
+static inline int vcpu_vendor_create(struct vcpu_x86 *v)
+{
+	return vcpu_vendor->create(v);
+}
 
-/** vcpu_vendor_npt_format() - the nested page-table format of this CPU. */
-enum npt_format vcpu_vendor_npt_format(void);
+static inline void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
+					      const struct x86_boot_state *s)
+{
+	vcpu_vendor->set_boot_state(v, s);
+}
+
+static inline __noreturn void vcpu_vendor_run(struct vcpu_x86 *v)
+{
+	vcpu_vendor->run(v);
+}
+
+static inline enum npt_format vcpu_vendor_npt_format(void)
+{
+	return vcpu_vendor->npt_format;
+}
+
+/** vcpu_vendor_hypercall_insn() - the hypercall page code (4 bytes). */
+static inline const u8 *vcpu_vendor_hypercall_insn(void)
+{
+	return vcpu_vendor->hypercall_insn;
+}
 
 /* parent.c */
 extern const struct npt_allocator hv_npt_alloc;	/* hv heap, identity view */
