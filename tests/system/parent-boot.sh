@@ -33,7 +33,7 @@ boot() {   # smp
 	check "$n: $smp CPUs online, $aps in the child pool" \
 		log_has -n "$n" -p com2 "$smp CPUs online: cpu0 runs the parent, $aps in the child pool"
 	check "$n: parent started by the hv" \
-		log_has -n "$n" -p com2 "starting the parent partition on cpu0"
+		wait_for -n "$n" -p com2 60 "starting the parent partition on cpu0"
 	check "$n: parent detects Hyper-V" \
 		wait_for -n "$n" 60 "Hypervisor detected: Microsoft Hyper-V"
 	check "$n: parent shell" wait_for -n "$n" 120 "mkhv-parent# "
@@ -75,7 +75,7 @@ boot() {   # smp
 no_svm() {
 	MKHV_QEMU_CPU=max,-svm qemu_start -n no-svm -s 2 "$esp"
 	check "no-svm: clear message from the loader" \
-		wait_for -n no-svm 90 "mkhv: error: this CPU (AuthenticAMD) has no AMD-V (SVM): mkhv cannot run on this machine"
+		wait_for -n no-svm 90 "mkhv: error: this CPU (AuthenticAMD) has no AMD-V (SVM) or Intel VT-x (VMX): mkhv cannot run on this machine"
 	check "no-svm: boot stopped, hv never started" \
 		eval 'wait_for -n no-svm 20 "mkhv: boot stopped" &&
 		      ! log_has -n no-svm -p com2 "mkhv hypervisor"'

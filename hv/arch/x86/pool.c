@@ -44,9 +44,18 @@ void pool_arm_timer(u64 deadline)
 			   (deadline - now) / (tsc_hz() / 1000000) + 1 : 1);
 }
 
+/* SVM keeps the hv's GIF clear; VMX has no GIF (and STGI would #UD). */
+static bool has_gif(void)
+{
+	return vcpu_vendor == &svm_vendor_ops;
+}
+
 void pool_take_interrupts(void)
 {
-	__asm__ volatile("stgi; sti; nop; cli; clgi" ::: "memory");
+	if (has_gif())
+		__asm__ volatile("stgi; sti; nop; cli; clgi" ::: "memory");
+	else
+		__asm__ volatile("sti; nop; cli" ::: "memory");
 }
 
 bool pool_resched_pending(void)
@@ -58,7 +67,10 @@ bool pool_resched_pending(void)
 /* Sleep until an interrupt; `sti; hlt` leaves no window for a lost kick. */
 static void idle(void)
 {
-	__asm__ volatile("stgi; sti; hlt; cli; clgi" ::: "memory");
+	if (has_gif())
+		__asm__ volatile("stgi; sti; hlt; cli; clgi" ::: "memory");
+	else
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
 }
 
 static void kick_slot(u32 slot)
