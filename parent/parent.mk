@@ -8,7 +8,9 @@
 
 PARENT_KERNEL   := $(BUILD)/kernel/vmlinuz
 PARENT_INITRD   := $(BUILD)/parent/initrd.img
-PARENT_INITRD_FILES :=
+# Not reset here: fragments sorted before this one (parent/hvd/, parent/kmod/)
+# have already appended to it.
+PARENT_INITRD_FILES ?=
 
 # Stock drivers for the devices the parent owns in QEMU and on common
 # servers (their dependencies come along).
