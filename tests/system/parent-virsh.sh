@@ -34,12 +34,12 @@ check "virsh list --all shows web1 shut off" \
 	eval 'log_has "LIST-RC=0" && grep -Eq "^LIST: +- +web1 +shut off" "$(log_path)"'
 
 run INFO 'virsh dominfo web1 | sed "s/^/INFO: /"'
-check "virsh dominfo web1: name, uuid, state, 2 vCPUs, 2 GiB" \
+check "virsh dominfo web1: name, uuid, state, 2 vCPUs, 512 MiB" \
 	eval 'grep -Eq "^INFO: Name: +web1$" "$(log_path)" &&
 	      grep -Eq "^INFO: UUID: +01234567-89ab-cdef-0123-456789abcdef$" "$(log_path)" &&
 	      grep -Eq "^INFO: State: +shut off$" "$(log_path)" &&
 	      grep -Eq "^INFO: CPU\(s\): +2$" "$(log_path)" &&
-	      grep -Eq "^INFO: Max memory: +2097152 KiB$" "$(log_path)"'
+	      grep -Eq "^INFO: Max memory: +524288 KiB$" "$(log_path)"'
 
 run DUMP 'virsh dumpxml web1 | sed "s/^/DUMP: /"'
 check "virsh dumpxml web1: canonical hyperv domain with its kernel and disk" \
