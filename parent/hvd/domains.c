@@ -310,8 +310,10 @@ int hvd_define(struct hvd *h, const char *xml, size_t len, unsigned int flags,
 	if (!ret && host_memory_short(h, &def, err))
 		ret = -1;
 	else if (!ret && !state_name_ok(def.name))
-		ret = hvd_err_set(err, VIR_ERR_XML_ERROR,
-				  "name '%s' cannot be used by mkhv", def.name);
+		/* The name is a file name in the state dir (no leading '.'). */
+		ret = hvd_err_set(err, VIR_ERR_CONFIG_UNSUPPORTED,
+				  "domain name '%s' is not supported by mkhv (it cannot start with '.')",
+				  def.name);
 	else if (ret)
 		ret = hvd_err_set(err, VIR_ERR_INTERNAL_ERROR,
 				  "cannot generate a uuid: %s", strerror(-ret));

@@ -28,4 +28,4 @@ $(BUILD)/parent/hvd-image.ok: $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH) scripts/initrd
 
 $(BUILD)/parent/initrd.img: $(BUILD)/parent/hvd-image.ok
 
-SYSTEM_TESTS += tests/system/parent-virsh.sh
+SYSTEM_TESTS += tests/system/hvd-xml-virsh.sh tests/system/parent-virsh.sh
