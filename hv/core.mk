@@ -10,7 +10,7 @@
 
 # Portable core sources (host-testable).  hv/string.c is freestanding only.
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
-		hv/hypercall.c hv/ownership.c
+		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -38,8 +38,12 @@ HV_TEST_bzimage_SRCS := hv/printk.c
 HV_TEST_e820_SRCS := hv/printk.c
 HV_TEST_npt_SRCS := hv/printk.c hv/e820.c
 HV_TEST_hyperv_SRCS := hv/printk.c
-HV_TEST_hypercall_SRCS := hv/printk.c hv/hyperv.c
+# hypercall.c's table names child.c's handlers, which need the rest.
+HV_CHILD_DEPS := hv/printk.c hv/hyperv.c hv/ownership.c hv/e820.c hv/mm.c
+HV_TEST_hypercall_SRCS := $(HV_CHILD_DEPS) hv/child.c
+HV_TEST_child_SRCS := $(HV_CHILD_DEPS) hv/hypercall.c
 HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
+HV_TEST_sched_SRCS :=
 
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))
@@ -65,7 +69,7 @@ hv-core-check: $(HV_TESTS)
 # libFuzzer harness for hypercall decoding (clang; not part of check).
 HV_FUZZ_CC ?= clang
 $(BUILD)/hv/fuzz/fuzz_hypercall: tests/fuzz/fuzz_hypercall.c hv/hypercall.c \
-		hv/hyperv.c hv/printk.c $(HV_TEST_DEPS)
+		hv/child.c $(HV_CHILD_DEPS) $(HV_TEST_DEPS)
 	@mkdir -p $(@D)
 	$(Q)$(HV_FUZZ_CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror \
 		-Iinclude -Ihv/include -include tests/unit/harness.h \

@@ -5,6 +5,7 @@
  * cross a page.  Guest lists are copied once into the VP's buffer.
  */
 #include <mkhv/arch.h>
+#include <mkhv/child.h>
 #include <mkhv/errno.h>
 #include <mkhv/hvcall.h>
 #include <mkhv/hypercall.h>
@@ -58,13 +59,48 @@ static u16 hc_mkhv_log_read(struct hypercall_args *a)
  * partition work of issue 7), then mkhv's own at HVCALL_MKHV_BASE (listed
  * in include/mkhv/hvcall.h).
  */
+#define PO HC_PARENT_ONLY
 static const struct hypercall_entry hypercall_table[] = {
+	{ HVCALL_CREATE_PARTITION, PO | HC_SLOW,
+	  sizeof(struct hv_input_create_partition), 0, sizeof(u64), 0,
+	  hc_create_partition, "CreatePartition" },
+	{ HVCALL_INITIALIZE_PARTITION, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_partition_id), 0, 0, 0,
+	  hc_initialize_partition, "InitializePartition" },
+	{ HVCALL_FINALIZE_PARTITION, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_partition_id), 0, 0, 0,
+	  hc_finalize_partition, "FinalizePartition" },
+	{ HVCALL_DELETE_PARTITION, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_partition_id), 0, 0, 0,
+	  hc_delete_partition, "DeletePartition" },
+	{ HVCALL_MAP_GPA_PAGES, PO | HC_SLOW | HC_REP,
+	  sizeof(struct hv_input_map_gpa_pages), sizeof(u64), 0, 0,
+	  hc_map_gpa_pages, "MapGpaPages" },
+	{ HVCALL_UNMAP_GPA_PAGES, PO | HC_SLOW | HC_REP,
+	  sizeof(struct hv_input_unmap_gpa_pages), 0, 0, 0,
+	  hc_unmap_gpa_pages, "UnmapGpaPages" },
+	{ HVCALL_CREATE_VP, PO | HC_SLOW, sizeof(struct hv_input_create_vp),
+	  0, 0, 0, hc_create_vp, "CreateVp" },
+	{ HVCALL_GET_VP_REGISTERS, PO | HC_SLOW | HC_REP,
+	  sizeof(struct hv_input_vp_registers), sizeof(u32), 0,
+	  sizeof(struct hv_register_value), hc_get_vp_registers,
+	  "GetVpRegisters" },
+	{ HVCALL_SET_VP_REGISTERS, PO | HC_SLOW | HC_REP,
+	  sizeof(struct hv_input_vp_registers), sizeof(struct hv_register_assoc),
+	  0, 0, hc_set_vp_registers, "SetVpRegisters" },
 	{ HVCALL_MKHV_GET_INFO, HC_PARENT_ONLY | HC_SLOW, 0, 0,
 	  sizeof(struct mkhv_info), 0, hc_mkhv_get_info, "MkhvGetInfo" },
 	{ HVCALL_MKHV_LOG_READ, HC_PARENT_ONLY | HC_SLOW,
 	  sizeof(struct mkhv_log_read_in), 0, sizeof(struct mkhv_log_read_out),
 	  0, hc_mkhv_log_read, "MkhvLogRead" },
+	{ HVCALL_MKHV_SET_INTERCEPT_PAGE, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct mkhv_input_set_intercept_page), 0, 0, 0,
+	  hc_mkhv_set_intercept_page, "MkhvSetInterceptPage" },
+	{ HVCALL_MKHV_RESUME_VP, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct mkhv_input_resume_vp), 0, 0, 0, hc_mkhv_resume_vp,
+	  "MkhvResumeVp" },
 };
+#undef PO
 
 static const struct hypercall_entry *table = hypercall_table;
 static size_t table_len = ARRAY_SIZE(hypercall_table);

@@ -27,11 +27,18 @@ fi
 echo "fetch-kernel: linux-image-$rel from the Debian archive" >&2
 rm -rf "$OUT"
 mkdir -p "$OUT/deb"
-(cd "$OUT/deb" && apt-get download -q "linux-image-$rel" >&2) || {
-	echo "fetch-kernel: 'apt-get download linux-image-$rel' failed;" \
-	     "run 'apt-get update' (and make deps) and retry" >&2
-	exit 1
-}
+# A machine whose package lists are missing or stale needs an update
+# first (root only; otherwise say what to run).
+if ! (cd "$OUT/deb" && apt-get download -q "linux-image-$rel" >&2); then
+	if [ "$(id -u)" = 0 ]; then
+		apt-get update -q >&2
+		(cd "$OUT/deb" && apt-get download -q "linux-image-$rel" >&2)
+	fi || {
+		echo "fetch-kernel: 'apt-get download linux-image-$rel' failed;" \
+		     "run 'apt-get update' (and make deps) and retry" >&2
+		exit 1
+	}
+fi
 dpkg-deb -x "$OUT"/deb/linux-image-"$rel"_*.deb "$OUT/root"
 # The package ships no modules.dep (its postinst runs depmod): build it.
 /sbin/depmod -b "$OUT/root" "$rel"

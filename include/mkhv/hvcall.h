@@ -110,7 +110,7 @@
 #define HVCALL_MKHV_BASE		0x8100
 #define HVCALL_MKHV_GET_INFO		0x8100
 #define HVCALL_MKHV_LOG_READ		0x8101
-#define HVCALL_MKHV_COUNT		2
+#define HVCALL_MKHV_COUNT		4	/* ...0x8103, hvcall_partition.h */
 
 /* HvCallMkhvGetInfo output (written by the hv). */
 struct mkhv_info {

@@ -27,4 +27,11 @@ extern gpa_t fake_guest_base;
 extern unsigned int fake_copy_from_calls, fake_copy_to_calls;
 void fake_guest_reset(void);
 
+/* Child-partition fakes: failure injection and call counters. */
+struct hv_partition;
+extern int fake_fail_partition_create, fake_fail_vp_create, fake_fail_map;
+extern unsigned int fake_kicks, fake_stops, fake_notifies, fake_flushes;
+/* What the fake second-level table maps @gpa to: 0 or -ENOENT. */
+int fake_lookup(struct hv_partition *p, gpa_t gpa, hpa_t *hpa, u32 *flags);
+
 #endif /* MKHV_TEST_HV_FAKES_H */

@@ -126,7 +126,7 @@ END_TEST
 START_TEST(test_unknown_code)
 {
 	static const uint16_t codes[] = { 0, 1, 0x5c, 0x46, 0x8001, 0x80ff,
-					  0x8102, 0xffff };
+					  0x8104, 0xffff };
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		ck_assert_uint_eq(call(pvp, codes[i], IN, OUT),

@@ -7,6 +7,7 @@
  */
 #include <mkhv/errno.h>
 #include <mkhv/printk.h>
+#include <asm/pool.h>
 #include <asm/setup.h>
 #include <asm/x86.h>
 
@@ -75,6 +76,8 @@ void apic_init(void)
  * parent through the Hyper-V APIC frequency MSR so Linux skips its own
  * calibration.  Only at boot, before the parent owns the LAPIC.
  */
+static u64 apic_hz;	/* LAPIC timer input clock, measured at boot */
+
 u64 apic_timer_hz(void)
 {
 	u32 left;
@@ -85,7 +88,25 @@ u64 apic_timer_hz(void)
 	udelay(10000);
 	left = apic_read(APIC_TMR_CUR);
 	apic_write(APIC_TMR_INIT, 0);
-	return (u64)(0xffffffffu - left) * 100;
+	apic_hz = (u64)(0xffffffffu - left) * 100;
+	return apic_hz;
+}
+
+/*
+ * apic_timer_oneshot() - this pCPU's LAPIC timer fires once after @us on
+ * POOL_TIMER_VECTOR (0 disarms).  Pool pCPUs only: their LAPIC is the hv's.
+ */
+void apic_timer_oneshot(u64 us)
+{
+	u64 ticks = us * (apic_hz / 1000000);
+
+	apic_write(APIC_TMR_INIT, 0);
+	if (!us)
+		return;
+	apic_write(APIC_TMR_DIV, 0xb);
+	apic_write(APIC_LVT_TIMER, POOL_TIMER_VECTOR);
+	apic_write(APIC_TMR_INIT, ticks > 0xffffffffu ? 0xffffffffu :
+				  (u32)(ticks ? ticks : 1));
 }
 
 static int send_ipi(u32 dest, u32 icr)
@@ -104,6 +125,12 @@ static int send_ipi(u32 dest, u32 icr)
 		pause();
 	}
 	return -ETIMEDOUT;
+}
+
+/* apic_send_fixed() - a fixed-delivery IPI with @vector to @dest. */
+int apic_send_fixed(u32 dest, u8 vector)
+{
+	return send_ipi(dest, ICR_ASSERT | vector);
 }
 
 /*

@@ -10,6 +10,7 @@
  * in the loader's parent area, reserved in the e820 as well.
  */
 #include <mkhv/bzimage.h>
+#include <mkhv/child.h>
 #include <mkhv/e820.h>
 #include <mkhv/errno.h>
 #include <mkhv/hypercall.h>
@@ -45,6 +46,34 @@ static struct vcpu_x86 parent_vcpu;
 static struct mem_range hv_ranges[1];
 static size_t nr_hv_ranges;
 static struct e820_map parent_e820;
+static struct ownership ownership;
+
+/*
+ * The page-ownership table over every frame up to the end of the highest
+ * RAM range: what children may be lent (DESIGN §4).  From the parent's
+ * e820, so RAM kept from the parent (parent_memory) is never lent.
+ */
+static int build_ownership(void)
+{
+	u64 top = 0, frames;
+	size_t bytes;
+	void *mem;
+	u32 i;
+
+	for (i = 0; i < parent_e820.nr; i++)
+		if (parent_e820.r[i].type == E820_TYPE_RAM)
+			top = MAX(top, parent_e820.r[i].end);
+	frames = top >> PAGE_SHIFT;
+	bytes = ALIGN_UP(ownership_table_bytes(frames), PAGE_SIZE);
+	mem = mm_alloc_pages(bytes / PAGE_SIZE);
+	if (!mem || ownership_init(&ownership, mem, bytes, frames) ||
+	    ownership_init_from_e820(&ownership, &parent_e820, hv_ranges,
+				     nr_hv_ranges))
+		return -ENOMEM;
+	pr_info("ownership table: %llu frames, %llu KiB\n",
+		(unsigned long long)frames, (unsigned long long)(bytes >> 10));
+	return 0;
+}
 
 bool parent_gpa_is_hv(u64 gpa)
 {
@@ -327,8 +356,10 @@ void parent_start(struct mkhv_bootinfo *bi)
 	hyperv_vp_init(&parent_vp.hv, 0);
 	parent_vcpu.vp = &parent_vp;
 	publish_sysinfo(bi);
-	if (build_npt(&parent_px) || vcpu_vendor_create(&parent_vcpu))
+	if (build_npt(&parent_px) || vcpu_vendor_create(&parent_vcpu) ||
+	    build_ownership())
 		panic("no memory for the parent partition");
+	child_init(&parent_part, &ownership);
 
 	bs.rip = entry;
 	bs.rsi = (u64)(uintptr_t)area;

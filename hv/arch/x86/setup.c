@@ -12,6 +12,8 @@
 #include <mkhv/string.h>
 #include <asm/setup.h>
 #include <asm/x86.h>
+#include <mkhv/sched.h>
+#include <asm/pool.h>
 #include <asm/vcpu.h>
 
 #ifndef MKHV_VERSION
@@ -138,6 +140,7 @@ void x86_boot(struct mkhv_bootinfo *bi)
 	smp_boot_aps(bi->trampoline);
 	pr_info("%u CPUs online: cpu0 runs the parent, %u in the child pool\n",
 		nr_pcpus, nr_pcpus - 1);
+	sched_init(nr_pcpus - 1);
 	parent_start(bi);
 }
 
@@ -153,7 +156,7 @@ void x86_ap_main(struct pcpu *cpu)
 	pr_info("cpu%u (APIC ID %u) up, idle in the child pool\n", cpu->index,
 		cpu->apic_id);
 	__atomic_store_n(&cpu->online, 1, __ATOMIC_RELEASE);
-	cpu_halt_forever();
+	pool_loop(cpu);
 }
 
 __noreturn void arch_panic_stop(void)

@@ -97,4 +97,70 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
  */
 u64 arch_hv_mem_free(void);
 
+/* ---- child partitions (issue 7): implemented per vendor ---- */
+
+struct hv_vp;
+struct hv_register_value;
+
+/**
+ * arch_partition_create() - second-level page tables and the rest of the
+ * arch state of a new child @p.  Return: 0 or -ENOMEM.
+ * @see arch_partition_destroy()
+ */
+int arch_partition_create(struct hv_partition *p);
+
+/**
+ * arch_partition_destroy() - free what arch_partition_create() made.  Every
+ * VP has been destroyed; mappings are dropped wholesale (the core returns
+ * the pages to the parent through the ownership table).
+ */
+void arch_partition_destroy(struct hv_partition *p);
+
+/**
+ * arch_gpa_map() - map child page @gpa to host page @hpa with HV_MAP_GPA_*
+ * @flags.  Return: 0, -EEXIST (@gpa already mapped), -ENOMEM.
+ * @see arch_gpa_unmap()
+ */
+int arch_gpa_map(struct hv_partition *p, gpa_t gpa, hpa_t hpa, u32 flags);
+
+/**
+ * arch_gpa_unmap() - unmap child page @gpa, flush every pCPU's TLB for
+ * the child and say which host page it was.  Return: 0 or -ENOENT.
+ */
+int arch_gpa_unmap(struct hv_partition *p, gpa_t gpa, hpa_t *hpa);
+
+/**
+ * arch_vp_create() - the control block of a new child VP in its reset
+ * state (x86: real mode at F000:FFF0 as after INIT).  Return: 0, -ENOMEM.
+ * @see arch_vp_destroy()
+ */
+int arch_vp_create(struct hv_vp *vp);
+
+/** arch_vp_destroy() - free a VP that is not running (VP_STOPPED/WAITING/DEAD). */
+void arch_vp_destroy(struct hv_vp *vp);
+
+/**
+ * arch_vp_get_reg() / arch_vp_set_reg() - one TLFS register of a VP that
+ * is not running.  Return: 0 or -EINVAL (unknown or unsupported name, or
+ * a value the hardware would refuse).
+ */
+int arch_vp_get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v);
+int arch_vp_set_reg(struct hv_vp *vp, u32 name,
+		    const struct hv_register_value *v);
+
+/**
+ * arch_vp_kick() - @vp became VP_RUNNABLE: make a pool pCPU pick it up.
+ * @see arch_vp_stop()
+ */
+void arch_vp_kick(struct hv_vp *vp);
+
+/**
+ * arch_vp_stop() - take @vp off the pool: returns once it is not running
+ * (its state is then VP_STOPPED, or VP_DEAD if it was dead).
+ */
+void arch_vp_stop(struct hv_vp *vp);
+
+/** arch_notify_parent() - send the parent the callback IPI (vector 0xF3). */
+void arch_notify_parent(void);
+
 #endif /* MKHV_ARCH_H */

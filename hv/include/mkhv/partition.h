@@ -9,14 +9,42 @@
 
 #include <mkhv/types.h>
 #include <mkhv/hyperv.h>
+#include <mkhv/spinlock.h>
+#include <mkhv/hvcall_partition.h>
 
 #define HV_PARENT_PARTITION_ID	0
+
+/*
+ * Child lifecycle (TLFS root calls, partition.c):
+ *   FREE --Create--> CREATED --Initialize--> INITIALIZED --Finalize-->
+ *   FINALIZED --Delete--> FREE.  Delete from any state stops the VPs first.
+ * Memory may be mapped and VPs created in CREATED and INITIALIZED; VPs run
+ * only in INITIALIZED.
+ */
+enum partition_state {
+	PART_FREE = 0,
+	PART_CREATED,
+	PART_INITIALIZED,
+	PART_FINALIZED,
+};
+
+struct hv_vp;
 
 struct hv_partition {
 	u32 id;				/* 0 = the parent, children 1.. */
 	bool is_parent;
 	struct hyperv_partition hv;	/* CPUID profile, synthetic MSRs */
 	void *arch;			/* arch/vendor state (lead) */
+
+	/* Children only; part_lock protects all of these. */
+	spinlock_t part_lock;
+	enum partition_state state;
+	u32 max_vps;			/* VP indexes 0..max_vps-1 */
+	u32 cpu_weight;			/* relative share, default 1024 */
+	u32 cpu_cap_permille;		/* 0 = uncapped */
+	struct hv_vp *vps[MKHV_MAX_CHILD_VPS];
+	u64 intercept_page;		/* parent GPA of the message page, 0 = none */
+	u64 nr_mapped;			/* pages mapped (= lent by the parent) */
 };
 
 /* Hypercall parameter pages, copied in once (hypercall.c). */
@@ -25,11 +53,33 @@ struct hv_hypercall_buf {
 	u8 out[PAGE_SIZE] __aligned(8);
 };
 
+/*
+ * VP run states.  The parent moves STOPPED/WAITING -> RUNNABLE (ResumeVp);
+ * the pool pCPU running it moves RUNNABLE <-> RUNNING and, on an intercept
+ * the parent must handle, RUNNING -> WAITING; DEAD is final (triple fault).
+ */
+enum vp_state {
+	VP_STOPPED = 0,
+	VP_RUNNABLE,
+	VP_RUNNING,
+	VP_WAITING,
+	VP_DEAD,
+};
+
 struct hv_vp {
 	struct hv_partition *part;
 	struct hyperv_vp hv;		/* VP_INDEX, VP assist page */
 	struct hv_hypercall_buf hc;	/* only this VP's pCPU uses it */
 	void *arch;			/* VMCB/VMCS etc. (lead) */
+	u32 index;			/* VP index in the partition */
+	volatile u32 state;		/* enum vp_state, atomics only */
+
+	/* Scheduling (sched.c); the pool pCPU's run-queue lock protects these. */
+	u32 sched_cpu;			/* pool slot the VP is placed on */
+	bool sched_attached;
+	u64 vruntime;			/* weighted run time, TSC ticks */
+	volatile u32 halted;		/* in HLT with nothing to deliver */
+	volatile u32 stop_req;		/* arch_vp_stop() asks the pCPU to park it */
 };
 
 #endif /* MKHV_PARTITION_H */

@@ -17,6 +17,7 @@
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
+#include "svm.h"
 
 #define SVM_FEAT_NPT	BIT(0)
 #define SVM_FEAT_NRIPS	BIT(3)
@@ -27,9 +28,24 @@
 #define SEG_TSS64_BUSY	0x008b
 #define SEG_LDT		0x0082
 
-static bool has_nrips;
+bool has_nrips;
+u32 svm_nr_asids;
 static void *parent_msrpm;	/* shared by the parent's vCPUs */
 static void *parent_iopm;
+static void *child_msrpm;	/* shared by every child vCPU */
+static void *child_iopm;
+
+/*
+ * MSRs a child reaches directly: state VMLOAD/VMSAVE or the VMCB swap on
+ * every world switch, so the hv and other partitions never see the
+ * child's values.  Everything else exits (synthetic MSRs, x2APIC, and all
+ * host-wide MSRs, which the hv emulates or refuses with #GP).
+ */
+static const u32 child_passthrough_msrs[] = {
+	0xc0000100, 0xc0000101, 0xc0000102,	/* FS/GS/KERNEL_GS base */
+	0xc0000081, 0xc0000082, 0xc0000083, 0xc0000084, /* STAR..SFMASK */
+	0x174, 0x175, 0x176,			/* SYSENTER_CS/ESP/EIP */
+};
 
 enum npt_format vcpu_vendor_npt_format(void)
 {
@@ -55,6 +71,7 @@ int vcpu_vendor_check(void)
 		return -ENODEV;
 	}
 	has_nrips = r.edx & SVM_FEAT_NRIPS;
+	svm_nr_asids = r.ebx;
 	pr_info("svm: revision %u, %u ASIDs, NRIP save %s\n", r.eax & 0xff,
 		r.ebx, has_nrips ? "yes" : "no (lengths computed)");
 	return 0;
@@ -75,8 +92,12 @@ int vcpu_vendor_cpu_enable(struct pcpu *cpu)
 	return 0;
 }
 
-/* MSR permission map: 2 bits per MSR in three 2 KiB vectors. */
-static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
+/*
+ * MSR permission map: 2 bits per MSR (read, write) in three 2 KiB vectors.
+ * Return: the bit offset of @msr's read bit, or -1 outside the map (such
+ * MSRs always exit).
+ */
+static int msrpm_bit(u32 msr)
 {
 	u32 base, off;
 
@@ -87,12 +108,28 @@ static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
 	else if (msr >= 0xc0010000 && msr <= 0xc0011fff)
 		base = 0xc0010000, off = 0x1000;
 	else
-		return;	/* outside the map: always intercepted */
-	off = off * 8 + (msr - base) * 2;
+		return -1;
+	return (int)(off * 8 + (msr - base) * 2);
+}
+
+static void msrpm_intercept(u8 *pm, u32 msr, bool rd, bool wr)
+{
+	int off = msrpm_bit(msr);
+
+	if (off < 0)
+		return;
 	if (rd)
 		pm[off / 8] |= (u8)(1u << (off % 8));
 	if (wr)
 		pm[(off + 1) / 8] |= (u8)(1u << ((off + 1) % 8));
+}
+
+static void msrpm_allow(u8 *pm, u32 msr)
+{
+	int off = msrpm_bit(msr);
+
+	if (off >= 0)
+		pm[off / 8] &= (u8)~(3u << (off % 8));
 }
 
 static int parent_maps(void)
@@ -125,23 +162,50 @@ static int parent_maps(void)
 	return 0;
 }
 
+/* Children: every port exits, MSRs exit but for the passthrough list. */
+static int child_maps(void)
+{
+	u32 i;
+
+	if (child_msrpm)
+		return 0;
+	child_msrpm = mm_alloc_pages(2);
+	child_iopm = mm_alloc_pages(3);
+	if (!child_msrpm || !child_iopm)
+		return -ENOMEM;
+	memset(child_msrpm, 0xff, 2 * PAGE_SIZE);
+	memset(child_iopm, 0xff, 3 * PAGE_SIZE);
+	for (i = 0; i < ARRAY_SIZE(child_passthrough_msrs); i++)
+		msrpm_allow(child_msrpm, child_passthrough_msrs[i]);
+	return 0;
+}
+
 int vcpu_vendor_create(struct vcpu_x86 *v)
 {
+	bool parent = v->vp->part->is_parent;
 	struct part_x86 *px = part_x86(v->vp->part);
-	struct vmcb *vmcb = mm_alloc_page();
+	struct vmcb *vmcb;
 
-	if (!vmcb || parent_maps())
+	if (parent ? parent_maps() : child_maps())
+		return -ENOMEM;
+	vmcb = mm_alloc_page();
+	if (!vmcb)
 		return -ENOMEM;
 	v->vmcb = vmcb;
 	v->vmcb_pa = (u64)(uintptr_t)vmcb;
 	vmcb->ctl.intercept1 = INTERCEPT1_CPUID | INTERCEPT1_MSR |
 			       INTERCEPT1_IOIO | INTERCEPT1_SHUTDOWN;
+	if (!parent)	/* the pool's interrupts and idle belong to the hv */
+		vmcb->ctl.intercept1 |= INTERCEPT1_INTR | INTERCEPT1_NMI |
+					INTERCEPT1_HLT | INTERCEPT1_INIT;
 	vmcb->ctl.intercept2 = INTERCEPT2_VMRUN | INTERCEPT2_VMMCALL |
 			       INTERCEPT2_VMLOAD | INTERCEPT2_VMSAVE |
 			       INTERCEPT2_STGI | INTERCEPT2_CLGI |
 			       INTERCEPT2_SKINIT;
-	vmcb->ctl.msrpm_pa = (u64)(uintptr_t)parent_msrpm;
-	vmcb->ctl.iopm_pa = (u64)(uintptr_t)parent_iopm;
+	vmcb->ctl.msrpm_pa = (u64)(uintptr_t)(parent ? parent_msrpm : child_msrpm);
+	vmcb->ctl.iopm_pa = (u64)(uintptr_t)(parent ? parent_iopm : child_iopm);
+	if (!parent)	/* physical interrupts exit instead of reaching it */
+		vmcb->ctl.vintr = 1ull << 24;	/* V_INTR_MASKING */
 	vmcb->ctl.asid = px->asid;
 	vmcb->ctl.tlb_ctl = 1;			/* flush this ASID on entry */
 	vmcb->ctl.nested_ctl = 1;		/* NP_ENABLE */
@@ -188,7 +252,7 @@ void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
 
 /* --- exits --- */
 
-static void skip(struct vcpu_x86 *v, unsigned int len)
+void svm_skip(struct vcpu_x86 *v, unsigned int len)
 {
 	struct vmcb *vmcb = v->vmcb;
 
@@ -196,7 +260,7 @@ static void skip(struct vcpu_x86 *v, unsigned int len)
 	vmcb->ctl.int_state &= ~1ull;	/* the shadow ends with the insn */
 }
 
-static void inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err)
+void svm_inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err)
 {
 	struct vmcb *vmcb = v->vmcb;
 
@@ -223,7 +287,7 @@ static void handle_cpuid(struct vcpu_x86 *v)
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
 	v->regs.rdx = r.edx;
-	skip(v, 2);
+	svm_skip(v, 2);
 }
 
 static bool has_tsc_adjust(void)
@@ -310,10 +374,10 @@ static void handle_msr(struct vcpu_x86 *v)
 	if (ret) {
 		pr_debug("vp%u: #GP on %s of MSR %x\n", v->vp->hv.vp_index,
 			 vmcb->ctl.exitinfo1 ? "write" : "read", msr);
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
-	skip(v, 2);
+	svm_skip(v, 2);
 }
 
 static void handle_vmmcall(struct vcpu_x86 *v)
@@ -324,11 +388,11 @@ static void handle_vmmcall(struct vcpu_x86 *v)
 	/* TLFS §3.2: a hypercall from CPL > 0 raises #UD. */
 	if (hypercall_handle(v->vp, vmcb->save.cpl, v->regs.rcx, v->regs.rdx,
 			     v->regs.r8, &rax)) {
-		inject_exc(v, X86_EXC_UD, false, 0);
+		svm_inject_exc(v, X86_EXC_UD, false, 0);
 		return;
 	}
 	vmcb->save.rax = rax;
-	skip(v, 3);
+	svm_skip(v, 3);
 }
 
 /*
@@ -369,7 +433,7 @@ static void handle_npf(struct vcpu_x86 *v)
 		pr_err("vp%u: nested page fault at GPA %llx (error %llx) "
 		       "outside hv memory\n", v->vp->hv.vp_index,
 		       (unsigned long long)gpa, (unsigned long long)err);
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
 	if (px->hv_access_logged++ < 64)
@@ -379,13 +443,13 @@ static void handle_npf(struct vcpu_x86 *v)
 			(unsigned long long)vmcb->save.rip);
 	if (write || npt_map(&px->npt, gpa & PAGE_MASK, px->void_page,
 			     PAGE_SIZE, NPT_R, NPT_MT_WB)) {
-		inject_exc(v, X86_EXC_GP, true, 0);
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
 		return;
 	}
 	vmcb->ctl.tlb_ctl = 1;
 }
 
-static void dump_vmcb(struct vcpu_x86 *v, const char *why)
+void svm_dump_vmcb(struct vcpu_x86 *v, const char *why)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct vmcb_save *s = &vmcb->save;
@@ -440,21 +504,19 @@ static void handle_exit(struct vcpu_x86 *v)
 	case SVM_EXIT_STGI:
 	case SVM_EXIT_CLGI:
 	case SVM_EXIT_SKINIT:
-		inject_exc(v, X86_EXC_UD, false, 0);	/* no nesting */
+		svm_inject_exc(v, X86_EXC_UD, false, 0);	/* no nesting */
 		break;
 	case SVM_EXIT_SHUTDOWN:
-		dump_vmcb(v, "the parent partition shut down (triple fault)");
+		svm_dump_vmcb(v, "the parent partition shut down (triple fault)");
 		panic("parent partition died");
 	case SVM_EXIT_INVALID:
-		dump_vmcb(v, "VMRUN refused the guest state");
+		svm_dump_vmcb(v, "VMRUN refused the guest state");
 		panic("invalid VMCB");
 	default:
-		dump_vmcb(v, "unexpected exit");
+		svm_dump_vmcb(v, "unexpected exit");
 		panic("unexpected exit from the parent partition");
 	}
 }
-
-void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa);
 
 void vcpu_vendor_run(struct vcpu_x86 *v)
 {

@@ -3,7 +3,8 @@
  * The AMD SVM Virtual Machine Control Block (AMD APM vol. 2, appendix B):
  * a 4 KiB page, control area at 0x000, state-save area at 0x400.  Only
  * the fields the hv uses are named; the rest is explicit padding so every
- * offset is checked below.
+ * offset is checked below.  Every field is naturally aligned, so the
+ * structs need no packing (and pointers to their fields are safe).
  */
 #ifndef MKHV_SVM_VMCB_H
 #define MKHV_SVM_VMCB_H
@@ -15,7 +16,7 @@ struct vmcb_seg {
 	u16 attrib;		/* descriptor bits 40-47 and 52-55, packed */
 	u32 limit;
 	u64 base;
-} __packed;
+};
 
 struct vmcb_control {
 	u32 intercept_cr;	/* 0x000: reads 0-15, writes 16-31 */
@@ -51,7 +52,7 @@ struct vmcb_control {
 	u8 insn_len;		/* 0x0d0: with decode assists only */
 	u8 insn_bytes[15];
 	u8 reserved4[0x400 - 0xe0];
-} __packed;
+};
 
 struct vmcb_save {
 	struct vmcb_seg es, cs, ss, ds, fs, gs;	/* 0x400 .. 0x450 */
@@ -85,12 +86,12 @@ struct vmcb_save {
 	u64 g_pat;		/* 0x668 */
 	u64 dbgctl;		/* 0x670 */
 	u8 reserved7[0x1000 - 0x400 - 0x278];
-} __packed;
+};
 
 struct vmcb {
 	struct vmcb_control ctl;
 	struct vmcb_save save;
-} __packed;
+};
 
 _Static_assert(sizeof(struct vmcb_control) == 0x400, "vmcb control");
 _Static_assert(sizeof(struct vmcb) == 0x1000, "vmcb size");

@@ -82,7 +82,9 @@ void apic_init(void);
 u32 apic_id(void);
 void apic_eoi(void);
 u64 apic_timer_hz(void);
+void apic_timer_oneshot(u64 us);
 int apic_start_ap(u32 apic_id, u64 trampoline);
+int apic_send_fixed(u32 apic_id, u8 vector);
 
 /* smp.c */
 void smp_boot_aps(u64 trampoline);

@@ -69,6 +69,27 @@ int vcpu_vendor_cpu_enable(struct pcpu *cpu);
  */
 int vcpu_vendor_create(struct vcpu_x86 *v);
 
+/** vcpu_vendor_destroy() - free what vcpu_vendor_create() allocated. */
+void vcpu_vendor_destroy(struct vcpu_x86 *v);
+
+/** vcpu_vendor_reset() - architectural INIT state (real mode, F000:FFF0). */
+void vcpu_vendor_reset(struct vcpu_x86 *v);
+
+/**
+ * vcpu_vendor_get_reg() / vcpu_vendor_set_reg() - one TLFS register
+ * (HV_X64_REGISTER_*) of a vCPU that is not running.
+ * Return: 0, or -EINVAL for an unknown name or a value with reserved bits
+ * set that VMRUN/VMENTRY would refuse.
+ */
+struct hv_register_value;
+int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
+			struct hv_register_value *val);
+int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
+			const struct hv_register_value *val);
+
+/** vcpu_vendor_flush_tlb() - flush @v's guest TLB before its next entry. */
+void vcpu_vendor_flush_tlb(struct vcpu_x86 *v);
+
 /** vcpu_vendor_set_boot_state() - registers for a 64-bit Linux entry. */
 void vcpu_vendor_set_boot_state(struct vcpu_x86 *v,
 				const struct x86_boot_state *s);

@@ -15,6 +15,8 @@
 #define X86_CR0_ET	BIT(4)
 #define X86_CR0_NE	BIT(5)
 #define X86_CR0_WP	BIT(16)
+#define X86_CR0_NW_BIT	BIT(29)
+#define X86_CR0_CD_BIT	BIT(30)
 #define X86_CR0_PG	BIT(31)
 #define X86_CR4_PAE	BIT(5)
 #define X86_CR4_PGE	BIT(7)

@@ -1,0 +1,128 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The child pool: every pCPU but the parent's runs pool_loop().  It asks
+ * the scheduler (hv/sched.c) for the next runnable VP of its queue, runs
+ * it for at most one time slice (the pCPU's LAPIC timer forces an exit),
+ * accounts the time, and sleeps in HLT when nothing is runnable: an idle
+ * pool costs nothing.  Kicks (a VP became runnable, or must stop) arrive
+ * as an IPI on POOL_KICK_VECTOR.
+ *
+ * The hv runs with GIF and IF clear; interrupts are taken only in
+ * pool_take_interrupts() and while idle, where the handlers just EOI.
+ */
+#include <mkhv/arch.h>
+#include <mkhv/printk.h>
+#include <mkhv/sched.h>
+#include <asm/pool.h>
+#include <asm/setup.h>
+#include <asm/vcpu.h>
+#include <asm/x86.h>
+
+static volatile u32 resched[MAX_CPUS];	/* per pCPU: kicked since last look */
+
+static u32 pool_cpu_of_slot(u32 slot)
+{
+	return slot + 1;	/* cpu0 runs the parent */
+}
+
+void pool_take_interrupts(void)
+{
+	__asm__ volatile("stgi; sti; nop; cli; clgi" ::: "memory");
+}
+
+bool pool_resched_pending(void)
+{
+	return __atomic_exchange_n(&resched[this_cpu()->index], 0,
+				   __ATOMIC_ACQ_REL);
+}
+
+/* Sleep until an interrupt; `sti; hlt` leaves no window for a lost kick. */
+static void idle(void)
+{
+	__asm__ volatile("stgi; sti; hlt; cli; clgi" ::: "memory");
+}
+
+static void kick_slot(u32 slot)
+{
+	u32 cpu = pool_cpu_of_slot(slot);
+
+	__atomic_store_n(&resched[cpu], 1, __ATOMIC_RELEASE);
+	if (cpu != this_cpu()->index)
+		apic_send_fixed(pcpus[cpu].apic_id, POOL_KICK_VECTOR);
+}
+
+void arch_vp_kick(struct hv_vp *vp)
+{
+	if (sched_attach(vp)) {
+		pr_err("partition %u vp%u: no pool pCPU can take it\n",
+		       vp->part->id, vp->index);
+		return;
+	}
+	sched_wake(vp);
+	kick_slot(vp->sched_cpu);
+}
+
+/*
+ * Called by the parent's hypercalls (cpu0): ask the VP's pCPU to park it
+ * and wait until it is off the CPU.  Bounded by one slice in practice.
+ */
+void arch_vp_stop(struct hv_vp *vp)
+{
+	u32 s;
+
+	__atomic_store_n(&vp->stop_req, 1, __ATOMIC_RELEASE);
+	if (vp->sched_attached)
+		kick_slot(vp->sched_cpu);
+	while (__atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) == VP_RUNNING)
+		pause();
+	s = __atomic_load_n(&vp->state, __ATOMIC_ACQUIRE);
+	if (s != VP_DEAD)
+		__atomic_store_n(&vp->state, VP_STOPPED, __ATOMIC_RELEASE);
+	__atomic_store_n(&vp->stop_req, 0, __ATOMIC_RELEASE);
+}
+
+static void finish(struct hv_vp *vp, enum run_result r)
+{
+	u32 running = VP_RUNNING;
+
+	if (r == RUN_HALT)
+		__atomic_store_n(&vp->halted, 1, __ATOMIC_RELEASE);
+	/* PARENT and DEAD already moved the state on. */
+	if (r == RUN_HALT || r == RUN_YIELD)
+		__atomic_compare_exchange_n(&vp->state, &running, VP_RUNNABLE,
+					    false, __ATOMIC_ACQ_REL,
+					    __ATOMIC_ACQUIRE);
+}
+
+void pool_loop(struct pcpu *cpu)
+{
+	u32 slot = cpu->index - 1;
+	u64 slice = POOL_SLICE_US * (tsc_hz() / 1000000);
+
+	apic_init();
+	for (;;) {
+		struct hv_vp *vp = sched_pick(slot);
+		u32 runnable = VP_RUNNABLE;
+		enum run_result r;
+		u64 t0;
+
+		if (!vp) {
+			if (!__atomic_exchange_n(&resched[cpu->index], 0,
+						 __ATOMIC_ACQ_REL))
+				idle();
+			continue;
+		}
+		if (vp->stop_req ||
+		    !__atomic_compare_exchange_n(&vp->state, &runnable,
+						 VP_RUNNING, false,
+						 __ATOMIC_ACQ_REL,
+						 __ATOMIC_ACQUIRE))
+			continue;
+		t0 = rdtsc();
+		apic_timer_oneshot(POOL_SLICE_US);
+		r = vcpu_vendor_run_child(vp->arch, t0 + slice);
+		apic_timer_oneshot(0);
+		sched_ran(vp, rdtsc() - t0);
+		finish(vp, r);
+	}
+}

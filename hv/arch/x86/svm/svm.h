@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* SVM backend internals shared by svm.c, svm_child.c and svm_regs.c. */
+#ifndef MKHV_SVM_SVM_H
+#define MKHV_SVM_SVM_H
+
+#include <asm/vcpu.h>
+
+extern bool has_nrips;		/* CPUID 8000000A EDX[3] */
+extern u32 svm_nr_asids;	/* CPUID 8000000A EBX */
+
+/* svm_asm.S: one world switch; guest GPRs in @regs. */
+void svm_vmrun(u64 vmcb_pa, struct guest_regs *regs, u64 host_vmcb_pa);
+
+/* Advance RIP past the exiting instruction (NRIP when the CPU has it). */
+void svm_skip(struct vcpu_x86 *v, unsigned int len);
+
+/* Queue exception @vector for the next VMRUN. */
+void svm_inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err);
+
+/* Print the VMCB state on the hv console. */
+void svm_dump_vmcb(struct vcpu_x86 *v, const char *why);
+
+#endif /* MKHV_SVM_SVM_H */

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * SVM: running a child VP on a pool pCPU.  The hv owns the exits that
+ * concern the platform it presents (CPUID, MSRs, hypercalls, HLT,
+ * interrupts, SVM instructions); port I/O and accesses to unmapped GPAs
+ * go to the parent's VMM as intercept messages; a shutdown (triple fault)
+ * kills this VP alone.  Nothing a child does reaches the host's MSRs.
+ */
+#include <mkhv/child.h>
+#include <mkhv/errno.h>
+#include <mkhv/hypercall.h>
+#include <mkhv/printk.h>
+#include <mkhv/string.h>
+#include <asm/pool.h>
+#include <asm/vcpu.h>
+#include <asm/x86.h>
+#include "vmcb.h"
+#include "svm.h"
+
+/* ---- CPUID: the child's platform (DESIGN §7) ---- */
+
+static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		/* No VMX/SMX, MONITOR, x2APIC until the vLAPIC emulates it. */
+		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(21));
+		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
+			 (v->vp->index << 24);
+		break;
+	case 5: case 6: case 0xa:	/* MWAIT, power, perfmon: none */
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case 0xb: case 0x1f:
+		r->edx = v->vp->index;
+		break;
+	case 0x80000001:
+		r->ecx &= ~BIT(2);	/* SVM */
+		break;
+	case 0x8000000a:
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}
+
+static void child_cpuid(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	u32 leaf = (u32)vmcb->save.rax;
+	struct cpuid_regs r;
+
+	if (!hyperv_cpuid(v->vp, leaf, &r)) {
+		cpuid_count(leaf, (u32)v->regs.rcx, &r);
+		hyperv_cpuid_fixup(v->vp, leaf, &r);
+		child_cpuid_mask(v, leaf, &r);
+	}
+	vmcb->save.rax = r.eax;
+	v->regs.rbx = r.ebx;
+	v->regs.rcx = r.ecx;
+	v->regs.rdx = r.edx;
+	svm_skip(v, 2);
+}
+
+/* ---- MSRs: synthetic, the few a guest kernel reads, #GP for the rest ---- */
+
+/* Host-wide MSRs a Linux guest reads at boot: reads 0, writes ignored. */
+static bool benign_msr(u32 msr)
+{
+	switch (msr) {
+	case 0x8b:			/* microcode revision */
+	case 0xfe:			/* MTRRcap: no variable ranges */
+	case 0x179: case 0x17a:		/* MCG_CAP, MCG_STATUS */
+	case 0xc0010015:		/* AMD HWCR */
+	case 0xc001001f:		/* AMD NB_CFG */
+	case 0xc0011029:		/* AMD DE_CFG */
+		return true;
+	default:
+		return msr >= 0xc0010000 && msr <= 0xc0010007; /* PERF_CTL/CTR */
+	}
+}
+
+static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	if (hyperv_msr_is_synthetic(msr))
+		return hyperv_msr_read(v->vp, msr, val);
+	switch (msr) {
+	case MSR_EFER:
+		*val = vmcb->save.efer & ~EFER_SVME;
+		return 0;
+	case MSR_TSC:
+		*val = rdtsc() + vmcb->ctl.tsc_offset;
+		return 0;
+	case MSR_PAT:
+		*val = vmcb->save.g_pat;
+		return 0;
+	case MSR_APIC_BASE:
+		*val = 0xfee00000 | APIC_BASE_EN | (v->vp->index ? 0 : APIC_BASE_BSP);
+		return 0;
+	case 0x1a0:			/* MISC_ENABLE: fast strings */
+		*val = 1;
+		return 0;
+	case 0x2ff:			/* MTRR default type: enabled, WB */
+		*val = 0x806;
+		return 0;
+	default:
+		if (!benign_msr(msr))
+			return -EINVAL;
+		*val = 0;
+		return 0;
+	}
+}
+
+static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	if (hyperv_msr_is_synthetic(msr))
+		return hyperv_msr_write(v->vp, msr, val);
+	switch (msr) {
+	case MSR_EFER:
+		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
+			    BIT_ULL(14)))
+			return -EINVAL;
+		vmcb->save.efer = (val & ~EFER_LMA) |
+				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
+		return 0;
+	case MSR_TSC:
+		vmcb->ctl.tsc_offset = val - rdtsc();
+		return 0;
+	case MSR_PAT: {
+		int i;
+
+		/* Each entry must be a valid memory type (0, 1, 4-7). */
+		for (i = 0; i < 8; i++) {
+			u8 t = (u8)(val >> (8 * i));
+
+			if (t > 7 || t == 2 || t == 3)
+				return -EINVAL;
+		}
+		vmcb->save.g_pat = val;
+		return 0;
+	}
+	case MSR_APIC_BASE:
+		return (val & ~(u64)APIC_BASE_BSP) ==
+		       (0xfee00000 | APIC_BASE_EN) ? 0 : -EINVAL;
+	case 0x1a0: case 0x2ff:
+		return 0;
+	default:
+		return benign_msr(msr) ? 0 : -EINVAL;
+	}
+}
+
+static void child_msr(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	u32 msr = (u32)v->regs.rcx;
+	u64 val;
+	int ret;
+
+	if (vmcb->ctl.exitinfo1) {
+		ret = child_wrmsr(v, msr, (vmcb->save.rax & 0xffffffff) |
+				  (v->regs.rdx << 32));
+	} else {
+		ret = child_rdmsr(v, msr, &val);
+		if (!ret) {
+			vmcb->save.rax = (u32)val;
+			v->regs.rdx = val >> 32;
+		}
+	}
+	if (ret)
+		svm_inject_exc(v, X86_EXC_GP, true, 0);
+	else
+		svm_skip(v, 2);
+}
+
+/* ---- messages to the parent ---- */
+
+static void msg_header(struct vcpu_x86 *v, struct hv_intercept_message *m,
+		       u32 type)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	memset(m, 0, sizeof(*m));
+	m->message_type = type;
+	m->payload_size = sizeof(*m) - 0x10;
+	m->sender = v->vp->part->id;
+	m->vp_index = v->vp->index;
+	m->execution_state = (u16)(vmcb->save.cpl & 3) |
+			     ((vmcb->save.efer & EFER_LMA) ? BIT(8) : 0);
+	m->rip = vmcb->save.rip;
+	m->rflags = vmcb->save.rflags;
+	m->rax = vmcb->save.rax;
+	m->rdx = v->regs.rdx;
+}
+
+static enum run_result post(struct vcpu_x86 *v, struct hv_intercept_message *m)
+{
+	if (child_post_intercept(v->vp, m))
+		pr_warn("partition %u vp%u: no intercept page: VP waits\n",
+			v->vp->part->id, v->vp->index);
+	return RUN_PARENT;
+}
+
+static enum run_result child_ioio(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	u32 info = (u32)vmcb->ctl.exitinfo1;
+	struct hv_intercept_message m;
+
+	msg_header(v, &m, HVMSG_X64_IO_PORT_INTERCEPT);
+	m.access_type = (info & SVM_IOIO_IN) ? 0 : 1;
+	m.port = (u16)(info >> 16);
+	m.access_size = (u8)((info >> SVM_IOIO_SZ_SHIFT) & 7);
+	m.io_flags = ((info & SVM_IOIO_STR) ? 1 : 0) |
+		     ((info & SVM_IOIO_REP) ? 2 : 0);
+	m.next_rip = vmcb->ctl.exitinfo2;	/* IOIO always gives it */
+	m.instruction_length = (u8)(m.next_rip - m.rip);
+	return post(v, &m);
+}
+
+static enum run_result child_npf(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	struct hv_intercept_message m;
+	u64 err = vmcb->ctl.exitinfo1;
+
+	msg_header(v, &m, HVMSG_UNMAPPED_GPA);
+	m.gpa = vmcb->ctl.exitinfo2;
+	m.access_type = (err & BIT(4)) ? 2 : (err & BIT(1)) ? 1 : 0;
+	m.next_rip = has_nrips ? vmcb->ctl.next_rip : 0;
+	return post(v, &m);
+}
+
+static enum run_result child_dies(struct vcpu_x86 *v, const char *why)
+{
+	struct hv_intercept_message m;
+
+	svm_dump_vmcb(v, why);
+	msg_header(v, &m, HVMSG_X64_TRIPLE_FAULT);
+	post(v, &m);
+	__atomic_store_n(&v->vp->state, VP_DEAD, __ATOMIC_RELEASE);
+	return RUN_DEAD;
+}
+
+static bool child_vmmcall(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+	u64 rax;
+
+	if (hypercall_handle(v->vp, vmcb->save.cpl, v->regs.rcx, v->regs.rdx,
+			     v->regs.r8, &rax)) {
+		svm_inject_exc(v, X86_EXC_UD, false, 0);
+		return true;
+	}
+	vmcb->save.rax = rax;
+	svm_skip(v, 3);
+	return true;
+}
+
+/* One exit; returns RUN_CONTINUE to re-enter the guest. */
+static enum run_result child_exit(struct vcpu_x86 *v)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	switch (vmcb->ctl.exitcode) {
+	case SVM_EXIT_INTR:
+		pool_take_interrupts();
+		return RUN_CONTINUE;
+	case SVM_EXIT_NMI:
+	case SVM_EXIT_INIT:
+		return RUN_CONTINUE;
+	case SVM_EXIT_CPUID:
+		child_cpuid(v);
+		return RUN_CONTINUE;
+	case SVM_EXIT_MSR:
+		child_msr(v);
+		return RUN_CONTINUE;
+	case SVM_EXIT_VMMCALL:
+		child_vmmcall(v);
+		return RUN_CONTINUE;
+	case SVM_EXIT_HLT:
+		svm_skip(v, 1);
+		return RUN_HALT;
+	case SVM_EXIT_IOIO:
+		return child_ioio(v);
+	case SVM_EXIT_NPF:
+		return child_npf(v);
+	case SVM_EXIT_VMRUN: case SVM_EXIT_VMLOAD: case SVM_EXIT_VMSAVE:
+	case SVM_EXIT_STGI: case SVM_EXIT_CLGI: case SVM_EXIT_SKINIT:
+		svm_inject_exc(v, X86_EXC_UD, false, 0);
+		return RUN_CONTINUE;
+	case SVM_EXIT_SHUTDOWN:
+		return child_dies(v, "child shut down (triple fault)");
+	case SVM_EXIT_INVALID:
+		return child_dies(v, "VMRUN refused the child's state");
+	default:
+		return child_dies(v, "unexpected exit from a child");
+	}
+}
+
+enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
+{
+	struct vmcb *vmcb = v->vmcb;
+	struct part_x86 *px = part_x86(v->vp->part);
+	enum run_result r;
+
+	v->pcpu = this_cpu();
+	/* ASIDs beyond the CPU's count share the last one, flushed each run. */
+	if (px->asid < svm_nr_asids) {
+		vmcb->ctl.asid = px->asid;
+	} else {
+		vmcb->ctl.asid = svm_nr_asids - 1;
+		vmcb->ctl.tlb_ctl = 1;
+	}
+	do {
+		if (__atomic_load_n(&v->vp->stop_req, __ATOMIC_ACQUIRE) ||
+		    rdtsc() >= slice_end || pool_resched_pending())
+			return RUN_YIELD;
+		svm_vmrun(v->vmcb_pa, &v->regs, v->pcpu->host_vmcb_pa);
+		v->exits++;
+		if (px->asid < svm_nr_asids)
+			vmcb->ctl.tlb_ctl = 0;
+		vmcb->ctl.event_inj = 0;
+		r = child_exit(v);
+	} while (r == RUN_CONTINUE);
+	return r;
+}

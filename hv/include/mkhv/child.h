@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Child partitions: the table of children and the parent-only TLFS root
+ * hypercalls that manage them (create, initialize, finalize, delete, map
+ * and unmap memory, create VPs, get/set registers) plus mkhv's intercept
+ * page and ResumeVp.  Portable: arch work goes through mkhv/arch.h.
+ */
+#ifndef MKHV_CHILD_H
+#define MKHV_CHILD_H
+
+#include <mkhv/hypercall.h>
+#include <mkhv/ownership.h>
+#include <mkhv/partition.h>
+
+/**
+ * child_init() - boot-time: the parent partition (intercept pages live in
+ * its memory) and the page-ownership table every map is checked against.
+ */
+void child_init(struct hv_partition *parent, struct ownership *own);
+
+/**
+ * child_get() - a child in any state but PART_FREE.
+ * @id: partition id from a hypercall (hostile)
+ * Return: the partition or NULL.
+ */
+struct hv_partition *child_get(u64 id);
+
+/**
+ * child_post_intercept() - called on the pool pCPU that ran @vp when an
+ * exit needs the parent: @vp becomes VP_WAITING, @m goes to its slot of
+ * the intercept page (type written last) and the parent is notified.
+ * Return: 0, or -ENODEV when the parent registered no page (the VP stays
+ * WAITING until the parent sets one and resumes it).
+ */
+int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m);
+
+/* The hypercall handlers (registered in hypercall.c's table). */
+u16 hc_create_partition(struct hypercall_args *a);
+u16 hc_initialize_partition(struct hypercall_args *a);
+u16 hc_finalize_partition(struct hypercall_args *a);
+u16 hc_delete_partition(struct hypercall_args *a);
+u16 hc_map_gpa_pages(struct hypercall_args *a);
+u16 hc_unmap_gpa_pages(struct hypercall_args *a);
+u16 hc_create_vp(struct hypercall_args *a);
+u16 hc_get_vp_registers(struct hypercall_args *a);
+u16 hc_set_vp_registers(struct hypercall_args *a);
+u16 hc_mkhv_set_intercept_page(struct hypercall_args *a);
+u16 hc_mkhv_resume_vp(struct hypercall_args *a);
+
+#endif /* MKHV_CHILD_H */

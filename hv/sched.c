@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Child-pool scheduler: per-pCPU run queues with stride scheduling (see
+ * mkhv/sched.h).  Queues are short (a few VPs per pCPU), so a linear scan
+ * for the minimum vruntime is cheaper than any tree.
+ */
+#include <mkhv/errno.h>
+#include <mkhv/sched.h>
+#include <mkhv/spinlock.h>
+
+struct run_queue {
+	spinlock_t rq_lock;		/* protects everything below */
+	struct hv_vp *vps[SCHED_MAX_PER_CPU];
+	u32 n;
+};
+
+static struct run_queue queues[SCHED_MAX_POOL];
+static u32 nr_pool;
+
+void sched_init(u32 nr)
+{
+	u32 i;
+
+	/* Queues first: pool pCPUs may already be asking (nr_pool 0 = none). */
+	for (i = 0; i < SCHED_MAX_POOL; i++) {
+		spin_lock_init(&queues[i].rq_lock);
+		queues[i].n = 0;
+	}
+	__atomic_store_n(&nr_pool, nr > SCHED_MAX_POOL ? SCHED_MAX_POOL : nr,
+			 __ATOMIC_RELEASE);
+}
+
+u32 sched_nr_pool(void)
+{
+	return nr_pool;
+}
+
+/*
+ * The smallest vruntime among the queue's other VPs that compete for the
+ * CPU (runnable, not halted): where a newcomer or a waking VP starts.
+ * @fallback when there is none.
+ */
+static u64 min_vruntime(const struct run_queue *q, const struct hv_vp *self,
+			u64 fallback)
+{
+	u64 m = ~0ull;
+	u32 i;
+
+	for (i = 0; i < q->n; i++) {
+		const struct hv_vp *v = q->vps[i];
+
+		if (v == self || v->halted || v->state != VP_RUNNABLE)
+			continue;
+		if (v->vruntime < m)
+			m = v->vruntime;
+	}
+	return m == ~0ull ? fallback : m;
+}
+
+int sched_attach(struct hv_vp *vp)
+{
+	u32 i, best = 0;
+	struct run_queue *q;
+
+	if (vp->sched_attached)
+		return 0;
+	if (!nr_pool)
+		return -ENOSPC;
+	/* Least loaded queue; ties go to the lowest slot. */
+	for (i = 1; i < nr_pool; i++)
+		if (__atomic_load_n(&queues[i].n, __ATOMIC_RELAXED) <
+		    __atomic_load_n(&queues[best].n, __ATOMIC_RELAXED))
+			best = i;
+	q = &queues[best];
+	spin_lock(&q->rq_lock);
+	if (q->n == SCHED_MAX_PER_CPU) {
+		spin_unlock(&q->rq_lock);
+		return -ENOSPC;
+	}
+	vp->vruntime = min_vruntime(q, vp, 0);
+	vp->sched_cpu = best;
+	q->vps[q->n++] = vp;
+	vp->sched_attached = true;
+	spin_unlock(&q->rq_lock);
+	return 0;
+}
+
+void sched_detach(struct hv_vp *vp)
+{
+	struct run_queue *q;
+	u32 i;
+
+	if (!vp->sched_attached)
+		return;
+	q = &queues[vp->sched_cpu];
+	spin_lock(&q->rq_lock);
+	for (i = 0; i < q->n; i++) {
+		if (q->vps[i] == vp) {
+			q->vps[i] = q->vps[--q->n];
+			break;
+		}
+	}
+	vp->sched_attached = false;
+	spin_unlock(&q->rq_lock);
+}
+
+struct hv_vp *sched_pick(u32 cpu)
+{
+	struct run_queue *q;
+	struct hv_vp *best = NULL;
+	u32 i;
+
+	if (cpu >= __atomic_load_n(&nr_pool, __ATOMIC_ACQUIRE))
+		return NULL;
+	q = &queues[cpu];
+	spin_lock(&q->rq_lock);
+	for (i = 0; i < q->n; i++) {
+		struct hv_vp *vp = q->vps[i];
+
+		if (__atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) != VP_RUNNABLE ||
+		    __atomic_load_n(&vp->halted, __ATOMIC_ACQUIRE))
+			continue;
+		if (!best || vp->vruntime < best->vruntime)
+			best = vp;
+	}
+	spin_unlock(&q->rq_lock);
+	return best;
+}
+
+void sched_ran(struct hv_vp *vp, u64 ticks)
+{
+	u32 w = vp->part->cpu_weight ? vp->part->cpu_weight :
+				       SCHED_WEIGHT_DEFAULT;
+	struct run_queue *q = &queues[vp->sched_cpu];
+
+	spin_lock(&q->rq_lock);
+	/* Weight 1..262144 (libvirt's shares range): no overflow for years. */
+	vp->vruntime += ticks * SCHED_WEIGHT_DEFAULT / w;
+	spin_unlock(&q->rq_lock);
+}
+
+void sched_wake(struct hv_vp *vp)
+{
+	struct run_queue *q = &queues[vp->sched_cpu];
+	u64 m;
+
+	spin_lock(&q->rq_lock);
+	m = min_vruntime(q, vp, vp->vruntime);
+	if (vp->vruntime < m)
+		vp->vruntime = m;
+	spin_unlock(&q->rq_lock);
+	__atomic_store_n(&vp->halted, 0, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,515 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Child partitions (hv/child.c) driven through the real hypercall entry
+ * (hypercall_handle) as the parent's VMM would, with the arch fakes of
+ * hv_fakes.c: lifecycle, memory lending checked against the ownership
+ * table, VPs, registers, the run-loop calls and hostile inputs.
+ */
+#include "hv_check.h"
+#include <stdint.h>
+#include <stdlib.h>
+#include <mkhv/child.h>
+#include <mkhv/e820.h>
+#include <mkhv/errno.h>
+#include <mkhv/hypercall.h>
+#include <mkhv/mm.h>
+#include <mkhv/ownership.h>
+#include <mkhv/printk.h>
+#include "hv_fakes.h"
+
+#define MiB		(1ull << 20)
+#define IN		(0x100000ull + 0x1000)	/* in fake guest memory */
+#define OUT		(0x100000ull + 0x3000)
+#define ICPT_PAGE	(0x100000ull + 0x8000)	/* parent RAM, fake memory */
+#define HV_BASE		(32 * MiB)		/* hv range in the fake e820 */
+#define MMIO_BASE	0xfec00000ull
+#define RAM_PFN(n)	((8 * MiB >> 12) + (n))	/* free parent RAM pages */
+
+static struct hv_partition parent;
+static struct hv_vp *pvp;
+static struct ownership own;
+static void *own_mem, *heap;
+
+static void setup(void)
+{
+	struct hyperv_config cfg = { .role = HYPERV_ROLE_PARENT, .nr_vps = 1,
+				     .nr_lps = 4, .tsc_hz = 2000000000ULL };
+	static struct e820_map m;
+	struct mem_range hv = { HV_BASE, 4 * MiB };
+	u64 frames = (4096 * MiB) >> 12;
+
+	fake_guest_reset();
+	fake_kicks = fake_stops = fake_notifies = fake_flushes = 0;
+	fake_fail_partition_create = fake_fail_vp_create = fake_fail_map = 0;
+	memset(&parent, 0, sizeof(parent));
+	parent.is_parent = true;
+	hyperv_partition_init(&parent.hv, &cfg);
+	pvp = calloc(1, sizeof(*pvp));
+	pvp->part = &parent;
+
+	memset(&m, 0, sizeof(m));
+	ck_assert_int_eq(e820_set(&m, 0, 64 * MiB, E820_TYPE_RAM, false), 0);
+	ck_assert_int_eq(e820_set(&m, MMIO_BASE, MiB, E820_TYPE_RESERVED,
+				  false), 0);
+	own_mem = malloc(ownership_table_bytes(frames));
+	ck_assert_int_eq(ownership_init(&own, own_mem,
+					ownership_table_bytes(frames), frames), 0);
+	ck_assert_int_eq(ownership_init_from_e820(&own, &m, &hv, 1), 0);
+	heap = aligned_alloc(4096, 16 * MiB);
+	mm_init((u64)(uintptr_t)heap, (u64)(uintptr_t)heap + 16 * MiB);
+	child_init(&parent, &own);
+}
+
+static void teardown(void)
+{
+	u64 id;
+
+	for (id = 1; id <= MKHV_MAX_CHILDREN; id++)
+		if (child_get(id)) {
+			struct hv_partition *p = child_get(id);
+			u32 i;
+
+			/* Leave no fake arch state behind between tests. */
+			for (i = 0; i < MKHV_MAX_CHILD_VPS; i++)
+				if (p->vps[i])
+					arch_vp_destroy(p->vps[i]);
+			arch_partition_destroy(p);
+			p->state = PART_FREE;
+		}
+	free(pvp);
+	free(own_mem);
+	free(heap);
+}
+
+/* One hypercall from the parent: returns RAX (status | reps << 32). */
+static uint64_t hc(struct hv_vp *vp, uint16_t code, unsigned int reps,
+		   const void *in, size_t inlen)
+{
+	uint64_t rax = 0xdeadbeef;
+
+	memcpy(fake_guest_mem + (IN - fake_guest_base), in, inlen);
+	ck_assert_int_eq(hypercall_handle(vp, 0, code | ((uint64_t)reps << 32),
+					  IN, OUT, &rax), 0);
+	return rax;
+}
+
+#define ST(rax)		((uint16_t)(rax))
+#define REPS(rax)	((unsigned int)(((rax) >> 32) & 0xfff))
+
+static uint64_t create(uint32_t max_vps)
+{
+	struct hv_input_create_partition in = { .max_vps = max_vps };
+	uint64_t id;
+
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_PARTITION, 0, &in,
+				sizeof(in))), HV_STATUS_SUCCESS);
+	memcpy(&id, fake_guest_mem + (OUT - fake_guest_base), 8);
+	return id;
+}
+
+static uint16_t simple(uint16_t code, uint64_t id)
+{
+	struct hv_input_partition_id in = { id };
+
+	return ST(hc(pvp, code, 0, &in, sizeof(in)));
+}
+
+/* MapGpaPages of @n pages with sources @pfn[]; returns RAX. */
+static uint64_t map(uint64_t id, uint64_t gfn, const uint64_t *pfn,
+		    unsigned int n, uint32_t flags)
+{
+	uint8_t buf[4096];
+	struct hv_input_map_gpa_pages in = { id, gfn, flags, 0 };
+
+	memcpy(buf, &in, sizeof(in));
+	memcpy(buf + sizeof(in), pfn, n * 8);
+	return hc(pvp, HVCALL_MAP_GPA_PAGES, n, buf, sizeof(in) + n * 8);
+}
+
+static uint64_t unmap(uint64_t id, uint64_t gfn, unsigned int n)
+{
+	struct hv_input_unmap_gpa_pages in = { id, gfn, 0, 0 };
+
+	return hc(pvp, HVCALL_UNMAP_GPA_PAGES, n, &in, sizeof(in));
+}
+
+static uint16_t create_vp(uint64_t id, uint32_t idx)
+{
+	struct hv_input_create_vp in = { .partition_id = id, .vp_index = idx };
+
+	return ST(hc(pvp, HVCALL_CREATE_VP, 0, &in, sizeof(in)));
+}
+
+static u64 lent(uint64_t id)
+{
+	return ownership_count(&own, OWN_CHILD, (u16)id);
+}
+
+START_TEST(test_create_ids_and_limits)
+{
+	struct hv_input_create_partition in = { 0 };
+	uint64_t i;
+
+	ck_assert_uint_eq(create(0), 1);
+	ck_assert_uint_eq(create(MKHV_MAX_CHILD_VPS), 2);
+	ck_assert_uint_eq(child_get(2)->max_vps, MKHV_MAX_CHILD_VPS);
+	ck_assert_uint_eq(child_get(1)->max_vps, 1);
+	ck_assert_uint_eq(child_get(1)->cpu_weight, 1024);
+	for (i = 3; i <= MKHV_MAX_CHILDREN; i++)
+		ck_assert_uint_eq(create(1), i);
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_PARTITION, 0, &in,
+				sizeof(in))), HV_STATUS_NO_RESOURCES);
+	/* A freed slot is reused. */
+	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, 7), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(create(1), 7);
+}
+END_TEST
+
+START_TEST(test_create_hostile)
+{
+	struct hv_input_create_partition in;
+	size_t i;
+	static const size_t fields[] = { 0x00, 0x14, 0x18, 0x20, 0x28, 0x3c };
+
+	/* Every must-be-zero field refuses a non-zero value. */
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		memset(&in, 0, sizeof(in));
+		((uint8_t *)&in)[fields[i]] = 1;
+		ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_PARTITION, 0, &in,
+					sizeof(in))), HV_STATUS_INVALID_PARAMETER);
+	}
+	memset(&in, 0, sizeof(in));
+	in.max_vps = MKHV_MAX_CHILD_VPS + 1;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_PARTITION, 0, &in,
+				sizeof(in))), HV_STATUS_INVALID_PARAMETER);
+	fake_fail_partition_create = 1;
+	in.max_vps = 1;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_PARTITION, 0, &in,
+				sizeof(in))), HV_STATUS_INSUFFICIENT_MEMORY);
+	ck_assert_ptr_null(child_get(1));	/* nothing half-made */
+}
+END_TEST
+
+START_TEST(test_lifecycle_states)
+{
+	uint64_t id = create(1);
+
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, id),
+			  HV_STATUS_SUCCESS);	/* created -> finalized */
+	ck_assert_uint_eq(simple(HVCALL_INITIALIZE_PARTITION, id),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+	id = create(1);
+	ck_assert_uint_eq(simple(HVCALL_INITIALIZE_PARTITION, id),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(simple(HVCALL_INITIALIZE_PARTITION, id),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, id),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, id),
+			  HV_STATUS_SUCCESS);
+	ck_assert_ptr_null(child_get(id));
+	/* Bad ids: 0 (the parent), past the table, never created. */
+	ck_assert_uint_eq(simple(HVCALL_INITIALIZE_PARTITION, 0),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, MKHV_MAX_CHILDREN + 1),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, 0xffffffffffffffffull),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, 9),
+			  HV_STATUS_INVALID_PARTITION_ID);
+}
+END_TEST
+
+START_TEST(test_map_parent_ram)
+{
+	uint64_t id = create(1), pfn[4] = { RAM_PFN(0), RAM_PFN(5), RAM_PFN(1),
+					    RAM_PFN(9) };
+	uint64_t rax = map(id, 0x100, pfn, 4, HV_MAP_GPA_READABLE |
+			   HV_MAP_GPA_WRITABLE | HV_MAP_GPA_EXECUTABLE);
+	hpa_t hpa;
+	u32 flags;
+
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(REPS(rax), 4);
+	ck_assert_uint_eq(lent(id), 4);
+	ck_assert_int_eq(fake_lookup(child_get(id), 0x101000, &hpa, &flags), 0);
+	ck_assert_uint_eq(hpa, RAM_PFN(5) << 12);
+	ck_assert_uint_eq(flags, 0xf);
+	ck_assert_uint_eq(child_get(id)->nr_mapped, 4);
+}
+END_TEST
+
+START_TEST(test_map_refuses_foreign_pages)
+{
+	uint64_t a = create(1), b = create(1), rax;
+	uint64_t hv_pfn = HV_BASE >> 12, mmio = MMIO_BASE >> 12;
+	uint64_t above = (64 * MiB) >> 12, ok = RAM_PFN(0);
+
+	/* hv memory, MMIO and holes are never lent. */
+	ck_assert_uint_eq(ST(map(a, 0, &hv_pfn, 1, 1)), HV_STATUS_ACCESS_DENIED);
+	ck_assert_uint_eq(ST(map(a, 0, &mmio, 1, 1)), HV_STATUS_ACCESS_DENIED);
+	ck_assert_uint_eq(ST(map(a, 0, &above, 1, 1)), HV_STATUS_ACCESS_DENIED);
+	/* A page lent to one child is not lent to another, nor twice. */
+	ck_assert_uint_eq(ST(map(a, 0, &ok, 1, 1)), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ST(map(b, 0, &ok, 1, 1)), HV_STATUS_ACCESS_DENIED);
+	ck_assert_uint_eq(ST(map(a, 1, &ok, 1, 1)), HV_STATUS_ACCESS_DENIED);
+	/* A GPA already mapped keeps its page; the new page stays parent's. */
+	ok = RAM_PFN(1);
+	ck_assert_uint_eq(ST(map(a, 0, &ok, 1, 1)), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(lent(a), 1);
+	ck_assert_uint_eq(lent(b), 0);
+	/* Partial progress is reported: the third rep fails. */
+	{
+		uint64_t pfn[3] = { RAM_PFN(20), RAM_PFN(21), hv_pfn };
+
+		rax = map(b, 10, pfn, 3, 1);
+		ck_assert_uint_eq(ST(rax), HV_STATUS_ACCESS_DENIED);
+		ck_assert_uint_eq(REPS(rax), 2);
+		ck_assert_uint_eq(lent(b), 2);
+	}
+	/* Out-of-memory in the tables leaves nothing lent. */
+	fake_fail_map = 1;
+	ok = RAM_PFN(30);
+	ck_assert_uint_eq(ST(map(b, 50, &ok, 1, 1)),
+			  HV_STATUS_INSUFFICIENT_MEMORY);
+	ck_assert_uint_eq(lent(b), 2);
+}
+END_TEST
+
+START_TEST(test_map_hostile_arguments)
+{
+	uint64_t id = create(1), pfn = RAM_PFN(0), huge = 1ull << 45;
+
+	ck_assert_uint_eq(ST(map(id, 0, &pfn, 1, 0)), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(map(id, 0, &pfn, 1, 0x11)),
+			  HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(map(id, MKHV_MAX_CHILD_PAGES, &pfn, 1, 1)),
+			  HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(map(id, MKHV_MAX_CHILD_PAGES - 1, (uint64_t[2]){
+				 RAM_PFN(0), RAM_PFN(1) }, 2, 1)),
+			  HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(map(id, 0, &huge, 1, 1)), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(map(id + 1, 0, &pfn, 1, 1)),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	ck_assert_uint_eq(ST(map(0, 0, &pfn, 1, 1)),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	/* Rep count 0 is not a rep call (TLFS). */
+	ck_assert_uint_eq(ST(map(id, 0, &pfn, 0, 1)),
+			  HV_STATUS_INVALID_HYPERCALL_INPUT);
+	ck_assert_uint_eq(lent(id), 0);
+	/* No memory changes once finalized. */
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ST(map(id, 0, &pfn, 1, 1)),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+}
+END_TEST
+
+START_TEST(test_unmap_and_delete_return_pages)
+{
+	uint64_t id = create(2), pfn[3] = { RAM_PFN(0), RAM_PFN(1), RAM_PFN(2) };
+	u64 parent_before = ownership_count(&own, OWN_PARENT, 0);
+	uint64_t rax;
+
+	ck_assert_uint_eq(ST(map(id, 0, pfn, 3, 3)), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ownership_count(&own, OWN_PARENT, 0), parent_before - 3);
+	rax = unmap(id, 1, 1);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(lent(id), 2);
+	ck_assert_uint_eq(fake_flushes, 1);
+	/* Unmapping what is not mapped stops at that page. */
+	rax = unmap(id, 0, 2);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(REPS(rax), 1);
+	ck_assert_uint_eq(lent(id), 1);
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, id), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(lent(id), 0);
+	ck_assert_uint_eq(ownership_count(&own, OWN_PARENT, 0), parent_before);
+	ck_assert_uint_ge(fake_stops, 1);
+}
+END_TEST
+
+START_TEST(test_create_vp)
+{
+	uint64_t id = create(2);
+	struct hv_input_create_vp in = { .partition_id = id };
+
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_INVALID_VP_STATE);
+	ck_assert_uint_eq(create_vp(id, 2), HV_STATUS_INVALID_VP_INDEX);
+	ck_assert_uint_eq(create_vp(id, 0xffffffff), HV_STATUS_INVALID_VP_INDEX);
+	ck_assert_uint_eq(create_vp(id + 1, 0), HV_STATUS_INVALID_PARTITION_ID);
+	in.vp_index = 1;
+	in.flags = 1;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_CREATE_VP, 0, &in, sizeof(in))),
+			  HV_STATUS_INVALID_PARAMETER);
+	fake_fail_vp_create = 1;
+	ck_assert_uint_eq(create_vp(id, 1), HV_STATUS_INSUFFICIENT_MEMORY);
+	ck_assert_ptr_null(child_get(id)->vps[1]);
+	fake_fail_vp_create = 0;
+	ck_assert_uint_eq(create_vp(id, 1), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(child_get(id)->vps[1]->hv.vp_index, 1);
+}
+END_TEST
+
+static uint64_t set_regs(uint64_t id, uint32_t vp, const struct hv_register_assoc *r,
+			 unsigned int n)
+{
+	uint8_t buf[4096];
+	struct hv_input_vp_registers in = { .partition_id = id, .vp_index = vp };
+
+	memcpy(buf, &in, sizeof(in));
+	memcpy(buf + sizeof(in), r, n * sizeof(*r));
+	return hc(pvp, HVCALL_SET_VP_REGISTERS, n, buf, sizeof(in) + n * sizeof(*r));
+}
+
+START_TEST(test_vp_registers)
+{
+	uint64_t id = create(1), rax;
+	struct hv_register_assoc r[2] = {
+		{ .name = HV_X64_REGISTER_RIP, .value = { 0xfff0, 0 } },
+		{ .name = HV_X64_REGISTER_RAX + 3, .value = { 0x1234, 0 } },
+	};
+	uint8_t buf[64];
+	struct hv_input_vp_registers in = { .partition_id = id };
+	uint32_t names[2] = { HV_X64_REGISTER_RAX + 3, HV_X64_REGISTER_RIP };
+	struct hv_register_value out[2];
+
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ST(set_regs(id, 0, r, 2)), HV_STATUS_SUCCESS);
+	memcpy(buf, &in, sizeof(in));
+	memcpy(buf + sizeof(in), names, sizeof(names));
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 2, buf, sizeof(in) + 8);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	memcpy(out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
+	ck_assert_uint_eq(out[0].low, 0x1234);
+	ck_assert_uint_eq(out[1].low, 0xfff0);
+	/* Unknown name, reserved fields, VTL, running VP. */
+	r[1].name = 0x12345678;
+	rax = set_regs(id, 0, r, 2);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(REPS(rax), 1);
+	r[1].name = HV_X64_REGISTER_RIP;
+	r[1].reserved1 = 1;
+	ck_assert_uint_eq(ST(set_regs(id, 0, &r[1], 1)), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(ST(set_regs(id, 1, r, 1)), HV_STATUS_INVALID_VP_INDEX);
+	child_get(id)->vps[0]->state = VP_RUNNING;
+	ck_assert_uint_eq(ST(set_regs(id, 0, r, 1)), HV_STATUS_INVALID_VP_STATE);
+	child_get(id)->vps[0]->state = VP_STOPPED;
+}
+END_TEST
+
+START_TEST(test_run_loop_calls)
+{
+	uint64_t id = create(1);
+	struct mkhv_input_set_intercept_page ip = { id, ICPT_PAGE };
+	struct mkhv_input_resume_vp rv = { id, 0, MKHV_RESUME_START };
+	struct hv_intercept_message m = { 0 }, got;
+	struct hv_vp *vp;
+
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	vp = child_get(id)->vps[0];
+	/* Resume needs an initialized partition and an intercept page. */
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+	ck_assert_uint_eq(simple(HVCALL_INITIALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+	/* The intercept page must be plain parent RAM, page aligned. */
+	ip.page_gpa = ICPT_PAGE + 8;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_SET_INTERCEPT_PAGE, 0, &ip,
+				sizeof(ip))), HV_STATUS_INVALID_PARAMETER);
+	ip.page_gpa = HV_BASE;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_SET_INTERCEPT_PAGE, 0, &ip,
+				sizeof(ip))), HV_STATUS_INVALID_PARAMETER);
+	ip.page_gpa = MMIO_BASE;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_SET_INTERCEPT_PAGE, 0, &ip,
+				sizeof(ip))), HV_STATUS_INVALID_PARAMETER);
+	ip.page_gpa = ICPT_PAGE;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_SET_INTERCEPT_PAGE, 0, &ip,
+				sizeof(ip))), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(vp->state, VP_RUNNABLE);
+	ck_assert_uint_eq(fake_kicks, 1);
+	/* Not twice, and not a plain resume of a runnable VP. */
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_VP_STATE);
+	rv.flags = 0;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_VP_STATE);
+	rv.flags = 0x80;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_PARAMETER);
+
+	/* A pool pCPU posts an intercept: slot 0, type last, parent told. */
+	vp->state = VP_RUNNING;
+	m.message_type = HVMSG_X64_IO_PORT_INTERCEPT;
+	m.vp_index = 0;
+	m.port = 0x3f8;
+	m.rax = 'A';
+	ck_assert_int_eq(child_post_intercept(vp, &m), 0);
+	memcpy(&got, fake_guest_mem + (ICPT_PAGE - fake_guest_base), sizeof(got));
+	ck_assert_uint_eq(got.message_type, HVMSG_X64_IO_PORT_INTERCEPT);
+	ck_assert_uint_eq(got.port, 0x3f8);
+	ck_assert_uint_eq(got.rax, 'A');
+	ck_assert_uint_eq(vp->state, VP_WAITING);
+	ck_assert_uint_eq(fake_notifies, 1);
+	/* Now a plain resume continues it. */
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_INVALID_PARAMETER);
+	rv.flags = 0;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_MKHV_RESUME_VP, 0, &rv, sizeof(rv))),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(vp->state, VP_RUNNABLE);
+	/* Finalize stops it. */
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, id), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(vp->state, VP_STOPPED);
+}
+END_TEST
+
+START_TEST(test_children_cannot_manage_partitions)
+{
+	uint64_t id = create(1);
+	struct hv_partition *c = child_get(id);
+	struct hv_vp *cvp = calloc(1, sizeof(*cvp));
+	struct hv_input_partition_id in = { id };
+	static const uint16_t codes[] = {
+		HVCALL_CREATE_PARTITION, HVCALL_INITIALIZE_PARTITION,
+		HVCALL_FINALIZE_PARTITION, HVCALL_DELETE_PARTITION,
+		HVCALL_MAP_GPA_PAGES, HVCALL_UNMAP_GPA_PAGES, HVCALL_CREATE_VP,
+		HVCALL_GET_VP_REGISTERS, HVCALL_SET_VP_REGISTERS,
+		HVCALL_MKHV_SET_INTERCEPT_PAGE, HVCALL_MKHV_RESUME_VP,
+		HVCALL_MKHV_GET_INFO,
+	};
+	size_t i;
+
+	cvp->part = c;
+	for (i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+		ck_assert_uint_eq(ST(hc(cvp, codes[i], 0, &in, sizeof(in))),
+				  HV_STATUS_ACCESS_DENIED);
+	ck_assert_ptr_nonnull(child_get(id));
+	free(cvp);
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("child");
+	TCase *tc = tcase_create("core");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_create_ids_and_limits);
+	tcase_add_test(tc, test_create_hostile);
+	tcase_add_test(tc, test_lifecycle_states);
+	tcase_add_test(tc, test_map_parent_ram);
+	tcase_add_test(tc, test_map_refuses_foreign_pages);
+	tcase_add_test(tc, test_map_hostile_arguments);
+	tcase_add_test(tc, test_unmap_and_delete_return_pages);
+	tcase_add_test(tc, test_create_vp);
+	tcase_add_test(tc, test_vp_registers);
+	tcase_add_test(tc, test_run_loop_calls);
+	tcase_add_test(tc, test_children_cannot_manage_partitions);
+	suite_add_tcase(s, tc);
+	return hv_check_run(s);
+}
