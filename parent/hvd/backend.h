@@ -21,6 +21,11 @@ struct backend_ops {
 	int (*shutdown)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*destroy)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*reboot)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
+	/*
+	 * Most memory one domain may have, in KiB (may be NULL: no limit).
+	 * hvd refuses to define a domain asking for more.
+	 */
+	uint64_t (*max_memory_kib)(struct backend *be);
 	/* Refresh d->cpu_time_ns (may be NULL). */
 	void (*update)(struct backend *be, struct hvd_dom *d);
 	void (*close)(struct backend *be);

@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/sysinfo.h>
 #include <time.h>
 
 #include <libvirt/libvirt.h>
@@ -74,6 +75,17 @@ static void test_update(struct backend *be, struct hvd_dom *d)
 		d->cpu_time_ns = elapsed_ns(&d->started);
 }
 
+/* The host is the machine (or partition) hvd runs on: its RAM. */
+static uint64_t test_max_memory_kib(struct backend *be)
+{
+	struct sysinfo si;
+
+	(void)be;
+	if (sysinfo(&si) < 0)
+		return 0;
+	return (uint64_t)si.totalram * si.mem_unit / 1024;
+}
+
 const struct backend_ops backend_test_ops = {
 	.name = "test",
 	.start = test_start,
@@ -81,6 +93,7 @@ const struct backend_ops backend_test_ops = {
 	.destroy = test_destroy,
 	.reboot = test_reboot,
 	.update = test_update,
+	.max_memory_kib = test_max_memory_kib,
 };
 
 int backend_open(const char *name, struct backend *be, struct hvd_err *err)

@@ -231,6 +231,25 @@ static int parse_err(int ret, const char *msg, struct hvd_err *err)
 	}
 }
 
+/* A domain asking for more memory than the backend can give is refused. */
+static bool host_memory_short(struct hvd *h, const struct domain_def *def,
+			      struct hvd_err *err)
+{
+	const struct backend_ops *ops = h->backend ? h->backend->ops : NULL;
+	uint64_t max;
+
+	if (!ops || !ops->max_memory_kib)
+		return false;
+	max = ops->max_memory_kib(h->backend);
+	if (!max || def->memory_kib <= max)
+		return false;
+	hvd_err_set(err, VIR_ERR_CONFIG_UNSUPPORTED,
+		    "domain '%s' needs %llu KiB of memory, more than this host has (%llu KiB)",
+		    def->name, (unsigned long long)def->memory_kib,
+		    (unsigned long long)max);
+	return true;
+}
+
 /* Check @def against the table; returns the domain it redefines, if any. */
 static int check_conflicts(struct hvd *h, const struct domain_def *def,
 			   struct hvd_dom **same, struct hvd_err *err)
@@ -288,9 +307,13 @@ int hvd_define(struct hvd *h, const char *xml, size_t len, unsigned int flags,
 	if (ret)
 		return parse_err(ret, msg, err);
 	ret = hvd_fill_defaults(&def);
-	if (!ret && !state_name_ok(def.name))
-		ret = hvd_err_set(err, VIR_ERR_XML_ERROR,
-				  "name '%s' cannot be used by mkhv", def.name);
+	if (!ret && host_memory_short(h, &def, err))
+		ret = -1;
+	else if (!ret && !state_name_ok(def.name))
+		/* The name is a file name in the state dir (no leading '.'). */
+		ret = hvd_err_set(err, VIR_ERR_CONFIG_UNSUPPORTED,
+				  "domain name '%s' is not supported by mkhv (it cannot start with '.')",
+				  def.name);
 	else if (ret)
 		ret = hvd_err_set(err, VIR_ERR_INTERNAL_ERROR,
 				  "cannot generate a uuid: %s", strerror(-ret));

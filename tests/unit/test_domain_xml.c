@@ -110,8 +110,8 @@ START_TEST(test_example_web1)
 	ck_assert_mem_eq(d.uuid, uuid, 16);
 	ck_assert_str_eq(d.title, "Web server 1");
 	ck_assert_str_eq(d.description, "Front end & \"cache\"\nsecond line");
-	ck_assert_uint_eq(d.memory_kib, 2 * 1024 * 1024);
-	ck_assert_uint_eq(d.cur_memory_kib, 1024 * 1024);
+	ck_assert_uint_eq(d.memory_kib, 512 * 1024);
+	ck_assert_uint_eq(d.cur_memory_kib, 256 * 1024);
 	ck_assert_uint_eq(d.vcpus, 2);
 	ck_assert_uint_eq(d.shares, 2048);
 	ck_assert_uint_eq(d.period_us, 100000);

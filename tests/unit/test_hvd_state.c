@@ -342,6 +342,51 @@ START_TEST(failed_define_leaves_dir_unchanged)
 }
 END_TEST
 
+/* A backend whose host has 1 GiB for domains. */
+static uint64_t small_host_kib(struct backend *b)
+{
+	(void)b;
+	return 1024 * 1024;
+}
+
+START_TEST(memory_beyond_host_refused)
+{
+	static const char fmt[] =
+		"<domain type='hyperv'><name>%s</name>"
+		"<memory unit='KiB'>%llu</memory><vcpu>1</vcpu>"
+		"<os><type>hvm</type><kernel>/k</kernel></os></domain>";
+	struct backend_ops ops = backend_test_ops;
+	struct backend small = { .ops = &ops };
+	struct hvd_dom *d = NULL;
+	struct hvd_err err;
+	char xml[512];
+	struct hvd h;
+
+	ops.max_memory_kib = small_host_kib;
+	ck_assert_int_eq(hvd_init(&h, dir, &small, &err), 0);
+	snprintf(xml, sizeof(xml), fmt, "big", 1024ull * 1024 + 1);
+	ck_assert_int_ne(hvd_define(&h, xml, strlen(xml), 0, &d, &err), 0);
+	ck_assert_int_eq(err.code, VIR_ERR_CONFIG_UNSUPPORTED);
+	ck_assert_msg(strstr(err.msg, "more than this host has (1048576 KiB)"),
+		      "%s", err.msg);
+	ck_assert_int_eq(count_entries(), 0);
+	ck_assert_ptr_null(hvd_by_name(&h, "big"));
+	/* Exactly what the host has is fine. */
+	snprintf(xml, sizeof(xml), fmt, "fits", 1024ull * 1024);
+	ck_assert_int_eq(hvd_define(&h, xml, strlen(xml), 0, &d, &err), 0);
+	ck_assert_int_eq(count_entries(), 1);
+	hvd_fini(&h);
+}
+END_TEST
+
+/* The test backend's host is the machine's RAM: a TiB is more than that. */
+START_TEST(test_backend_host_is_this_machine)
+{
+	ck_assert_uint_gt(backend_test_ops.max_memory_kib(&be), 0);
+	ck_assert_uint_lt(backend_test_ops.max_memory_kib(&be), 1ull << 30);
+}
+END_TEST
+
 START_TEST(undefine_removes_file)
 {
 	struct hvd_err err;
@@ -427,6 +472,8 @@ static Suite *state_suite(void)
 	tcase_add_test(dm, macs_generated_when_absent);
 	tcase_add_test(dm, corrupt_file_reported_not_fatal);
 	tcase_add_test(dm, failed_define_leaves_dir_unchanged);
+	tcase_add_test(dm, memory_beyond_host_refused);
+	tcase_add_test(dm, test_backend_host_is_this_machine);
 	tcase_add_test(dm, undefine_removes_file);
 	tcase_add_test(dm, undefine_running_becomes_transient);
 	tcase_add_test(dm, autostart_persists_and_starts);

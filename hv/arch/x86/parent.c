@@ -63,6 +63,15 @@ static int build_ownership(void)
 	for (i = 0; i < parent_e820.nr; i++)
 		if (parent_e820.r[i].type == E820_TYPE_RAM)
 			top = MAX(top, parent_e820.r[i].end);
+	/*
+	 * The hv's own ranges are tracked too (OWN_HV), also when the
+	 * parent's highest RAM lies below them (parent_memory keeps the RAM
+	 * above the hv from the parent, and a large initrd may be loaded
+	 * below it): otherwise marking them fails with -ERANGE.
+	 */
+	for (i = 0; i < nr_hv_ranges; i++)
+		top = MAX(top, ALIGN_UP(hv_ranges[i].start + hv_ranges[i].size,
+					PAGE_SIZE));
 	frames = top >> PAGE_SHIFT;
 	bytes = ALIGN_UP(ownership_table_bytes(frames), PAGE_SIZE);
 	mem = mm_alloc_pages(bytes / PAGE_SIZE);
