@@ -11,7 +11,7 @@ HV_IMG_SRCS := $(HV_CORE_SRCS) hv/string.c hv/mm.c hv/acpi.c \
 	$(HV_ARCH_DIR)/setup.c $(HV_ARCH_DIR)/serial.c $(HV_ARCH_DIR)/cpu.c \
 	$(HV_ARCH_DIR)/paging.c $(HV_ARCH_DIR)/apic.c $(HV_ARCH_DIR)/smp.c \
 	$(HV_ARCH_DIR)/parent.c $(HV_ARCH_DIR)/vendor.c $(HV_ARCH_DIR)/child.c \
-	$(HV_ARCH_DIR)/pool.c \
+	$(HV_ARCH_DIR)/pool.c $(HV_ARCH_DIR)/msr.c \
 	$(HV_ARCH_DIR)/svm/svm.c $(HV_ARCH_DIR)/svm/svm_regs.c \
 	$(HV_ARCH_DIR)/svm/svm_child.c $(HV_VMX_SRCS)
 HV_IMG_ASM  := $(HV_ARCH_DIR)/entry.S $(HV_ARCH_DIR)/trampoline.S \

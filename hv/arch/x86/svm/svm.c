@@ -349,30 +349,20 @@ static int msr_write(struct vcpu_x86 *v, u32 msr, u64 val)
 	}
 }
 
+static const struct x86_msr_ops parent_msr_ops = {
+	.read = msr_read,
+	.write = msr_write,
+};
+
 static void handle_msr(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
-	u32 msr = (u32)v->regs.rcx;
-	u64 val;
-	int ret;
 
-	if (vmcb->ctl.exitinfo1) {
-		val = (vmcb->save.rax & 0xffffffff) | (v->regs.rdx << 32);
-		ret = msr_write(v, msr, val);
-	} else {
-		ret = msr_read(v, msr, &val);
-		if (!ret) {
-			vmcb->save.rax = (u32)val;
-			v->regs.rdx = val >> 32;
-		}
-	}
-	if (ret) {
-		pr_debug("vp%u: #GP on %s of MSR %x\n", v->vp->hv.vp_index,
-			 vmcb->ctl.exitinfo1 ? "write" : "read", msr);
+	if (x86_msr_exit(v, vmcb->ctl.exitinfo1, &vmcb->save.rax,
+			 &parent_msr_ops))
 		svm_inject_exc(v, X86_EXC_GP, true, 0);
-		return;
-	}
-	svm_skip(v, 2);
+	else
+		svm_skip(v, 2);
 }
 
 static void handle_vmmcall(struct vcpu_x86 *v)

@@ -186,24 +186,17 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 	}
 }
 
+static const struct x86_msr_ops child_msr_ops = {
+	.read = child_rdmsr,
+	.write = child_wrmsr,
+};
+
 static void child_msr(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
-	u32 msr = (u32)v->regs.rcx;
-	u64 val;
-	int ret;
 
-	if (vmcb->ctl.exitinfo1) {
-		ret = child_wrmsr(v, msr, (vmcb->save.rax & 0xffffffff) |
-				  (v->regs.rdx << 32));
-	} else {
-		ret = child_rdmsr(v, msr, &val);
-		if (!ret) {
-			vmcb->save.rax = (u32)val;
-			v->regs.rdx = val >> 32;
-		}
-	}
-	if (ret)
+	if (x86_msr_exit(v, vmcb->ctl.exitinfo1, &vmcb->save.rax,
+			 &child_msr_ops))
 		svm_inject_exc(v, X86_EXC_GP, true, 0);
 	else
 		svm_skip(v, 2);

@@ -136,29 +136,17 @@ static int msr_write(struct vcpu_x86 *v, u32 msr, u64 val)
 	}
 }
 
+static const struct x86_msr_ops vmx_msr_ops = {
+	.read = msr_read,
+	.write = msr_write,
+};
+
 static void handle_msr(struct vcpu_x86 *v, bool write)
 {
-	u32 msr = (u32)v->regs.rcx;
-	u64 val;
-	int ret;
-
-	if (write) {
-		val = (v->regs.rax & 0xffffffff) | (v->regs.rdx << 32);
-		ret = msr_write(v, msr, val);
-	} else {
-		ret = msr_read(v, msr, &val);
-		if (!ret) {
-			v->regs.rax = (u32)val;
-			v->regs.rdx = val >> 32;
-		}
-	}
-	if (ret) {
-		pr_debug("vp%u: #GP on %s of MSR %x\n", v->vp->hv.vp_index,
-			 write ? "write" : "read", msr);
+	if (x86_msr_exit(v, write, &v->regs.rax, &vmx_msr_ops))
 		inject_exc(X86_EXC_GP, true, 0);
-		return;
-	}
-	skip(v);
+	else
+		skip(v);
 }
 
 static void handle_vmcall(struct vcpu_x86 *v)

@@ -165,6 +165,20 @@ static inline const u8 *vcpu_vendor_hypercall_insn(void)
 	return vcpu_vendor->hypercall_insn;
 }
 
+/* msr.c: the shared part of an RDMSR/WRMSR exit. */
+struct x86_msr_ops {
+	int (*read)(struct vcpu_x86 *v, u32 msr, u64 *val);
+	int (*write)(struct vcpu_x86 *v, u32 msr, u64 val);
+};
+
+/**
+ * x86_msr_exit() - perform the guest's RDMSR/WRMSR (MSR in RCX, value in
+ * EDX:*@rax) through @ops.  @rax is where the vendor keeps guest RAX.
+ * Return: 0 (the caller skips the instruction) or -EINVAL (inject #GP).
+ */
+int x86_msr_exit(struct vcpu_x86 *v, bool write, u64 *rax,
+		 const struct x86_msr_ops *ops);
+
 /* parent.c */
 extern const struct npt_allocator hv_npt_alloc;	/* hv heap, identity view */
 __noreturn void parent_start(struct mkhv_bootinfo *bi);
