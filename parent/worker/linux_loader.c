@@ -191,9 +191,8 @@ int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 
 uint64_t linux_boot_seg_high(uint16_t sel, uint32_t limit, uint16_t attr)
 {
-	uint64_t packed = (attr & 0xffu) | ((uint64_t)(attr >> 12) & 0xf) << 8;
-
-	return limit | (uint64_t)sel << 32 | packed << 48;
+	/* TLFS segment register value: limit, selector, 16-bit attributes. */
+	return limit | (uint64_t)sel << 32 | (uint64_t)attr << 48;
 }
 
 static void reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,

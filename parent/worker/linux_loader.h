@@ -56,9 +56,8 @@ unsigned int linux_boot_regs(const struct linux_boot_info *bi,
 /*
  * A segment register value (limit | sel << 32 | attr << 48) from
  * descriptor attribute bits 40-47 and 52-55 (@attr: type, S, DPL, P in
- * bits 0-7, AVL, L, D/B, G in bits 12-15, the TLFS / VMX layout), packed
- * the way the hv takes it (see worker doc: the SVM backend stores the
- * 12-bit VMCB form, bits 12-15 moved to 8-11).
+ * bits 0-7, AVL, L, D/B, G in bits 12-15: the TLFS / VMX layout, which the
+ * hv converts to its vendor's form).
  */
 uint64_t linux_boot_seg_high(uint16_t sel, uint32_t limit, uint16_t attr);
 

@@ -252,9 +252,9 @@ START_TEST(boot_registers)
 	ck_assert_uint_eq(find(regs, n, HV_X64_REGISTER_GDTR)->value.high, 31);
 	/* CS: selector 0x10, long-mode code; packed attributes L/G in 8-11. */
 	ck_assert_uint_eq(find(regs, n, HV_X64_REGISTER_CS)->value.high,
-			  0xffffffffULL | 0x10ULL << 32 | 0xa9bULL << 48);
+			  0xffffffffULL | 0x10ULL << 32 | 0xa09bULL << 48);
 	ck_assert_uint_eq(find(regs, n, HV_X64_REGISTER_SS)->value.high,
-			  0xffffffffULL | 0x18ULL << 32 | 0xc93ULL << 48);
+			  0xffffffffULL | 0x18ULL << 32 | 0xc093ULL << 48);
 	for (unsigned int i = 0; i < n; i++)
 		ck_assert(!regs[i].reserved1 && !regs[i].reserved2);
 	ram_put(&r);

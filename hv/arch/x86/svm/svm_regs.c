@@ -77,6 +77,21 @@ void vcpu_vendor_reset(struct vcpu_x86 *v)
 	v->regs.rdx = 0x600;	/* family 6 reset signature */
 }
 
+/*
+ * Segment attributes: the TLFS (and the descriptor) keep type/S/DPL/P in
+ * bits 7:0 and AVL/L/D/G in bits 15:12; the VMCB packs the latter into
+ * bits 11:8.  TLFS bits 11:8 are reserved.
+ */
+static u16 attr_to_tlfs(u16 vmcb)
+{
+	return (u16)((vmcb & 0xff) | ((vmcb & 0xf00) << 4));
+}
+
+static u16 attr_to_vmcb(u16 tlfs)
+{
+	return (u16)((tlfs & 0xff) | ((tlfs >> 4) & 0xf00));
+}
+
 static struct vmcb_seg *seg_of(struct vmcb_save *s, u32 name)
 {
 	struct vmcb_seg *segs[] = { &s->es, &s->cs, &s->ss, &s->ds, &s->fs,
@@ -125,7 +140,8 @@ int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
 		struct vmcb_seg *g = seg_of(s, name);
 
 		val->low = g->base;
-		val->high = g->limit | (u64)g->sel << 32 | (u64)g->attrib << 48;
+		val->high = g->limit | (u64)g->sel << 32 |
+			    (u64)attr_to_tlfs(g->attrib) << 48;
 	} else if (name == HV_X64_REGISTER_IDTR || name == HV_X64_REGISTER_GDTR) {
 		struct vmcb_seg *g = name == HV_X64_REGISTER_IDTR ? &s->idtr :
 								    &s->gdtr;
@@ -174,12 +190,12 @@ int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
 	} else if (name >= HV_X64_REGISTER_ES && name <= REG_SEG_LAST) {
 		struct vmcb_seg *g = seg_of(s, name);
 
-		if (val->high >> 60)	/* attribute is 12 bits */
+		if ((val->high >> 48) & 0xf00)	/* reserved attribute bits */
 			return -EINVAL;
 		g->base = val->low;
 		g->limit = (u32)val->high;
 		g->sel = (u16)(val->high >> 32);
-		g->attrib = (u16)(val->high >> 48);
+		g->attrib = attr_to_vmcb((u16)(val->high >> 48));
 		if (name == HV_X64_REGISTER_CS || name == HV_X64_REGISTER_SS)
 			s->cpl = (u8)(g->sel & 3);
 	} else if (name == HV_X64_REGISTER_IDTR || name == HV_X64_REGISTER_GDTR) {
