@@ -293,6 +293,19 @@ static bool has_tsc_adjust(void)
 	return r.ebx & BIT(1);
 }
 
+int svm_efer_write(struct vcpu_x86 *v, u64 val, u64 extra)
+{
+	struct vmcb *vmcb = v->vmcb;
+
+	/* LMA is the CPU's; reserved bits fault as on hardware. */
+	if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE | extra))
+		return -EINVAL;
+	/* SVME stays set in the VMCB: VMRUN refuses a guest without it. */
+	vmcb->save.efer = (val & ~EFER_LMA) | (vmcb->save.efer & EFER_LMA) |
+			  EFER_SVME;
+	return 0;
+}
+
 /* MSRs the hv emulates for the parent; -EINVAL means #GP. */
 static int msr_read(struct vcpu_x86 *v, u32 msr, u64 *val)
 {
@@ -325,13 +338,7 @@ static int msr_write(struct vcpu_x86 *v, u32 msr, u64 val)
 		return hyperv_msr_write(v->vp, msr, val);
 	switch (msr) {
 	case MSR_EFER:
-		/* LMA is the CPU's; reserved bits fault as on hardware. */
-		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
-			    BIT_ULL(14) | BIT_ULL(15)))
-			return -EINVAL;
-		vmcb->save.efer = (val & ~EFER_LMA) |
-				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
-		return 0;
+		return svm_efer_write(v, val, BIT_ULL(14) | BIT_ULL(15));
 	case MSR_VM_CR:
 		return 0;	/* locked: writes ignored as on hardware */
 	case MSR_TSC:

@@ -17,6 +17,12 @@ void svm_skip(struct vcpu_x86 *v, unsigned int len);
 /* Queue exception @vector for the next VMRUN. */
 void svm_inject_exc(struct vcpu_x86 *v, u8 vector, bool has_err, u32 err);
 
+/*
+ * A guest's WRMSR to EFER: SCE/LME/NXE plus the @extra bits it may set;
+ * LMA stays the CPU's and SVME stays set.  Return: 0 or -EINVAL (#GP).
+ */
+int svm_efer_write(struct vcpu_x86 *v, u64 val, u64 extra);
+
 /* Print the VMCB state on the hv console. */
 void svm_dump_vmcb(struct vcpu_x86 *v, const char *why);
 

@@ -153,12 +153,7 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 	}
 	switch (msr) {
 	case MSR_EFER:
-		if (val & ~(EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE |
-			    BIT_ULL(14)))
-			return -EINVAL;
-		vmcb->save.efer = (val & ~EFER_LMA) |
-				  (vmcb->save.efer & EFER_LMA) | EFER_SVME;
-		return 0;
+		return svm_efer_write(v, val, BIT_ULL(14));
 	case MSR_TSC:
 		vmcb->ctl.tsc_offset = val - rdtsc();
 		return 0;
