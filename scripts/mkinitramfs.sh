@@ -3,18 +3,21 @@
 # kernel modules with their dependencies, and any extra files given as
 # SRC=DEST pairs (mkhv.ko, daemons, init.d scripts).
 #
-#   scripts/mkinitramfs.sh [-k KERNEL_ROOT -m "mod1 mod2 ..."] OUT.img [SRC=DEST ...]
+#   scripts/mkinitramfs.sh [-i INITDIR] [-k KERNEL_ROOT -m "mod1 mod2 ..."] OUT.img [SRC=DEST ...]
 #
+# INITDIR holds the image's `init` and `profile` (default parent/initramfs;
+# the child image uses guest-drivers/initramfs).
 # KERNEL_ROOT is the extracted kernel package (build/kernel/root, with
 # modules.dep); the modules and everything they depend on are copied, and
 # /etc/mkhv/modules lists them in load order for the init.
 set -eu
-kroot= mods=
-while getopts k:m: opt; do
+kroot= mods= initdir=
+while getopts i:k:m: opt; do
 	case $opt in
+	i) initdir=$OPTARG ;;
 	k) kroot=$OPTARG ;;
 	m) mods=$OPTARG ;;
-	*) echo "usage: $0 [-k KERNEL_ROOT -m MODULES] OUT [SRC=DEST...]" >&2; exit 2 ;;
+	*) echo "usage: $0 [-i INITDIR] [-k KERNEL_ROOT -m MODULES] OUT [SRC=DEST...]" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
@@ -32,8 +35,9 @@ trap 'rm -rf "$stage"' EXIT
 mkdir -p "$stage/bin" "$stage/sbin" "$stage/etc/mkhv/init.d" "$stage/root" \
 	"$stage/proc" "$stage/sys" "$stage/dev" "$stage/run" "$stage/tmp"
 cp "$busybox" "$stage/bin/busybox"
-cp "$here/parent/initramfs/init" "$stage/init"
-cp "$here/parent/initramfs/profile" "$stage/etc/profile"
+initdir=${initdir:-$here/parent/initramfs}
+cp "$initdir/init" "$stage/init"
+cp "$initdir/profile" "$stage/etc/profile"
 chmod 755 "$stage/init"
 
 # Modules: depth-first over modules.dep so dependencies load first.

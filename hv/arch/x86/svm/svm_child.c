@@ -72,8 +72,10 @@ static bool benign_msr(u32 msr)
 	case 0x8b:			/* microcode revision */
 	case 0xfe:			/* MTRRcap: no variable ranges */
 	case 0x179: case 0x17a:		/* MCG_CAP, MCG_STATUS */
+	case 0xc0010010:		/* AMD SYSCFG */
 	case 0xc0010015:		/* AMD HWCR */
 	case 0xc001001f:		/* AMD NB_CFG */
+	case 0xc0010055:		/* AMD INT_PENDING_MSG: no C1E */
 	case 0xc0011029:		/* AMD DE_CFG */
 		return true;
 	default:
@@ -109,6 +111,9 @@ static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 		return 0;
 	case MSR_PAT:
 		*val = vmcb->save.g_pat;
+		return 0;
+	case MSR_TSC_AUX:
+		*val = v->tsc_aux;
 		return 0;
 	case MSR_APIC_BASE:
 		*val = 0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD |
@@ -170,6 +175,17 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 		vmcb->save.g_pat = val;
 		return 0;
 	}
+	case MSR_TSC_AUX:
+		/*
+		 * Linux stores its CPU number here for RDTSCP/RDPID, which
+		 * run unintercepted: the pCPU's MSR must hold the VP's value
+		 * (loaded again whenever a VP starts on a pool pCPU).
+		 */
+		if (val >> 32)
+			return -EINVAL;
+		v->tsc_aux = (u32)val;
+		wrmsr(MSR_TSC_AUX, val);
+		return 0;
 	case MSR_APIC_BASE:
 		/* x2APIC mode for good: leaving it is not supported. */
 		return (val & ~(u64)APIC_BASE_BSP) ==
@@ -396,6 +412,8 @@ enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
 		vmcb->ctl.tlb_ctl = 1;
 	}
 	child_take_sipi(v);
+	/* Pool pCPUs run only children: nothing of the hv's own to restore. */
+	wrmsr(MSR_TSC_AUX, v->tsc_aux);
 	do {
 		u64 due;
 

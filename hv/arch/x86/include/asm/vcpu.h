@@ -46,6 +46,7 @@ struct vcpu_x86 {
 	u64 vmcb_pa;
 	bool launched;			/* VMX: VMLAUNCH done, VMRESUME next */
 	u64 tsc_adjust;			/* virtual IA32_TSC_ADJUST */
+	u32 tsc_aux;			/* child: its TSC_AUX (RDTSCP, RDPID) */
 	u64 exits;			/* statistics */
 };
 

@@ -37,6 +37,7 @@
 #define APIC_BASE_EXTD		BIT(10)	/* x2APIC mode */
 #define APIC_BASE_EN		BIT(11)
 #define MSR_PAT			0x00000277
+#define MSR_TSC_AUX		0xc0000103
 #define MSR_VM_CR		0xc0010114
 #define VM_CR_LOCK		BIT(3)
 #define VM_CR_SVMDIS		BIT(4)
