@@ -363,9 +363,12 @@ u16 hc_create_vp(struct hypercall_args *a)
 	return st;
 }
 
-/* The VP named by a register call, if it is not running. */
-static struct hv_vp *stopped_vp(const struct hv_input_vp_registers *in,
-				struct hv_partition **pp, u16 *st)
+/*
+ * The VP named by a register call, locked in its partition; unless
+ * @running_ok, only if it is not running (its VMCB/VMCS is then stable).
+ */
+static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
+			     struct hv_partition **pp, u16 *st, bool running_ok)
 {
 	struct hv_partition *p;
 	struct hv_vp *vp;
@@ -382,7 +385,7 @@ static struct hv_vp *stopped_vp(const struct hv_input_vp_registers *in,
 	s = vp ? __atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) : 0;
 	if (!vp)
 		*st = HV_STATUS_INVALID_VP_INDEX;
-	else if (s == VP_RUNNABLE || s == VP_RUNNING)
+	else if (!running_ok && (s == VP_RUNNABLE || s == VP_RUNNING))
 		*st = HV_STATUS_INVALID_VP_STATE;
 	if (*st != HV_STATUS_SUCCESS) {
 		spin_unlock(&p->part_lock);
@@ -392,6 +395,23 @@ static struct hv_vp *stopped_vp(const struct hv_input_vp_registers *in,
 	return vp;
 }
 
+/* Registers that are not in the VMCB/VMCS: readable while the VP runs. */
+static bool reg_is_statistic(u32 name)
+{
+	return name == HV_REGISTER_VP_RUNTIME;
+}
+
+static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
+{
+	if (name == HV_REGISTER_VP_RUNTIME) {
+		v->low = hyperv_ticks_to_ref(&vp->part->hv,
+			__atomic_load_n(&vp->run_ticks, __ATOMIC_RELAXED));
+		v->high = 0;
+		return 0;
+	}
+	return arch_vp_get_reg(vp, name, v);
+}
+
 u16 hc_get_vp_registers(struct hypercall_args *a)
 {
 	struct hv_input_vp_registers in;
@@ -399,17 +419,22 @@ u16 hc_get_vp_registers(struct hypercall_args *a)
 	struct hv_partition *p;
 	struct hv_vp *vp;
 	u16 st = HV_STATUS_SUCCESS;
+	bool stats_only = true;
+	u32 i, name;
 
 	memcpy(&in, a->in, sizeof(in));
-	vp = stopped_vp(&in, &p, &st);
+	for (i = a->reps_done; i < a->ctl->rep_count && stats_only; i++) {
+		memcpy(&name, names + 4 * i, 4);
+		stats_only = reg_is_statistic(name);
+	}
+	vp = call_vp(&in, &p, &st, stats_only);
 	if (!vp)
 		return st;
 	for (; a->reps_done < a->ctl->rep_count; a->reps_done++) {
 		struct hv_register_value v;
-		u32 name;
 
 		memcpy(&name, names + 4 * a->reps_done, 4);
-		if (arch_vp_get_reg(vp, name, &v)) {
+		if (get_reg(vp, name, &v)) {
 			st = HV_STATUS_INVALID_PARAMETER;
 			break;
 		}
@@ -428,7 +453,7 @@ u16 hc_set_vp_registers(struct hypercall_args *a)
 	u16 st = HV_STATUS_SUCCESS;
 
 	memcpy(&in, a->in, sizeof(in));
-	vp = stopped_vp(&in, &p, &st);
+	vp = call_vp(&in, &p, &st, false);
 	if (!vp)
 		return st;
 	for (; a->reps_done < a->ctl->rep_count; a->reps_done++) {

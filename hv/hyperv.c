@@ -145,6 +145,11 @@ u64 hyperv_ref_to_tsc(const struct hyperv_partition *hp, u64 ref)
 	return (u64)(((unsigned __int128)r * hp->tsc_hz) / HV_REF_HZ);
 }
 
+u64 hyperv_ticks_to_ref(const struct hyperv_partition *hp, u64 ticks)
+{
+	return mul_hi64(ticks, hp->ref_scale);
+}
+
 u64 hyperv_ref_time(const struct hyperv_partition *hp)
 {
 	return mul_hi64(arch_read_tsc(), hp->ref_scale) + (u64)hp->ref_offset;

@@ -134,6 +134,8 @@ void sched_ran(struct hv_vp *vp, u64 ticks)
 				       SCHED_WEIGHT_DEFAULT;
 	struct run_queue *q = &queues[vp->sched_cpu];
 
+	/* Read without the lock by GetVpRegisters(HvRegisterVpRuntime). */
+	__atomic_add_fetch(&vp->run_ticks, ticks, __ATOMIC_RELAXED);
 	spin_lock(&q->rq_lock);
 	/* Weight 1..262144 (libvirt's shares range): no overflow for years. */
 	vp->vruntime += ticks * SCHED_WEIGHT_DEFAULT / w;

@@ -128,6 +128,8 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 #define HV_X64_REGISTER_IDTR	0x00070000	/* value: base | limit in high */
 #define HV_X64_REGISTER_GDTR	0x00070001
 #define HV_X64_REGISTER_EFER	0x00080001
+/* Time the VP has run, 100 ns units; readable while the VP runs. */
+#define HV_REGISTER_VP_RUNTIME	0x00090000
 
 /* ---- mkhv's own partition calls (after HVCALL_MKHV_GET_INFO/LOG_READ) ---- */
 #define HVCALL_MKHV_SET_INTERCEPT_PAGE	0x8102

@@ -399,6 +399,41 @@ START_TEST(test_vp_registers)
 }
 END_TEST
 
+/* HvRegisterVpRuntime: from the scheduler's accounting, even while running. */
+START_TEST(test_vp_runtime_register)
+{
+	uint64_t id = create(1), rax;
+	uint8_t buf[64];
+	struct hv_input_vp_registers in = { .partition_id = id };
+	uint32_t names[2] = { HV_REGISTER_VP_RUNTIME, HV_X64_REGISTER_RIP };
+	struct hv_register_value out;
+	struct hv_vp *vp;
+
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	vp = child_get(id)->vps[0];
+	vp->state = VP_RUNNING;
+	/* One second of TSC ticks is 10^7 units of 100 ns. */
+	vp->run_ticks = vp->part->hv.tsc_hz;
+	memcpy(buf, &in, sizeof(in));
+	memcpy(buf + sizeof(in), names, sizeof(names));
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 1, buf, sizeof(in) + 4);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	memcpy(&out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
+	ck_assert(out.low >= 9999999 && out.low <= 10000000);
+	/* With a VMCB register in the list, the VP must be stopped. */
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 2, buf, sizeof(in) + 8);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_INVALID_VP_STATE);
+	/* Read-only. */
+	vp->state = VP_STOPPED;
+	{
+		struct hv_register_assoc r = { .name = HV_REGISTER_VP_RUNTIME };
+
+		ck_assert_uint_eq(ST(set_regs(id, 0, &r, 1)),
+				  HV_STATUS_INVALID_PARAMETER);
+	}
+}
+END_TEST
+
 START_TEST(test_run_loop_calls)
 {
 	uint64_t id = create(1);
@@ -554,6 +589,7 @@ int main(void)
 	tcase_add_test(tc, test_unmap_and_delete_return_pages);
 	tcase_add_test(tc, test_create_vp);
 	tcase_add_test(tc, test_vp_registers);
+	tcase_add_test(tc, test_vp_runtime_register);
 	tcase_add_test(tc, test_run_loop_calls);
 	tcase_add_test(tc, test_children_cannot_manage_partitions);
 	tcase_add_test(tc, test_ipis_between_vps);

@@ -212,6 +212,9 @@ int hyperv_msr_read(struct hv_vp *vp, u32 msr, u64 *val);
  */
 int hyperv_msr_write(struct hv_vp *vp, u32 msr, u64 val);
 
+/** hyperv_ticks_to_ref() - a TSC tick count in 100 ns units. */
+u64 hyperv_ticks_to_ref(const struct hyperv_partition *hp, u64 ticks);
+
 /** hyperv_ref_time() - partition reference time, 100 ns since creation. */
 u64 hyperv_ref_time(const struct hyperv_partition *hp);
 

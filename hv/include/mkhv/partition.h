@@ -83,6 +83,7 @@ struct hv_vp {
 	u64 vruntime;			/* weighted run time, TSC ticks */
 	volatile u32 halted;		/* in HLT with nothing to deliver */
 	volatile u32 stop_req;		/* arch_vp_stop() asks the pCPU to park it */
+	u64 run_ticks;			/* TSC ticks spent in the guest (atomics) */
 
 	/*
 	 * Interrupts: the vLAPIC belongs to the pCPU running the VP; other
