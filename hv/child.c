@@ -14,6 +14,7 @@
  */
 #include <mkhv/arch.h>
 #include <mkhv/child.h>
+#include <mkhv/intercept.h>
 #include <mkhv/errno.h>
 #include <mkhv/lib.h>
 #include <mkhv/mm.h>
@@ -82,8 +83,7 @@ static bool all_zero(const void *p, size_t n)
 	return true;
 }
 
-/* The child named by a hypercall, locked; NULL (status set) otherwise. */
-static struct hv_partition *lock_child(u64 id, u16 *st)
+struct hv_partition *child_lock(u64 id, u16 *st)
 {
 	struct hv_partition *p = child_get(id);
 
@@ -97,6 +97,7 @@ static struct hv_partition *lock_child(u64 id, u16 *st)
 		*st = HV_STATUS_INVALID_PARTITION_ID;
 		return NULL;
 	}
+	*st = HV_STATUS_SUCCESS;
 	return p;
 }
 
@@ -165,7 +166,7 @@ static u16 transition(struct hypercall_args *a, enum partition_state from,
 	u16 st = HV_STATUS_SUCCESS;
 
 	memcpy(&in, a->in, sizeof(in));
-	p = lock_child(in.partition_id, &st);
+	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	if (p->state != from && !(to == PART_FINALIZED &&
@@ -202,7 +203,7 @@ u16 hc_delete_partition(struct hypercall_args *a)
 	u32 i;
 
 	memcpy(&in, a->in, sizeof(in));
-	p = lock_child(in.partition_id, &st);
+	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	p->state = PART_FINALIZED;	/* no new VP may start */
@@ -216,6 +217,7 @@ u16 hc_delete_partition(struct hypercall_args *a)
 		p->vps[i] = NULL;
 	}
 	arch_partition_destroy(p);
+	intercept_free(p);
 	returned = ownership_release_child(own, (u16)p->id);
 	pr_info("partition %u deleted: %llu pages back to the parent\n", p->id,
 		(unsigned long long)returned);
@@ -266,7 +268,7 @@ u16 hc_map_gpa_pages(struct hypercall_args *a)
 	if (in.target_gpa_base >= MKHV_MAX_CHILD_PAGES ||
 	    a->ctl->rep_count > MKHV_MAX_CHILD_PAGES - in.target_gpa_base)
 		return HV_STATUS_INVALID_PARAMETER;
-	p = lock_child(in.target_partition_id, &st);
+	p = child_lock(in.target_partition_id, &st);
 	if (!p)
 		return st;
 	st = may_change_memory(p) ? HV_STATUS_SUCCESS :
@@ -296,7 +298,7 @@ u16 hc_unmap_gpa_pages(struct hypercall_args *a)
 	    in.target_gpa_base >= MKHV_MAX_CHILD_PAGES ||
 	    a->ctl->rep_count > MKHV_MAX_CHILD_PAGES - in.target_gpa_base)
 		return HV_STATUS_INVALID_PARAMETER;
-	p = lock_child(in.target_partition_id, &st);
+	p = child_lock(in.target_partition_id, &st);
 	if (!p)
 		return st;
 	st = may_change_memory(p) ? HV_STATUS_SUCCESS :
@@ -330,7 +332,7 @@ u16 hc_create_vp(struct hypercall_args *a)
 	if (!all_zero(in.padding, sizeof(in.padding)) || in.subnode_type ||
 	    in.subnode_id || in.flags)
 		return HV_STATUS_INVALID_PARAMETER;
-	p = lock_child(in.partition_id, &st);
+	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	if (!may_change_memory(p))
@@ -378,7 +380,7 @@ static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
 		*st = HV_STATUS_INVALID_PARAMETER;
 		return NULL;
 	}
-	p = lock_child(in->partition_id, st);
+	p = child_lock(in->partition_id, st);
 	if (!p)
 		return NULL;
 	vp = in->vp_index < MKHV_MAX_CHILD_VPS ? p->vps[in->vp_index] : NULL;
@@ -484,7 +486,7 @@ u16 hc_mkhv_set_intercept_page(struct hypercall_args *a)
 	if (!IS_ALIGNED(in.page_gpa, PAGE_SIZE) ||
 	    ownership_query(own, in.page_gpa, &f) || f.kind != OWN_PARENT)
 		return HV_STATUS_INVALID_PARAMETER;
-	p = lock_child(in.partition_id, &st);
+	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	p->intercept_page = in.page_gpa;
@@ -503,7 +505,7 @@ u16 hc_mkhv_resume_vp(struct hypercall_args *a)
 	memcpy(&in, a->in, sizeof(in));
 	if (in.flags & ~MKHV_RESUME_START)
 		return HV_STATUS_INVALID_PARAMETER;
-	p = lock_child(in.partition_id, &st);
+	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	vp = in.vp_index < MKHV_MAX_CHILD_VPS ? p->vps[in.vp_index] : NULL;

@@ -11,7 +11,7 @@
 # Portable core sources (host-testable).  hv/string.c is freestanding only.
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
 		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c \
-		hv/stimer.c hv/synic.c
+		hv/stimer.c hv/synic.c hv/intercept.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -31,6 +31,7 @@ ALL_TARGETS += $(HV_CORE_OBJS)
 HV_TEST_CFLAGS := $(HOST_CFLAGS) -Ihv/include -include tests/unit/harness.h \
 		$(CHECK_CFLAGS)
 HV_TEST_DEPS := tests/unit/harness.h tests/unit/hv_check.h tests/unit/hv_fakes.c \
+		tests/unit/child_fixture.h \
 		tests/unit/hv_fakes.h $(wildcard hv/include/mkhv/*.h include/mkhv/*.h)
 
 # test name -> extra core sources it links besides hv/<name>.c
@@ -41,9 +42,12 @@ HV_TEST_npt_SRCS := hv/printk.c hv/e820.c
 HV_TEST_hyperv_SRCS := hv/printk.c
 # hypercall.c's table names child.c's handlers, which need the rest.
 HV_CHILD_DEPS := hv/printk.c hv/hyperv.c hv/ownership.c hv/e820.c hv/mm.c \
-		hv/vlapic.c hv/synic.c
+		hv/vlapic.c hv/synic.c hv/intercept.c
 HV_TEST_hypercall_SRCS := $(HV_CHILD_DEPS) hv/child.c
-HV_TEST_child_SRCS := $(HV_CHILD_DEPS) hv/hypercall.c
+HV_TEST_child_SRCS := $(filter-out hv/child.c,$(HV_CHILD_DEPS)) hv/hypercall.c \
+		      tests/unit/child_fixture.c
+HV_TEST_intercept_SRCS := $(filter-out hv/intercept.c,$(HV_CHILD_DEPS)) \
+			  hv/child.c hv/hypercall.c tests/unit/child_fixture.c
 HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
 HV_TEST_sched_SRCS :=
 HV_TEST_vlapic_SRCS :=

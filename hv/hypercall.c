@@ -6,6 +6,7 @@
  */
 #include <mkhv/arch.h>
 #include <mkhv/child.h>
+#include <mkhv/intercept.h>
 #include <mkhv/errno.h>
 #include <mkhv/hvcall.h>
 #include <mkhv/hypercall.h>
@@ -79,6 +80,9 @@ static const struct hypercall_entry hypercall_table[] = {
 	{ HVCALL_UNMAP_GPA_PAGES, PO | HC_SLOW | HC_REP,
 	  sizeof(struct hv_input_unmap_gpa_pages), 0, 0, 0,
 	  hc_unmap_gpa_pages, "UnmapGpaPages" },
+	{ HVCALL_INSTALL_INTERCEPT, PO | HC_SLOW,
+	  sizeof(struct hv_input_install_intercept), 0, 0, 0,
+	  hc_install_intercept, "InstallIntercept" },
 	{ HVCALL_CREATE_VP, PO | HC_SLOW, sizeof(struct hv_input_create_vp),
 	  0, 0, 0, hc_create_vp, "CreateVp" },
 	{ HVCALL_GET_VP_REGISTERS, PO | HC_SLOW | HC_REP,

@@ -131,6 +131,21 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 /* Time the VP has run, 100 ns units; readable while the VP runs. */
 #define HV_REGISTER_VP_RUNTIME	0x00090000
 
+/* ---- HvCallInstallIntercept (0x4d) ---- */
+#define HV_INTERCEPT_ACCESS_MASK_READ	0x1
+#define HV_INTERCEPT_ACCESS_MASK_WRITE	0x2
+#define HV_INTERCEPT_ACCESS_MASK_EXECUTE 0x4
+#define HV_INTERCEPT_TYPE_X64_IO_PORT	0x0	/* the only type mkhv takes */
+struct hv_input_install_intercept {
+	uint64_t partition_id;		/* 0x00: a child */
+	uint32_t access_type;		/* 0x08: HV_INTERCEPT_ACCESS_MASK_* */
+	uint32_t intercept_type;	/* 0x0c: HV_INTERCEPT_TYPE_* */
+	uint64_t intercept_parameter;	/* 0x10: the I/O port (bits 15:0) */
+};
+_Static_assert(sizeof(struct hv_input_install_intercept) == 0x18, "intercept");
+_Static_assert(offsetof(struct hv_input_install_intercept, intercept_parameter) == 0x10,
+	       "intercept param");
+
 /* ---- mkhv's own partition calls (after HVCALL_MKHV_GET_INFO/LOG_READ) ---- */
 #define HVCALL_MKHV_SET_INTERCEPT_PAGE	0x8102
 #define HVCALL_MKHV_RESUME_VP		0x8103

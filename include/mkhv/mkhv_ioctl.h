@@ -143,7 +143,8 @@ struct mkhv_vm_create_vp {
 /*
  * MKHV_VM_SET_REGS / MKHV_VM_GET_REGS: Set/GetVpRegisters on a VP that is
  * not running (created and never run, or stopped at an intercept the
- * caller got from MKHV_VM_RUN).  @regs points to @count struct
+ * caller got from MKHV_VM_RUN).  A GET of statistics registers only
+ * (HV_REGISTER_VP_RUNTIME) works on a running VP too.  @regs points to @count struct
  * hv_register_assoc (TLFS names, include/mkhv/hvcall_partition.h); GET
  * reads the names and writes the values back into the same array.
  */
@@ -176,6 +177,19 @@ struct mkhv_vm_run {
 
 #define MKHV_VM_RUN		_IOWR(MKHV_IOC_MAGIC, 0x14, struct mkhv_vm_run)
 
+/*
+ * MKHV_VM_INSTALL_INTERCEPT: HvCallInstallIntercept for one I/O port.
+ * Accesses to it (in the directions of @access) reach MKHV_VM_RUN as
+ * HVMSG_X64_IO_PORT_INTERCEPT; every other port reads all-ones and drops
+ * writes in the hv, without a round trip to the parent.
+ */
+struct mkhv_vm_intercept {
+	uint32_t port;		/* in: 0..0xffff */
+	uint32_t access;	/* in: HV_INTERCEPT_ACCESS_MASK_READ/WRITE */
+};
+
+#define MKHV_VM_INSTALL_INTERCEPT _IOW(MKHV_IOC_MAGIC, 0x15, struct mkhv_vm_intercept)
+
 _Static_assert(sizeof(struct mkhv_ioc_create_vm) == 32, "create_vm size");
 _Static_assert(offsetof(struct mkhv_ioc_create_vm, partition_id) == 16, "create_vm id");
 _Static_assert(sizeof(struct mkhv_vm_map_memory) == 32, "map_memory size");
@@ -185,6 +199,7 @@ _Static_assert(sizeof(struct mkhv_vm_regs) == 24, "regs size");
 _Static_assert(offsetof(struct mkhv_vm_regs, regs) == 8, "regs ptr");
 _Static_assert(sizeof(struct mkhv_vm_run) == 8 + 256, "run size");
 _Static_assert(offsetof(struct mkhv_vm_run, msg) == 8, "run msg");
+_Static_assert(sizeof(struct mkhv_vm_intercept) == 8, "intercept size");
 _Static_assert(MKHV_VM_REGS_MAX * sizeof(struct hv_register_assoc) +
 	       sizeof(struct hv_input_vp_registers) <= 4096, "regs fit a page");
 

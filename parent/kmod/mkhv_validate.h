@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #else
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #endif
 
@@ -151,6 +152,28 @@ static inline int mkhv_regs_validate(const struct mkhv_vm_regs *r,
 	if (r->flags || r->vp_index >= max_vps)
 		return -EINVAL;
 	if (r->count < 1 || r->count > MKHV_VM_REGS_MAX || !r->regs)
+		return -EINVAL;
+	return 0;
+}
+
+/* Only registers the hv reads while the VP runs (a GET on a running VP)? */
+static inline bool mkhv_regs_statistics_only(const struct hv_register_assoc *a,
+					     uint32_t n)
+{
+	uint32_t i;
+
+	for (i = 0; i < n; i++)
+		if (a[i].name != HV_REGISTER_VP_RUNTIME)
+			return false;
+	return true;
+}
+
+/* MKHV_VM_INSTALL_INTERCEPT: one port, read and/or write. */
+static inline int mkhv_intercept_req_validate(const struct mkhv_vm_intercept *c)
+{
+	if (c->port > 0xffff || !c->access ||
+	    (c->access & ~(uint32_t)(HV_INTERCEPT_ACCESS_MASK_READ |
+				     HV_INTERCEPT_ACCESS_MASK_WRITE)))
 		return -EINVAL;
 	return 0;
 }

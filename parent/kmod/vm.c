@@ -342,8 +342,11 @@ static long vm_regs(struct mkhv_vm *vm, void __user *arg, bool set)
 		ret = -ENOENT;
 		break;
 	case VP_RUNNING:
-		ret = -EBUSY;
-		break;
+		if (set || !mkhv_regs_statistics_only(regs, r.count)) {
+			ret = -EBUSY;
+			break;
+		}
+		fallthrough;	/* the hv reads these while the VP runs */
 	default:
 		in = mkhv_hc_begin();
 		in->partition_id = vm->pid;
@@ -448,6 +451,29 @@ out:
 	return ret;
 }
 
+static long vm_install_intercept(struct mkhv_vm *vm, void __user *arg)
+{
+	struct hv_input_install_intercept *in;
+	struct mkhv_vm_intercept c;
+	int ret;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	ret = mkhv_intercept_req_validate(&c);
+	if (ret)
+		return ret;
+	mutex_lock(&vm->lock);
+	in = mkhv_hc_begin();
+	in->partition_id = vm->pid;
+	in->access_type = c.access;
+	in->intercept_type = HV_INTERCEPT_TYPE_X64_IO_PORT;
+	in->intercept_parameter = c.port;
+	ret = mkhv_hc_call(HVCALL_INSTALL_INTERCEPT, 0, NULL, NULL);
+	mkhv_hc_end();
+	mutex_unlock(&vm->lock);
+	return ret;
+}
+
 static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -467,6 +493,8 @@ static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 		return vm_regs(vm, uarg, false);
 	case MKHV_VM_RUN:
 		return vm_run(vm, uarg);
+	case MKHV_VM_INSTALL_INTERCEPT:
+		return vm_install_intercept(vm, uarg);
 	default:
 		return -ENOTTY;
 	}

@@ -37,8 +37,8 @@ static int be_map(void *ctx, void *hva, uint64_t size, uint64_t gfn,
 	return xioctl(b->vm_fd, MKHV_VM_MAP_MEMORY, &m);
 }
 
-static int be_set_regs(void *ctx, uint32_t vp,
-		       const struct hv_register_assoc *regs, uint32_t n)
+static int regs_ioctl(void *ctx, unsigned long req, uint32_t vp,
+		      const struct hv_register_assoc *regs, uint32_t n)
 {
 	struct mkhv_backend *b = ctx;
 	struct mkhv_vm_regs r = {
@@ -47,7 +47,20 @@ static int be_set_regs(void *ctx, uint32_t vp,
 		.regs = (uint64_t)(uintptr_t)regs,
 	};
 
-	return xioctl(b->vm_fd, MKHV_VM_SET_REGS, &r);
+	return xioctl(b->vm_fd, req, &r);
+}
+
+static int be_set_regs(void *ctx, uint32_t vp,
+		       const struct hv_register_assoc *regs, uint32_t n)
+{
+	return regs_ioctl(ctx, MKHV_VM_SET_REGS, vp, regs, n);
+}
+
+/* GET writes the values back into @regs. */
+static int be_get_regs(void *ctx, uint32_t vp, struct hv_register_assoc *regs,
+		       uint32_t n)
+{
+	return regs_ioctl(ctx, MKHV_VM_GET_REGS, vp, regs, n);
 }
 
 static int be_run(void *ctx, uint32_t vp, struct hv_intercept_message *msg)
@@ -64,11 +77,21 @@ static int be_run(void *ctx, uint32_t vp, struct hv_intercept_message *msg)
 	return ret;
 }
 
+static int be_install_io(void *ctx, uint16_t port, uint32_t access)
+{
+	struct mkhv_backend *b = ctx;
+	struct mkhv_vm_intercept c = { .port = port, .access = access };
+
+	return xioctl(b->vm_fd, MKHV_VM_INSTALL_INTERCEPT, &c);
+}
+
 const struct vm_backend_ops mkhv_backend_ops = {
 	.create_vp = be_create_vp,
 	.map = be_map,
 	.set_regs = be_set_regs,
 	.run = be_run,
+	.install_io = be_install_io,
+	.get_regs = be_get_regs,
 };
 
 int mkhv_backend_open(struct mkhv_backend *b, uint32_t nr_vcpus,

@@ -20,6 +20,7 @@ void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	vm->ctx = ctx;
 	pthread_mutex_init(&vm->io_lock, NULL);
 	uart_init(&vm->uart, console_out, console_ctx);
+	rtc_init(&vm->rtc, NULL);
 	atomic_store(&vm->exit, VM_RUNNING);
 }
 
@@ -69,6 +70,12 @@ static uint8_t port_byte(struct vm *vm, uint16_t port, int write, uint8_t v)
 		return 0;
 	}
 	switch (port) {
+	case RTC_PORT_INDEX:
+	case RTC_PORT_DATA:
+		if (!write)
+			return rtc_read(&vm->rtc, port);
+		rtc_write(&vm->rtc, port, v);
+		return 0;
 	case GUEST_PORT_SLEEP_CTL:
 		/* HW-reduced sleep: SLP_TYP in bits 2-4, SLP_EN bit 5. */
 		if (write && (v & GUEST_SLP_EN) &&
@@ -87,6 +94,26 @@ static uint8_t port_byte(struct vm *vm, uint16_t port, int write, uint8_t v)
 		atomic_fetch_add(&vm->unknown_port_accesses, 1);
 		return 0xff;	/* nothing there: the bus floats high */
 	}
+}
+
+int vm_claim_ports(struct vm *vm)
+{
+	static const uint16_t ports[] = {
+		RTC_PORT_INDEX, RTC_PORT_DATA, GUEST_PORT_SLEEP_CTL,
+		GUEST_PORT_SLEEP_STS, GUEST_PORT_RESET,
+	};
+	const uint32_t rw = HV_INTERCEPT_ACCESS_MASK_READ |
+			    HV_INTERCEPT_ACCESS_MASK_WRITE;
+	unsigned int i;
+	int ret = 0;
+
+	if (!vm->ops->install_io)
+		return 0;
+	for (i = 0; i < UART_NR_PORTS && !ret; i++)
+		ret = vm->ops->install_io(vm->ctx, UART_COM1_BASE + i, rw);
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]) && !ret; i++)
+		ret = vm->ops->install_io(vm->ctx, ports[i], rw);
+	return ret;
 }
 
 uint32_t vm_port_io(struct vm *vm, uint16_t port, unsigned int size, int write,

@@ -6,8 +6,9 @@
  * fd's ioctls.
  *
  * One thread per vCPU runs vm_vcpu_loop(): RUN -> intercept message ->
- * handle (I/O ports: the UART, the ACPI sleep and reset registers; other
- * ports read all-ones and ignore writes) -> set RIP (and RAX for IN) ->
+ * handle (I/O ports: the UART, the RTC, the ACPI sleep and reset
+ * registers; other ports read all-ones and ignore writes, in the hv once
+ * vm_claim_ports() told it which ports are ours) -> set RIP (and RAX for IN) ->
  * RUN again, until some vCPU ends the VM (S5, reset, HALT, triple fault or
  * an error); vm_exit_reason() then says why.
  */
@@ -20,6 +21,7 @@
 
 #include <mkhv/hvcall_partition.h>
 
+#include "rtc.h"
 #include "uart.h"
 
 struct vm_backend_ops {
@@ -30,6 +32,15 @@ struct vm_backend_ops {
 			const struct hv_register_assoc *regs, uint32_t n);
 	/* Run @vp until its next intercept; -EINTR when a signal came. */
 	int (*run)(void *ctx, uint32_t vp, struct hv_intercept_message *msg);
+	/*
+	 * Claim I/O port @port (HV_INTERCEPT_ACCESS_MASK_*): only claimed
+	 * ports reach run(); the hv answers the others as an empty bus.
+	 * NULL: the backend forwards every port.
+	 */
+	int (*install_io)(void *ctx, uint16_t port, uint32_t access);
+	/* Read registers (may be NULL); statistics work while @vp runs. */
+	int (*get_regs)(void *ctx, uint32_t vp, struct hv_register_assoc *regs,
+			uint32_t n);
 };
 
 enum vm_exit {
@@ -46,6 +57,7 @@ struct vm {
 	void *ctx;
 	pthread_mutex_t io_lock;	/* device models */
 	struct uart16550 uart;
+	struct rtc rtc;
 	_Atomic int exit;		/* enum vm_exit; the first one wins */
 	char exit_detail[160];
 	_Atomic uint64_t io_exits, unknown_port_accesses;
@@ -54,6 +66,12 @@ struct vm {
 void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	     void (*console_out)(void *ctx, uint8_t c), void *console_ctx);
 void vm_destroy(struct vm *vm);
+
+/*
+ * Claim the ports of the worker's devices (UART, RTC, ACPI registers)
+ * from the hypervisor.  Return: 0 or the backend's -errno.
+ */
+int vm_claim_ports(struct vm *vm);
 
 /* End the VM (first caller wins); returns the reason in force. */
 enum vm_exit vm_request_exit(struct vm *vm, enum vm_exit why,

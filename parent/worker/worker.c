@@ -408,6 +408,11 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 			goto out_con;
 		}
 	}
+	ret = vm_claim_ports(&vm);
+	if (ret) {
+		ret = setup_fail(status, "claim I/O ports", strerror(-ret));
+		goto out_con;
+	}
 	nregs = linux_boot_regs(&bi, regs);
 	ret = ops->set_regs(ctx, 0, regs, nregs);
 	if (ret) {

@@ -32,6 +32,8 @@ struct fake_vm {
 	int fail_map;			/* -errno for the next map */
 	unsigned int wait_blocked;	/* VP 0 waits for this many blocked VPs */
 	unsigned int blocked;		/* VPs sleeping in RUN now */
+	uint8_t claimed[65536];		/* install_io() access masks */
+	int fail_install;		/* -errno for install_io */
 };
 
 static inline void fake_init(struct fake_vm *f)
@@ -156,6 +158,16 @@ static inline int fake_run(void *ctx, uint32_t vp,
 	return -ETIMEDOUT;
 }
 
+static inline int fake_install_io(void *ctx, uint16_t port, uint32_t access)
+{
+	struct fake_vm *f = ctx;
+
+	if (f->fail_install)
+		return f->fail_install;
+	f->claimed[port] |= (uint8_t)access;
+	return 0;
+}
+
 /* A console that keeps what the guest wrote to the UART. */
 struct fake_console {
 	char out[256];
@@ -180,6 +192,7 @@ static const struct vm_backend_ops fake_ops = {
 	.map = fake_map,
 	.set_regs = fake_set_regs,
 	.run = fake_run,
+	.install_io = fake_install_io,
 };
 
 #endif /* HVWORKER_FAKE_H */

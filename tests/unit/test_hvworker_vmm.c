@@ -50,6 +50,49 @@ START_TEST(uart_through_ports)
 }
 END_TEST
 
+START_TEST(rtc_through_ports)
+{
+	uint8_t d;
+
+	vm_port_io(&vm, RTC_PORT_INDEX, 1, 1, RTC_REG_D);
+	ck_assert_uint_eq(vm_port_io(&vm, RTC_PORT_DATA, 1, 0, 0), RTC_D_VRT);
+	vm_port_io(&vm, RTC_PORT_INDEX, 1, 1, RTC_MONTH);
+	d = (uint8_t)vm_port_io(&vm, RTC_PORT_DATA, 1, 0, 0);
+	ck_assert(d >= 0x01 && d <= 0x12 && (d & 0xf) <= 9);	/* BCD month */
+	ck_assert_uint_eq(vm.unknown_port_accesses, 0);
+}
+END_TEST
+
+/*
+ * The ports claimed from the hv are exactly the ports the worker
+ * emulates: a missed one would read all-ones in the hv, an extra one
+ * would cost a round trip for nothing.
+ */
+START_TEST(claimed_ports_are_the_emulated_ones)
+{
+	const uint32_t rw = HV_INTERCEPT_ACCESS_MASK_READ |
+			    HV_INTERCEPT_ACCESS_MASK_WRITE;
+	unsigned int port, claimed = 0;
+
+	ck_assert_int_eq(vm_claim_ports(&vm), 0);
+	for (port = 0; port < 65536; port++) {
+		uint64_t before = vm.unknown_port_accesses;
+
+		vm_port_io(&vm, (uint16_t)port, 1, 0, 0);
+		if (f.claimed[port]) {
+			ck_assert_uint_eq(f.claimed[port], rw);
+			ck_assert_uint_eq(vm.unknown_port_accesses, before);
+			claimed++;
+		} else {
+			ck_assert_uint_eq(vm.unknown_port_accesses, before + 1);
+		}
+	}
+	ck_assert_uint_eq(claimed, UART_NR_PORTS + 2 + 3);
+	f.fail_install = -ENOMEM;
+	ck_assert_int_eq(vm_claim_ports(&vm), -ENOMEM);
+}
+END_TEST
+
 START_TEST(sleep_register_s5)
 {
 	/* Other sleep types, or SLP_EN clear, do nothing. */
@@ -184,6 +227,8 @@ static Suite *vmm_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, unknown_ports_float_high);
 	tcase_add_test(tc, uart_through_ports);
+	tcase_add_test(tc, rtc_through_ports);
+	tcase_add_test(tc, claimed_ports_are_the_emulated_ones);
 	tcase_add_test(tc, sleep_register_s5);
 	tcase_add_test(tc, reset_register);
 	tcase_add_test(tc, in_sets_rax_and_rip);

@@ -289,6 +289,42 @@ START_TEST(regs_args)
 }
 END_TEST
 
+START_TEST(statistics_only_regs)
+{
+	struct hv_register_assoc r[2] = {
+		{ .name = HV_REGISTER_VP_RUNTIME },
+		{ .name = HV_REGISTER_VP_RUNTIME },
+	};
+
+	ck_assert(mkhv_regs_statistics_only(r, 2));
+	r[1].name = HV_X64_REGISTER_RIP;
+	ck_assert(!mkhv_regs_statistics_only(r, 2));
+	ck_assert(mkhv_regs_statistics_only(r, 1));
+}
+END_TEST
+
+START_TEST(install_intercept_args)
+{
+	struct mkhv_vm_intercept c = { 0x3f8, HV_INTERCEPT_ACCESS_MASK_READ |
+					      HV_INTERCEPT_ACCESS_MASK_WRITE };
+
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), 0);
+	c.access = HV_INTERCEPT_ACCESS_MASK_WRITE;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), 0);
+	c.access = 0;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), -EINVAL);
+	c.access = HV_INTERCEPT_ACCESS_MASK_EXECUTE;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), -EINVAL);
+	c.access = 0x80000001;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), -EINVAL);
+	c.access = HV_INTERCEPT_ACCESS_MASK_READ;
+	c.port = 0x10000;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), -EINVAL);
+	c.port = 0xffff;
+	ck_assert_int_eq(mkhv_intercept_req_validate(&c), 0);
+}
+END_TEST
+
 START_TEST(intercept_from_hv)
 {
 	struct hv_intercept_message m;
@@ -309,7 +345,8 @@ START_TEST(vm_ioctl_numbers)
 {
 	unsigned long n[] = { MKHV_IOC_CREATE_VM, MKHV_VM_MAP_MEMORY,
 			      MKHV_VM_CREATE_VP, MKHV_VM_SET_REGS,
-			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_IOC_GET_INFO,
+			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_VM_INSTALL_INTERCEPT,
+			      MKHV_IOC_GET_INFO,
 			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
 
 	for (size_t i = 0; i < sizeof(n) / sizeof(n[0]); i++)
@@ -341,6 +378,8 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, map_memory_hostile);
 	tcase_add_test(tc, ranges_overlap);
 	tcase_add_test(tc, regs_args);
+	tcase_add_test(tc, statistics_only_regs);
+	tcase_add_test(tc, install_intercept_args);
 	tcase_add_test(tc, intercept_from_hv);
 	tcase_add_test(tc, vm_ioctl_numbers);
 	suite_add_tcase(s, tc);

@@ -26,6 +26,13 @@ void child_init(struct hv_partition *parent, struct ownership *own);
 struct hv_partition *child_get(u64 id);
 
 /**
+ * child_lock() - the child named by a hypercall (@id is hostile), with its
+ * part_lock held and @st set to HV_STATUS_SUCCESS.  Return: the partition,
+ * or NULL with @st set to HV_STATUS_INVALID_PARTITION_ID.
+ */
+struct hv_partition *child_lock(u64 id, u16 *st);
+
+/**
  * child_post_intercept() - called on the pool pCPU that ran @vp when an
  * exit needs the parent: @vp becomes VP_WAITING, @m goes to its slot of
  * the intercept page (type written last) and the parent is notified.

@@ -48,6 +48,13 @@ struct hv_partition {
 	struct hv_vp *vps[MKHV_MAX_CHILD_VPS];
 	u64 intercept_page;		/* parent GPA of the message page, 0 = none */
 	u64 nr_mapped;			/* pages mapped (= lent by the parent) */
+	/*
+	 * Ports the parent installed intercepts for (intercept.c): a bit
+	 * per port, reads in pages 0-1, writes in pages 2-3; NULL pages
+	 * have no port claimed.  Published with release stores, read by
+	 * the pool pCPUs without part_lock.
+	 */
+	u8 *io_claimed[4];
 };
 
 /* Hypercall parameter pages, copied in once (hypercall.c). */

@@ -9,6 +9,7 @@
 #include <mkhv/child.h>
 #include <mkhv/errno.h>
 #include <mkhv/hypercall.h>
+#include <mkhv/intercept.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 #include <mkhv/vlapic.h>
@@ -241,12 +242,35 @@ static enum run_result post(struct vcpu_x86 *v, struct hv_intercept_message *m)
 	return RUN_PARENT;
 }
 
+/*
+ * A port nobody claimed (mkhv/intercept.h): an empty bus, answered here.
+ * String forms always go to the parent, which emulates them.
+ */
+static bool child_io_unclaimed(struct vcpu_x86 *v, u32 info)
+{
+	struct vmcb *vmcb = v->vmcb;
+	u8 size = (u8)((info >> SVM_IOIO_SZ_SHIFT) & 7);
+	bool in = info & SVM_IOIO_IN;
+
+	if ((info & (SVM_IOIO_STR | SVM_IOIO_REP)) ||
+	    intercept_io_claimed(v->vp->part, (u16)(info >> 16), size, !in))
+		return false;
+	if (in)		/* IN to EAX zero-extends into RAX (SDM "IN") */
+		vmcb->save.rax = size == 4 ? 0xffffffffull :
+			(vmcb->save.rax & ~((1ull << (8 * size)) - 1)) |
+			((1ull << (8 * size)) - 1);
+	vmcb->save.rip = vmcb->ctl.exitinfo2;	/* IOIO always gives it */
+	return true;
+}
+
 static enum run_result child_ioio(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	u32 info = (u32)vmcb->ctl.exitinfo1;
 	struct hv_intercept_message m;
 
+	if (child_io_unclaimed(v, info))
+		return RUN_CONTINUE;
 	msg_header(v, &m, HVMSG_X64_IO_PORT_INTERCEPT);
 	m.access_type = (info & SVM_IOIO_IN) ? 0 : 1;
 	m.port = (u16)(info >> 16);
