@@ -400,7 +400,7 @@ static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
 /* Registers that are not in the VMCB/VMCS: readable while the VP runs. */
 static bool reg_is_statistic(u32 name)
 {
-	return name == HV_REGISTER_VP_RUNTIME;
+	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS;
 }
 
 static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
@@ -408,6 +408,11 @@ static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
 	if (name == HV_REGISTER_VP_RUNTIME) {
 		v->low = hyperv_ticks_to_ref(&vp->part->hv,
 			__atomic_load_n(&vp->run_ticks, __ATOMIC_RELAXED));
+		v->high = 0;
+		return 0;
+	}
+	if (name == MKHV_REGISTER_VP_EXITS) {
+		v->low = __atomic_load_n(&vp->nr_exits, __ATOMIC_RELAXED);
 		v->high = 0;
 		return 0;
 	}

@@ -130,6 +130,8 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 #define HV_X64_REGISTER_EFER	0x00080001
 /* Time the VP has run, 100 ns units; readable while the VP runs. */
 #define HV_REGISTER_VP_RUNTIME	0x00090000
+/* mkhv's own statistic (readable while the VP runs): exits the hv took. */
+#define MKHV_REGISTER_VP_EXITS	0x0009f000
 
 /* ---- HvCallInstallIntercept (0x4d) ---- */
 #define HV_INTERCEPT_ACCESS_MASK_READ	0x1

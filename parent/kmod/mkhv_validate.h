@@ -163,7 +163,8 @@ static inline bool mkhv_regs_statistics_only(const struct hv_register_assoc *a,
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (a[i].name != HV_REGISTER_VP_RUNTIME)
+		if (a[i].name != HV_REGISTER_VP_RUNTIME &&
+		    a[i].name != MKHV_REGISTER_VP_EXITS)
 			return false;
 	return true;
 }

@@ -116,6 +116,28 @@ int vm_claim_ports(struct vm *vm)
 	return ret;
 }
 
+int vm_read_stats(struct vm *vm, uint32_t nr_vps, struct vm_stats *st)
+{
+	struct hv_register_assoc r[2];
+	uint32_t vp;
+	int ret;
+
+	memset(st, 0, sizeof(*st));
+	if (!vm->ops->get_regs)
+		return -EOPNOTSUPP;
+	for (vp = 0; vp < nr_vps; vp++) {
+		memset(r, 0, sizeof(r));
+		r[0].name = HV_REGISTER_VP_RUNTIME;
+		r[1].name = MKHV_REGISTER_VP_EXITS;
+		ret = vm->ops->get_regs(vm->ctx, vp, r, 2);
+		if (ret)
+			return ret;
+		st->runtime_ns += r[0].value.low * 100;
+		st->exits += r[1].value.low;
+	}
+	return 0;
+}
+
 uint32_t vm_port_io(struct vm *vm, uint16_t port, unsigned int size, int write,
 		    uint32_t val)
 {

@@ -73,6 +73,18 @@ void vm_destroy(struct vm *vm);
  */
 int vm_claim_ports(struct vm *vm);
 
+/* What the hv counted for the VM's VPs (their sum). */
+struct vm_stats {
+	uint64_t runtime_ns;	/* guest time */
+	uint64_t exits;		/* exits the hv took */
+};
+
+/*
+ * Read the hv's statistics of VPs 0..@nr_vps-1 (they may be running).
+ * Return: 0, -EOPNOTSUPP without get_regs, or the backend's -errno.
+ */
+int vm_read_stats(struct vm *vm, uint32_t nr_vps, struct vm_stats *st);
+
 /* End the VM (first caller wins); returns the reason in force. */
 enum vm_exit vm_request_exit(struct vm *vm, enum vm_exit why,
 			     const char *fmt, ...)

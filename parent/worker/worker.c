@@ -284,6 +284,29 @@ static void kick_handler(int sig)
 	(void)sig;	/* only interrupts a blocking RUN */
 }
 
+/* SIGUSR2: print a stats line (for benchmarks and admins). */
+static volatile sig_atomic_t stats_wanted;
+
+static void stats_handler(int sig)
+{
+	(void)sig;
+	stats_wanted = 1;
+}
+
+static void print_stats(struct vm *vm, uint32_t nr_vps, FILE *status)
+{
+	struct vm_stats st;
+	int ret = vm_read_stats(vm, nr_vps, &st);
+
+	if (ret)
+		fprintf(status, "hvworker: stats unavailable (%s)\n", strerror(-ret));
+	else
+		fprintf(status, "hvworker: stats runtime_ns %llu exits %llu\n",
+			(unsigned long long)st.runtime_ns,
+			(unsigned long long)st.exits);
+	fflush(status);
+}
+
 static void *vcpu_main(void *arg)
 {
 	struct vcpu_thread *t = arg;
@@ -293,8 +316,12 @@ static void *vcpu_main(void *arg)
 	return NULL;
 }
 
-/* Wait for the VM to end, then kick every vCPU out of RUN and join it. */
-static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n)
+/*
+ * Wait for the VM to end (printing stats when asked), then kick every
+ * vCPU out of RUN and join it.
+ */
+static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n,
+		      FILE *status)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	uint32_t alive = n;
@@ -307,6 +334,10 @@ static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n)
 			alive++;
 			if (vm_exit_reason(vm) != VM_RUNNING)
 				pthread_kill(t[i].thread, KICK_SIGNAL);
+		}
+		if (stats_wanted) {
+			stats_wanted = 0;
+			print_stats(vm, n, status);
 		}
 		if (alive)
 			nanosleep(&tick, NULL);
@@ -423,6 +454,9 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = kick_handler;	/* no SA_RESTART: RUN gets EINTR */
 	sigaction(KICK_SIGNAL, &sa, NULL);
+	sa.sa_handler = stats_handler;
+	sa.sa_flags = SA_RESTART;
+	sigaction(SIGUSR2, &sa, NULL);
 	fprintf(status, "hvworker: state running\n");
 	fflush(status);
 	/*
@@ -439,7 +473,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		}
 		started++;
 	}
-	run_vcpus(&vm, threads, started);
+	run_vcpus(&vm, threads, started, status);
 	fprintf(status, "hvworker: state %s\nhvworker: detail %s\n",
 		vm_exit_name(vm_exit_reason(&vm)), vm.exit_detail);
 	fflush(status);

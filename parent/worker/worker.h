@@ -10,6 +10,8 @@
  *   hvworker: state <reason>            shutdown | reboot | halted |
  *                                       crashed | error, then
  *   hvworker: detail <text>             why, in words
+ *   hvworker: stats runtime_ns <n> exits <n>   on SIGUSR2: the hv's
+ *                                       counters summed over the VPs
  * Exit status: 0 shutdown, 2 reboot, 3 halted/crashed, 1 error.
  */
 #ifndef HVWORKER_WORKER_H

@@ -298,6 +298,14 @@ START_TEST(test_vp_runtime_register)
 	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
 	memcpy(&out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
 	ck_assert(out.low >= 9999999 && out.low <= 10000000);
+	/* The exit counter too. */
+	vp->nr_exits = 1234;
+	names[0] = MKHV_REGISTER_VP_EXITS;
+	memcpy(buf + sizeof(in), names, sizeof(names));
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 1, buf, sizeof(in) + 4);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	memcpy(&out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
+	ck_assert_uint_eq(out.low, 1234);
 	/* With a VMCB register in the list, the VP must be stopped. */
 	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 2, buf, sizeof(in) + 8);
 	ck_assert_uint_eq(ST(rax), HV_STATUS_INVALID_VP_STATE);

@@ -93,6 +93,21 @@ START_TEST(claimed_ports_are_the_emulated_ones)
 }
 END_TEST
 
+START_TEST(stats_sum_over_vps)
+{
+	struct vm_stats st;
+	struct vm_backend_ops no_regs = fake_ops;
+
+	ck_assert_int_eq(vm_read_stats(&vm, 2, &st), 0);
+	ck_assert_uint_eq(st.runtime_ns, 3000000);	/* 1 ms + 2 ms */
+	ck_assert_uint_eq(st.exits, 30);
+	no_regs.get_regs = NULL;
+	vm.ops = &no_regs;
+	ck_assert_int_eq(vm_read_stats(&vm, 2, &st), -EOPNOTSUPP);
+	vm.ops = &fake_ops;
+}
+END_TEST
+
 START_TEST(sleep_register_s5)
 {
 	/* Other sleep types, or SLP_EN clear, do nothing. */
@@ -229,6 +244,7 @@ static Suite *vmm_suite(void)
 	tcase_add_test(tc, uart_through_ports);
 	tcase_add_test(tc, rtc_through_ports);
 	tcase_add_test(tc, claimed_ports_are_the_emulated_ones);
+	tcase_add_test(tc, stats_sum_over_vps);
 	tcase_add_test(tc, sleep_register_s5);
 	tcase_add_test(tc, reset_register);
 	tcase_add_test(tc, in_sets_rax_and_rip);

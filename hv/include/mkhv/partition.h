@@ -91,6 +91,7 @@ struct hv_vp {
 	volatile u32 halted;		/* in HLT with nothing to deliver */
 	volatile u32 stop_req;		/* arch_vp_stop() asks the pCPU to park it */
 	u64 run_ticks;			/* TSC ticks spent in the guest (atomics) */
+	u64 nr_exits;			/* exits taken; written by its pCPU only */
 
 	/*
 	 * Interrupts: the vLAPIC belongs to the pCPU running the VP; other

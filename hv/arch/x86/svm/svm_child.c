@@ -451,6 +451,9 @@ enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
 		pool_arm_timer(due ? MIN(due, slice_end) : slice_end);
 		svm_vmrun(v->vmcb_pa, &v->regs, v->pcpu->host_vmcb_pa);
 		v->exits++;
+		/* Single writer; GetVpRegisters reads it from another pCPU. */
+		__atomic_store_n(&v->vp->nr_exits, v->vp->nr_exits + 1,
+				 __ATOMIC_RELAXED);
 		if (px->asid < svm_nr_asids)
 			vmcb->ctl.tlb_ctl = 0;
 		vmcb->ctl.event_inj = 0;
