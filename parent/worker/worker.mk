@@ -106,3 +106,4 @@ hvworker-check: $(WORKER_TEST_BINS)
 
 -include $(WORKER_OUT)/*.d
 SYSTEM_TESTS += tests/system/child-worker.sh
+BENCHES += scripts/bench-child-boot.sh

@@ -1,0 +1,127 @@
+#!/bin/bash
+# child-boot: stock Debian children on the hv's child pool, and their
+# isolation.  QEMU -smp 4 (cpu0 runs the parent, three pool pCPUs); in the
+# parent, hvworker boots the stock kernel and the child image
+# (/usr/share/mkhv/child/, guest-drivers/initramfs) as:
+#
+#   A: 2 vCPUs, 256 MiB, writes a canary into its memory and watches it
+#   B: 1 vCPU, 192 MiB, tries the parent-only hypercalls, then reads the
+#      guest-physical address equal to the host-physical address of A's
+#      canary page (from the worker's /proc/PID/pagemap)
+#   C: 1 vCPU, 128 MiB, triple-faults on purpose
+#
+# Checks: each console reaches its init with the Hyper-V detection and the
+# vCPUs and memory it was given; every parent-only hypercall is denied; B
+# never sees A's canary, A's canary never changes; B and C die alone (A
+# keeps running); every partition gives all its pages back and the
+# parent's free memory returns to where it was.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/parent_shell.sh"
+test_init child-boot
+
+child=/usr/share/mkhv/child
+canary=0xc0ffee01
+canary_gpa=0x90000	# reserved low memory in a Linux guest: unused
+
+esp="$T_LOGS/esp.img"
+cp "$T_BUILD/esp.img" "$esp"
+MKHV_QEMU_SMP=4 qemu_start -s 2 "$esp"
+check "parent reaches its shell" wait_for 300 "mkhv-parent# "
+serial_send "dmesg -n 1"
+com2=$(log_path -p com2)
+check "hv: three CPUs in the child pool" \
+	log_has -p com2 "4 CPUs online: cpu0 runs the parent, 3 in the child pool"
+run free0 "sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo"
+
+start() {	# NAME VCPUS MIB PROBES
+	run "start-$1" "hvworker --name $1 --memory $3 --vcpus $2 --kernel $child/vmlinuz --initrd $child/initrd.img --cmdline 'console=ttyS0 quiet mkhv.name=$1 mkhv.probe=$4' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+}
+console() {	# NAME: its console log and worker output into $T_LOGS/NAME.txt
+	run "$1" "cat /tmp/$1.console /tmp/$1.out"
+}
+until_console() {	# NAME PATTERN TIMEOUT
+	local i
+	for i in $(seq 1 $(($3 / 3))); do
+		console "$1"
+		out_has "$1" "$2" && return 0
+		sleep 2
+	done
+	return 1
+}
+boots_as() {	# NAME VCPUS MIB
+	local kb lo
+	check "$1: init reached" until_console "$1" "mkhv-child: init reached ($1)" 90
+	check "$1: Linux detected Microsoft Hyper-V" \
+		out_has "$1" "mkhv-child: Hypervisor detected: Microsoft Hyper-V"
+	check "$1: sees $2 vCPU(s)" out_has "$1" "mkhv-child: cpus $2"
+	kb=$(sed -n 's/^mkhv-child: memtotal \([0-9]*\) kB.*/\1/p' "$T_LOGS/$1.txt")
+	lo=$(($3 * 1024 * 6 / 10))
+	check "$1: MemTotal ${kb:-?} kB fits its $3 MiB" \
+		eval '[ -n "$kb" ] && [ "$kb" -gt "$lo" ] && [ "$kb" -le $(($3 * 1024)) ]'
+}
+deleted() {	# PAGES: how many partitions gave exactly that many pages back
+	grep -c "partition [0-9]* deleted: $1 pages back to the parent" "$com2"
+}
+
+# A: the canary keeper, 2 vCPUs.
+start A 2 256 "canary:$canary_gpa:$canary"
+boots_as A 2 256
+check "A: canary written" out_has A "probe gpa $canary_gpa written $canary reads $canary"
+check "A: running on two pool pCPUs' worth of vCPUs" out_has A "hvworker: state running"
+
+# Where A's canary lives in host-physical memory: the worker's RAM mapping
+# is the 256 MiB anonymous one; pagemap gives the frame of GPA 0x90000.
+run hpa "pid=\$(cat /tmp/A.pid); set -- \$(awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$pid/maps | while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done); va=\$((\$1 + $canary_gpa)); e=\$(dd if=/proc/\$pid/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' '); printf 'hpa 0x%x\n' \$(( (0x\$e & 0x7fffffffffffff) * 4096 ))"
+hpa=$(sed -n 's/^hpa \(0x[0-9a-f]*\)$/\1/p' "$T_LOGS/hpa.txt" | tail -n 1)
+check "A's canary page has a host-physical address (${hpa:-none})" \
+	eval '[ -n "$hpa" ] && [ "$hpa" != 0x0 ]'
+
+# B: hypercalls, its own view of the canary's GPA, then A's host address.
+start B 1 192 "hypercalls,read:$canary_gpa,read:${hpa:-0x10000000}"
+boots_as B 1 192
+check "B: all 14 parent-only hypercalls denied" \
+	until_console B "probe 14 of 14 parent-only hypercalls denied" 30
+check "B: hypercall status is ACCESS_DENIED (0x0006)" \
+	eval '! grep "probe hypercall" "$T_LOGS/B.txt" | grep -qv "status 0x0006"'
+check "B: its GPA $canary_gpa is its own memory, not A's canary" \
+	eval 'grep -q "probe gpa $canary_gpa (RAM) reads" "$T_LOGS/B.txt" && ! grep -q "reads $canary" "$T_LOGS/B.txt"'
+# Beyond its RAM the access is unmapped: the worker ends B (no MMIO
+# emulation yet); inside its RAM it reads its own page.  Never A's canary.
+until_console B "hvworker: state crashed" 30 ||
+	until_console B "probe gpa ${hpa:-0x10000000} (RAM) reads" 5
+check "B: reading GPA $hpa never shows A's canary" \
+	eval '! grep -q "reads $canary" "$T_LOGS/B.txt"'
+if out_has B "hvworker: state crashed"; then
+	check "B died alone: unmapped GPA reported by its worker" \
+		out_has B "accessed unmapped GPA"
+fi
+
+# C: a triple fault ends C only.
+start C 1 128 "triple"
+boots_as C 1 128
+check "C: triple fault ends C (worker: crashed)" \
+	eval 'until_console C "hvworker: state crashed" 30 && out_has C "triple fault"'
+check "hv: C's triple fault logged" wait_for -p com2 20 "child shut down (triple fault)"
+
+# A is still alive and its canary intact after B and C.
+sleep 6
+console A
+check "A is still running (alive lines continue)" \
+	eval '[ "$(grep -c "mkhv-child: alive" "$T_LOGS/A.txt")" -ge 2 ]'
+check "A's canary never changed" eval '! grep -q "canary CHANGED" "$T_LOGS/A.txt"'
+run alive "kill -0 \$(cat /tmp/A.pid)"
+check "A's worker alive" rc_is alive 0
+
+# Shut A down; every partition gave everything back.
+run stopA "kill \$(cat /tmp/A.pid); sleep 3"
+wait_for -p com2 20 "pages back to the parent" >/dev/null
+check "hv: A's 65536 pages back" wait_for -p com2 20 "deleted: 65536 pages back to the parent"
+check "hv: B's 49152 pages back" eval '[ "$(deleted 49152)" = 1 ]'
+check "hv: C's 32768 pages back" eval '[ "$(deleted 32768)" = 1 ]'
+run free1 "sleep 2; sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo"
+f0=$(tr -dc 0-9 < "$T_LOGS/free0.txt") f1=$(tr -dc 0-9 < "$T_LOGS/free1.txt")
+check "parent free memory back (before ${f0:-?} kB, after ${f1:-?} kB)" \
+	eval '[ -n "$f0" ] && [ -n "$f1" ] && [ $((f0 - f1)) -lt 16384 ] && [ $((f1 - f0)) -lt 65536 ]'
+check "hv: no isolation violation logged" eval '! grep -q "isolation" "$com2"'
+
+test_finish
