@@ -554,7 +554,7 @@ int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m)
 
 /* ---- interrupts between a child's VPs ---- */
 
-static void post_vector(struct hv_vp *vp, u8 vector)
+void child_post_vector(struct hv_vp *vp, u8 vector)
 {
 	__atomic_fetch_or(&vp->posted_irr[vector / 64], 1ull << (vector % 64),
 			  __ATOMIC_RELEASE);
@@ -585,7 +585,7 @@ static void deliver(struct hv_vp *to, const struct vlapic_ipi *ipi)
 {
 	switch (ipi->mode) {
 	case VLAPIC_DM_FIXED:
-		post_vector(to, ipi->vector);
+		child_post_vector(to, ipi->vector);
 		break;
 	case VLAPIC_DM_INIT:
 		__atomic_store_n(&to->wait_sipi, 1, __ATOMIC_RELEASE);
@@ -623,4 +623,39 @@ void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi)
 		if (hit)
 			deliver(to, ipi);
 	}
+}
+
+/*
+ * HvCallAssertVirtualInterrupt: the parent's device models interrupt a
+ * VP.  Fixed interrupts go to its vLAPIC as an IPI would; an ExtINT is
+ * what an emulated 8259 PIC raises on LINT0 (the worker's UART).
+ */
+u16 hc_assert_virtual_interrupt(struct hypercall_args *a)
+{
+	struct hv_input_assert_virtual_interrupt in;
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	u16 st;
+
+	memcpy(&in, a->in, sizeof(in));
+	if (in.control_flags || in.target_vtl || in.rsvd_z0 || in.rsvd_z1 ||
+	    in.vector < 16 || in.vector > 255 ||
+	    (in.interrupt_type != HV_X64_INTERRUPT_TYPE_FIXED &&
+	     in.interrupt_type != HV_X64_INTERRUPT_TYPE_EXTINT))
+		return HV_STATUS_INVALID_PARAMETER;
+	p = child_lock(in.partition_id, &st);
+	if (!p)
+		return st;
+	vp = in.dest_addr < MKHV_MAX_CHILD_VPS ? p->vps[in.dest_addr] : NULL;
+	if (!vp) {
+		st = HV_STATUS_INVALID_VP_INDEX;
+	} else if (in.interrupt_type == HV_X64_INTERRUPT_TYPE_FIXED) {
+		child_post_vector(vp, (u8)in.vector);
+	} else {
+		__atomic_store_n(&vp->extint, CHILD_EXTINT_PENDING | in.vector,
+				 __ATOMIC_RELEASE);
+		arch_vp_wake(vp);
+	}
+	spin_unlock(&p->part_lock);
+	return st;
 }

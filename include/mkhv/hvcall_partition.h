@@ -148,6 +148,24 @@ _Static_assert(sizeof(struct hv_input_install_intercept) == 0x18, "intercept");
 _Static_assert(offsetof(struct hv_input_install_intercept, intercept_parameter) == 0x10,
 	       "intercept param");
 
+/* ---- HvCallAssertVirtualInterrupt (0x94) ---- */
+#define HV_X64_INTERRUPT_TYPE_FIXED	0x0
+#define HV_X64_INTERRUPT_TYPE_EXTINT	0x7	/* an 8259 PIC's INTR (LINT0) */
+struct hv_input_assert_virtual_interrupt {
+	uint64_t partition_id;		/* 0x00: a child */
+	uint32_t interrupt_type;	/* 0x08: HV_X64_INTERRUPT_TYPE_* */
+	uint32_t control_flags;		/* 0x0c: bit 0 level, bit 1 logical
+					 * destination; mkhv takes 0 only */
+	uint64_t dest_addr;		/* 0x10: the target's APIC id (= VP index) */
+	uint32_t vector;		/* 0x18: 16..255 */
+	uint8_t target_vtl;		/* 0x1c: must be 0 */
+	uint8_t rsvd_z0;		/* 0x1d */
+	uint16_t rsvd_z1;		/* 0x1e */
+};
+_Static_assert(sizeof(struct hv_input_assert_virtual_interrupt) == 0x20, "assert");
+_Static_assert(offsetof(struct hv_input_assert_virtual_interrupt, vector) == 0x18,
+	       "assert vector");
+
 /* ---- mkhv's own partition calls (after HVCALL_MKHV_GET_INFO/LOG_READ) ---- */
 #define HVCALL_MKHV_SET_INTERCEPT_PAGE	0x8102
 #define HVCALL_MKHV_RESUME_VP		0x8103

@@ -190,6 +190,21 @@ struct mkhv_vm_intercept {
 
 #define MKHV_VM_INSTALL_INTERCEPT _IOW(MKHV_IOC_MAGIC, 0x15, struct mkhv_vm_intercept)
 
+/*
+ * MKHV_VM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt.  @type FIXED
+ * raises @vector in VP @vp_index's x2APIC; EXTINT is the INTR output of
+ * an emulated 8259 (delivered like LINT0 in ExtINT mode, not through the
+ * x2APIC's IRR/ISR).  The VP may be running.
+ */
+struct mkhv_vm_interrupt {
+	uint32_t vp_index;	/* in */
+	uint32_t type;		/* in: HV_X64_INTERRUPT_TYPE_FIXED or _EXTINT */
+	uint32_t vector;	/* in: 16..255 */
+	uint32_t flags;		/* in: 0 */
+};
+
+#define MKHV_VM_ASSERT_INTERRUPT _IOW(MKHV_IOC_MAGIC, 0x16, struct mkhv_vm_interrupt)
+
 _Static_assert(sizeof(struct mkhv_ioc_create_vm) == 32, "create_vm size");
 _Static_assert(offsetof(struct mkhv_ioc_create_vm, partition_id) == 16, "create_vm id");
 _Static_assert(sizeof(struct mkhv_vm_map_memory) == 32, "map_memory size");
@@ -200,6 +215,7 @@ _Static_assert(offsetof(struct mkhv_vm_regs, regs) == 8, "regs ptr");
 _Static_assert(sizeof(struct mkhv_vm_run) == 8 + 256, "run size");
 _Static_assert(offsetof(struct mkhv_vm_run, msg) == 8, "run msg");
 _Static_assert(sizeof(struct mkhv_vm_intercept) == 8, "intercept size");
+_Static_assert(sizeof(struct mkhv_vm_interrupt) == 16, "interrupt size");
 _Static_assert(MKHV_VM_REGS_MAX * sizeof(struct hv_register_assoc) +
 	       sizeof(struct hv_input_vp_registers) <= 4096, "regs fit a page");
 

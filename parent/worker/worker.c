@@ -224,10 +224,7 @@ static void *console_rx(void *arg)
 		}
 		if (n <= 0)
 			return NULL;
-		pthread_mutex_lock(&con->vm->io_lock);
-		for (ssize_t i = 0; i < n; i++)
-			uart_rx_push(&con->vm->uart, buf[i]);
-		pthread_mutex_unlock(&con->vm->io_lock);
+		vm_console_input(con->vm, (const uint8_t *)buf, (size_t)n);
 	}
 }
 
@@ -301,9 +298,10 @@ static void print_stats(struct vm *vm, uint32_t nr_vps, FILE *status)
 	if (ret)
 		fprintf(status, "hvworker: stats unavailable (%s)\n", strerror(-ret));
 	else
-		fprintf(status, "hvworker: stats runtime_ns %llu exits %llu\n",
+		fprintf(status, "hvworker: stats runtime_ns %llu exits %llu io_exits %llu\n",
 			(unsigned long long)st.runtime_ns,
-			(unsigned long long)st.exits);
+			(unsigned long long)st.exits,
+			(unsigned long long)atomic_load(&vm->io_exits));
 	fflush(status);
 }
 

@@ -10,8 +10,10 @@
  *   hvworker: state <reason>            shutdown | reboot | halted |
  *                                       crashed | error, then
  *   hvworker: detail <text>             why, in words
- *   hvworker: stats runtime_ns <n> exits <n>   on SIGUSR2: the hv's
- *                                       counters summed over the VPs
+ *   hvworker: stats runtime_ns <n> exits <n> io_exits <n>
+ *                                       on SIGUSR2: the hv's counters
+ *                                       summed over the VPs, and the port
+ *                                       intercepts the worker handled
  * Exit status: 0 shutdown, 2 reboot, 3 halted/crashed, 1 error.
  */
 #ifndef HVWORKER_WORKER_H

@@ -325,6 +325,27 @@ START_TEST(install_intercept_args)
 }
 END_TEST
 
+START_TEST(assert_interrupt_args)
+{
+	struct mkhv_vm_interrupt c = { 1, HV_X64_INTERRUPT_TYPE_EXTINT, 0x34, 0 };
+
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), 0);
+	c.type = HV_X64_INTERRUPT_TYPE_FIXED;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), 0);
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 1), -EINVAL);	/* VP 1 of 1 */
+	c.type = 4;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.type = HV_X64_INTERRUPT_TYPE_FIXED;
+	c.vector = 15;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.vector = 256;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.vector = 0x40;
+	c.flags = 1;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+}
+END_TEST
+
 START_TEST(intercept_from_hv)
 {
 	struct hv_intercept_message m;
@@ -346,6 +367,7 @@ START_TEST(vm_ioctl_numbers)
 	unsigned long n[] = { MKHV_IOC_CREATE_VM, MKHV_VM_MAP_MEMORY,
 			      MKHV_VM_CREATE_VP, MKHV_VM_SET_REGS,
 			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_VM_INSTALL_INTERCEPT,
+			      MKHV_VM_ASSERT_INTERRUPT,
 			      MKHV_IOC_GET_INFO,
 			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
 
@@ -380,6 +402,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, regs_args);
 	tcase_add_test(tc, statistics_only_regs);
 	tcase_add_test(tc, install_intercept_args);
+	tcase_add_test(tc, assert_interrupt_args);
 	tcase_add_test(tc, intercept_from_hv);
 	tcase_add_test(tc, vm_ioctl_numbers);
 	suite_add_tcase(s, tc);

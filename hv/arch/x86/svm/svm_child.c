@@ -332,14 +332,16 @@ static void child_inject(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct vlapic *vl = &v->vp->vlapic;
-	int vec;
+	int vec, ext;
 
 	if (vmcb->ctl.exitintinfo & SVM_EVTINJ_VALID) {
 		vmcb->ctl.event_inj = vmcb->ctl.exitintinfo;
 		vmcb->ctl.exitintinfo = 0;
 		return;
 	}
-	vec = vlapic_pending(vl);
+	/* An ExtINT (8259 on LINT0) bypasses the vLAPIC's priorities. */
+	ext = child_extint(v->vp);
+	vec = ext >= 0 ? ext : vlapic_pending(vl);
 	if (vec < 0) {
 		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
 		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
@@ -347,7 +349,10 @@ static void child_inject(struct vcpu_x86 *v)
 	}
 	if ((vmcb->save.rflags & BIT(9)) && !(vmcb->ctl.int_state & 1)) {
 		vmcb->ctl.event_inj = (u64)vec | SVM_EVTINJ_VALID;
-		vlapic_ack(vl, (u8)vec);
+		if (ext >= 0)
+			child_extint_taken(v->vp, (u8)vec);
+		else
+			vlapic_ack(vl, (u8)vec);
 		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
 		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
 	} else {
