@@ -626,9 +626,9 @@ void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi)
 }
 
 /*
- * HvCallAssertVirtualInterrupt: the parent's device models interrupt a
- * VP.  Fixed interrupts go to its vLAPIC as an IPI would; an ExtINT is
- * what an emulated 8259 PIC raises on LINT0 (the worker's UART).
+ * HvCallAssertVirtualInterrupt: the parent's device models (an I/O APIC
+ * in the worker) interrupt a VP: a fixed vector into its vLAPIC, as an IPI
+ * would arrive.  Physical destination mode, edge; other types refused.
  */
 u16 hc_assert_virtual_interrupt(struct hypercall_args *a)
 {
@@ -640,22 +640,16 @@ u16 hc_assert_virtual_interrupt(struct hypercall_args *a)
 	memcpy(&in, a->in, sizeof(in));
 	if (in.control_flags || in.target_vtl || in.rsvd_z0 || in.rsvd_z1 ||
 	    in.vector < 16 || in.vector > 255 ||
-	    (in.interrupt_type != HV_X64_INTERRUPT_TYPE_FIXED &&
-	     in.interrupt_type != HV_X64_INTERRUPT_TYPE_EXTINT))
+	    in.interrupt_type != HV_X64_INTERRUPT_TYPE_FIXED)
 		return HV_STATUS_INVALID_PARAMETER;
 	p = child_lock(in.partition_id, &st);
 	if (!p)
 		return st;
 	vp = in.dest_addr < MKHV_MAX_CHILD_VPS ? p->vps[in.dest_addr] : NULL;
-	if (!vp) {
-		st = HV_STATUS_INVALID_VP_INDEX;
-	} else if (in.interrupt_type == HV_X64_INTERRUPT_TYPE_FIXED) {
+	if (vp)
 		child_post_vector(vp, (u8)in.vector);
-	} else {
-		__atomic_store_n(&vp->extint, CHILD_EXTINT_PENDING | in.vector,
-				 __ATOMIC_RELEASE);
-		arch_vp_wake(vp);
-	}
+	else
+		st = HV_STATUS_INVALID_VP_INDEX;
 	spin_unlock(&p->part_lock);
 	return st;
 }

@@ -149,8 +149,7 @@ _Static_assert(offsetof(struct hv_input_install_intercept, intercept_parameter) 
 	       "intercept param");
 
 /* ---- HvCallAssertVirtualInterrupt (0x94) ---- */
-#define HV_X64_INTERRUPT_TYPE_FIXED	0x0
-#define HV_X64_INTERRUPT_TYPE_EXTINT	0x7	/* an 8259 PIC's INTR (LINT0) */
+#define HV_X64_INTERRUPT_TYPE_FIXED	0x0	/* the only type mkhv takes */
 struct hv_input_assert_virtual_interrupt {
 	uint64_t partition_id;		/* 0x00: a child */
 	uint32_t interrupt_type;	/* 0x08: HV_X64_INTERRUPT_TYPE_* */

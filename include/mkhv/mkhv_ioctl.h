@@ -191,14 +191,13 @@ struct mkhv_vm_intercept {
 #define MKHV_VM_INSTALL_INTERCEPT _IOW(MKHV_IOC_MAGIC, 0x15, struct mkhv_vm_intercept)
 
 /*
- * MKHV_VM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt.  @type FIXED
- * raises @vector in VP @vp_index's x2APIC; EXTINT is the INTR output of
- * an emulated 8259 (delivered like LINT0 in ExtINT mode, not through the
- * x2APIC's IRR/ISR).  The VP may be running.
+ * MKHV_VM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt: raise @vector
+ * in VP @vp_index's x2APIC (the VP may be running), as the worker's
+ * interrupt controller models deliver device interrupts.
  */
 struct mkhv_vm_interrupt {
 	uint32_t vp_index;	/* in */
-	uint32_t type;		/* in: HV_X64_INTERRUPT_TYPE_FIXED or _EXTINT */
+	uint32_t type;		/* in: HV_X64_INTERRUPT_TYPE_FIXED */
 	uint32_t vector;	/* in: 16..255 */
 	uint32_t flags;		/* in: 0 */
 };

@@ -107,7 +107,7 @@ static void build_madt(uint8_t *t, unsigned int nr_vcpus)
 
 	header(t, "APIC", len, 5);
 	put32(t + 36, 0xfee00000);	/* LAPIC address (unused in x2APIC) */
-	put32(t + 40, 1);		/* flags: PCAT_COMPAT (pic.c's 8259s) */
+	put32(t + 40, 0);		/* flags: no PCAT_COMPAT (no 8259) */
 	for (unsigned int i = 0; i < nr_vcpus; i++, e += MADT_X2APIC_LEN) {
 		put8(e, MADT_TYPE_LOCAL_X2APIC);
 		put8(e + 1, MADT_X2APIC_LEN);

@@ -9,10 +9,8 @@
  *   from a method; ACPICA returns the string as is), _UID 0, _STA 0x0F and
  *   a _CRS (hv_vmbus fails without one; the IRQ is ignored on x86).  Its
  *   parent is a module device (ACPI0004) as on Hyper-V Gen2.
- * - \_SB.COM1: the 16550 at 0x3F8 the worker emulates, on ISA IRQ 4 of
- *   the worker's 8259 (the MADT says PCAT_COMPAT); with an IRQ the 8250
- *   driver is interrupt-driven instead of polling the UART 50 times a
- *   second, which an idle child would pay in exits.
+ * - \_SB.COM1: the 16550 at 0x3F8 the worker emulates, without an IRQ
+ *   (there is no interrupt controller for it: 8250_pnp polls).
  */
 DefinitionBlock ("dsdt.aml", "DSDT", 2, "MKHV  ", "MKHVDSDT", 1)
 {
@@ -48,7 +46,6 @@ DefinitionBlock ("dsdt.aml", "DSDT", 2, "MKHV  ", "MKHVDSDT", 1)
             Name (_CRS, ResourceTemplate ()
             {
                 IO (Decode16, 0x03F8, 0x03F8, 0x01, 0x08)
-                IRQNoFlags () {4}
             })
         }
     }

@@ -12,24 +12,6 @@
 #define IO_FLAG_STRING	0x1
 #define MSR_INSN_LEN	2	/* rdmsr / wrmsr */
 
-/* The PIC's INTR, acknowledged: an ExtINT for VP 0 (io_lock held). */
-static void pic_intr(void *ctx, uint8_t vector)
-{
-	struct vm *vm = ctx;
-	int ret;
-
-	if (!vm->ops->assert_irq)
-		return;
-	ret = vm->ops->assert_irq(vm->ctx, 0, HV_X64_INTERRUPT_TYPE_EXTINT,
-				  vector);
-	if (ret)
-		vm_request_exit(vm, VM_EXIT_ERROR,
-				"raising interrupt vector %#x failed (%s)", vector,
-				strerror(-ret));
-	else
-		atomic_fetch_add(&vm->irqs, 1);
-}
-
 void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	     void (*console_out)(void *ctx, uint8_t c), void *console_ctx)
 {
@@ -39,7 +21,6 @@ void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	pthread_mutex_init(&vm->io_lock, NULL);
 	uart_init(&vm->uart, console_out, console_ctx);
 	rtc_init(&vm->rtc, NULL);
-	pic_init(&vm->pic, pic_intr, vm);
 	atomic_store(&vm->exit, VM_RUNNING);
 }
 
@@ -79,28 +60,13 @@ const char *vm_exit_name(enum vm_exit e)
 	       names[e] : "error";
 }
 
-static uint8_t uart_port(struct vm *vm, uint16_t port, int write, uint8_t v)
-{
-	uint8_t r = 0;
-
-	if (write)
-		uart_write(&vm->uart, port - UART_COM1_BASE, v);
-	else
-		r = uart_read(&vm->uart, port - UART_COM1_BASE);
-	/* Any access may change the line (IER, MCR, THR, IIR reads...). */
-	pic_set_irq(&vm->pic, UART_IRQ, uart_irq_line(&vm->uart));
-	return r;
-}
-
 /* One byte-wide port; the caller holds io_lock. */
 static uint8_t port_byte(struct vm *vm, uint16_t port, int write, uint8_t v)
 {
-	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NR_PORTS)
-		return uart_port(vm, port, write, v);
-	if (pic_is_port(port)) {
+	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NR_PORTS) {
 		if (!write)
-			return pic_read(&vm->pic, port);
-		pic_write(&vm->pic, port, v);
+			return uart_read(&vm->uart, port - UART_COM1_BASE);
+		uart_write(&vm->uart, port - UART_COM1_BASE, v);
 		return 0;
 	}
 	switch (port) {
@@ -134,9 +100,7 @@ int vm_claim_ports(struct vm *vm)
 {
 	static const uint16_t ports[] = {
 		RTC_PORT_INDEX, RTC_PORT_DATA, GUEST_PORT_SLEEP_CTL,
-		GUEST_PORT_SLEEP_STS, GUEST_PORT_RESET, PIC_MASTER_CMD,
-		PIC_MASTER_DATA, PIC_SLAVE_CMD, PIC_SLAVE_DATA, PIC_ELCR1,
-		PIC_ELCR2,
+		GUEST_PORT_SLEEP_STS, GUEST_PORT_RESET,
 	};
 	const uint32_t rw = HV_INTERCEPT_ACCESS_MASK_READ |
 			    HV_INTERCEPT_ACCESS_MASK_WRITE;
@@ -150,15 +114,6 @@ int vm_claim_ports(struct vm *vm)
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]) && !ret; i++)
 		ret = vm->ops->install_io(vm->ctx, ports[i], rw);
 	return ret;
-}
-
-void vm_console_input(struct vm *vm, const uint8_t *buf, size_t n)
-{
-	pthread_mutex_lock(&vm->io_lock);
-	for (size_t i = 0; i < n; i++)
-		uart_rx_push(&vm->uart, buf[i]);	/* full: dropped, as a UART */
-	pic_set_irq(&vm->pic, UART_IRQ, uart_irq_line(&vm->uart));
-	pthread_mutex_unlock(&vm->io_lock);
 }
 
 int vm_read_stats(struct vm *vm, uint32_t nr_vps, struct vm_stats *st)

@@ -21,7 +21,6 @@
 
 #include <mkhv/hvcall_partition.h>
 
-#include "pic.h"
 #include "rtc.h"
 #include "uart.h"
 
@@ -39,11 +38,6 @@ struct vm_backend_ops {
 	 * NULL: the backend forwards every port.
 	 */
 	int (*install_io)(void *ctx, uint16_t port, uint32_t access);
-	/*
-	 * Raise @vector in VP @vp (HV_X64_INTERRUPT_TYPE_FIXED or _EXTINT);
-	 * may be called while the VP runs.  NULL: no interrupts.
-	 */
-	int (*assert_irq)(void *ctx, uint32_t vp, uint32_t type, uint8_t vector);
 	/* Read registers (may be NULL); statistics work while @vp runs. */
 	int (*get_regs)(void *ctx, uint32_t vp, struct hv_register_assoc *regs,
 			uint32_t n);
@@ -64,8 +58,6 @@ struct vm {
 	pthread_mutex_t io_lock;	/* device models */
 	struct uart16550 uart;
 	struct rtc rtc;
-	struct pic pic;			/* the UART's IRQ 4 */
-	_Atomic uint64_t irqs;		/* ExtINTs raised */
 	_Atomic int exit;		/* enum vm_exit; the first one wins */
 	char exit_detail[160];
 	_Atomic uint64_t io_exits, unknown_port_accesses;
@@ -80,9 +72,6 @@ void vm_destroy(struct vm *vm);
  * from the hypervisor.  Return: 0 or the backend's -errno.
  */
 int vm_claim_ports(struct vm *vm);
-
-/* Console input for the guest's UART (raises its interrupt). */
-void vm_console_input(struct vm *vm, const uint8_t *buf, size_t n);
 
 /* What the hv counted for the VM's VPs (their sum). */
 struct vm_stats {

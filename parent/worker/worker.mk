@@ -15,7 +15,7 @@ HVWORKER      := $(BUILD)/parent/hvworker
 WORKER_CFLAGS := $(HOST_CFLAGS) -Ihv/include -DMKHV_HOST_TEST -pthread -MMD -MP
 
 # The VM core (no /dev/mkhv): what the unit tests link.
-WORKER_CORE   := guest acpi_tables linux_loader uart rtc pic vmm worker hv_shim
+WORKER_CORE   := guest acpi_tables linux_loader uart rtc vmm worker hv_shim
 WORKER_CORE_OBJS := $(patsubst %,$(WORKER_OUT)/%.o,$(WORKER_CORE)) \
 		    $(WORKER_OUT)/bzimage.o $(WORKER_OUT)/dsdt_aml.o
 WORKER_MAIN_OBJS := $(WORKER_OUT)/hvworker.o $(WORKER_OUT)/mkhv_backend.o
@@ -84,7 +84,7 @@ $(WORKER_OUT)/mkhv-vmtest.stripped: $(VMTEST)
 	$(Q)strip -o $@ $<
 
 # ---- unit tests ----
-WORKER_TESTS := acpi_tables linux_loader uart rtc pic vmm worker
+WORKER_TESTS := acpi_tables linux_loader uart rtc vmm worker
 WORKER_TEST_BINS := $(patsubst %,$(BUILD)/tests/unit/test_hvworker_%,$(WORKER_TESTS))
 UNIT_TESTS += $(WORKER_TEST_BINS)
 

@@ -443,16 +443,9 @@ START_TEST(test_assert_virtual_interrupt)
 			  HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(vp1->posted_irr[1], 1ull << 1);
 	ck_assert_uint_eq(fake_wakes, 1);
-	ck_assert_int_eq(child_extint(vp1), -1);
-	/* ExtINT: pending until injected; a newer vector replaces it. */
-	ck_assert_uint_eq(assert_irq(id, HV_X64_INTERRUPT_TYPE_EXTINT, 1, 0x34),
-			  HV_STATUS_SUCCESS);
-	ck_assert_int_eq(child_extint(vp1), 0x34);
-	ck_assert_uint_eq(fake_wakes, 2);
-	child_extint_taken(vp1, 0x33);			/* not the pending one */
-	ck_assert_int_eq(child_extint(vp1), 0x34);
-	child_extint_taken(vp1, 0x34);
-	ck_assert_int_eq(child_extint(vp1), -1);
+	/* ExtINT (an 8259's INTR) is not taken: children have no 8259. */
+	ck_assert_uint_eq(assert_irq(id, 7, 1, 0x34), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(vp1->posted_irr[0], 0);
 	/* Hostile: types, vectors, flags, VTL, VPs, partitions. */
 	ck_assert_uint_eq(assert_irq(id, 4 /* NMI */, 0, 0x40),
 			  HV_STATUS_INVALID_PARAMETER);

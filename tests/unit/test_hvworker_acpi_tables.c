@@ -158,7 +158,7 @@ START_TEST(madt_one_x2apic_per_vcpu)
 	build(n);
 	m = table(l.madt, "APIC");
 	ck_assert_uint_eq(rd32(m + 4), 44 + 16 * n);
-	ck_assert_uint_eq(rd32(m + 40) & 1, 1);		/* PCAT_COMPAT: the 8259s */
+	ck_assert_uint_eq(rd32(m + 40) & 1, 0);		/* no PCAT_COMPAT */
 	e = m + 44;
 	for (unsigned int i = 0; i < n; i++, e += 16) {
 		ck_assert_uint_eq(e[0], MADT_TYPE_LOCAL_X2APIC);

@@ -127,24 +127,6 @@ START_TEST(scratch_and_read_only)
 }
 END_TEST
 
-START_TEST(irq_line_gated_by_out2)
-{
-	uart_write(&u, UART_IER, UART_IER_RDI | UART_IER_THRI);
-	ck_assert(!uart_irq_line(&u));		/* OUT2 clear: no IRQ on a PC */
-	uart_write(&u, UART_MCR, UART_MCR_OUT2);
-	ck_assert(uart_irq_line(&u));		/* THR empty */
-	uart_read(&u, UART_IIR);		/* identifies THRI: cleared */
-	ck_assert(!uart_irq_line(&u));
-	uart_rx_push(&u, 'a');
-	ck_assert(uart_irq_line(&u));		/* data ready */
-	ck_assert_uint_eq(uart_read(&u, UART_RBR), 'a');
-	ck_assert(!uart_irq_line(&u));
-	uart_write(&u, UART_IER, 0);
-	uart_rx_push(&u, 'b');
-	ck_assert(!uart_irq_line(&u));		/* RDI disabled */
-}
-END_TEST
-
 static Suite *uart_suite(void)
 {
 	Suite *s = suite_create("hvworker_uart");
@@ -159,7 +141,6 @@ static Suite *uart_suite(void)
 	tcase_add_test(tc, receive_overflow_and_clear);
 	tcase_add_test(tc, loopback_as_linux_autoconfig);
 	tcase_add_test(tc, scratch_and_read_only);
-	tcase_add_test(tc, irq_line_gated_by_out2);
 	suite_add_tcase(s, tc);
 	return s;
 }

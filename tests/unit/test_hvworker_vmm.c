@@ -87,7 +87,7 @@ START_TEST(claimed_ports_are_the_emulated_ones)
 			ck_assert_uint_eq(vm.unknown_port_accesses, before + 1);
 		}
 	}
-	ck_assert_uint_eq(claimed, UART_NR_PORTS + 2 + 3 + 6);	/* +RTC, ACPI, PIC */
+	ck_assert_uint_eq(claimed, UART_NR_PORTS + 2 + 3);
 	f.fail_install = -ENOMEM;
 	ck_assert_int_eq(vm_claim_ports(&vm), -ENOMEM);
 }

@@ -136,8 +136,6 @@ int pool_vp_events(struct hv_vp *vp, u64 now)
 	child_pull_posted(vp);
 	vlapic_timer_check(&vp->vlapic, now + off);
 	stimer_check(&vp->stimers, &vp->vlapic, hyperv_ref_time(&vp->part->hv));
-	if (child_extint(vp) >= 0)
-		return child_extint(vp);
 	return vlapic_pending(&vp->vlapic);
 }
 

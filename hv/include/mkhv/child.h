@@ -52,28 +52,6 @@ void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi);
 /** child_post_vector() - a fixed interrupt for @vp from another CPU. */
 void child_post_vector(struct hv_vp *vp, u8 vector);
 
-#define CHILD_EXTINT_PENDING	0x100u
-
-/**
- * child_extint() - the ExtINT vector waiting for @vp, or -1 (its pCPU
- * injects it when the guest can take it, then calls child_extint_taken()).
- */
-static inline int child_extint(const struct hv_vp *vp)
-{
-	u32 x = __atomic_load_n(&vp->extint, __ATOMIC_ACQUIRE);
-
-	return x & CHILD_EXTINT_PENDING ? (int)(x & 0xff) : -1;
-}
-
-/** child_extint_taken() - @vector was injected (a newer one stays). */
-static inline void child_extint_taken(struct hv_vp *vp, u8 vector)
-{
-	u32 x = CHILD_EXTINT_PENDING | vector;
-
-	__atomic_compare_exchange_n(&vp->extint, &x, 0, false,
-				    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
-}
-
 /**
  * child_pull_posted() - on the VP's own pCPU: move posted vectors into its
  * vLAPIC.  Return: true if something was pending.

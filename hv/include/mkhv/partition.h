@@ -102,13 +102,6 @@ struct hv_vp {
 	struct hv_stimers stimers;	/* synthetic timers, direct mode */
 	struct hv_synic synic;		/* SynIC registers, message posting */
 	u64 posted_irr[4];
-	/*
-	 * An ExtINT the parent asserted (its emulated 8259's INTR): the
-	 * vector | EXTINT_PENDING until injected.  Delivered as LINT0 in
-	 * ExtINT mode would be: straight to the CPU, not through the vLAPIC's
-	 * IRR/ISR (the guest acknowledges it at the PIC, not with an EOI).
-	 */
-	volatile u32 extint;
 	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
 	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */
 };

@@ -332,16 +332,14 @@ static void child_inject(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct vlapic *vl = &v->vp->vlapic;
-	int vec, ext;
+	int vec;
 
 	if (vmcb->ctl.exitintinfo & SVM_EVTINJ_VALID) {
 		vmcb->ctl.event_inj = vmcb->ctl.exitintinfo;
 		vmcb->ctl.exitintinfo = 0;
 		return;
 	}
-	/* An ExtINT (8259 on LINT0) bypasses the vLAPIC's priorities. */
-	ext = child_extint(v->vp);
-	vec = ext >= 0 ? ext : vlapic_pending(vl);
+	vec = vlapic_pending(vl);
 	if (vec < 0) {
 		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
 		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
@@ -349,10 +347,7 @@ static void child_inject(struct vcpu_x86 *v)
 	}
 	if ((vmcb->save.rflags & BIT(9)) && !(vmcb->ctl.int_state & 1)) {
 		vmcb->ctl.event_inj = (u64)vec | SVM_EVTINJ_VALID;
-		if (ext >= 0)
-			child_extint_taken(v->vp, (u8)vec);
-		else
-			vlapic_ack(vl, (u8)vec);
+		vlapic_ack(vl, (u8)vec);
 		vmcb->ctl.intercept1 &= ~INTERCEPT1_VINTR;
 		vmcb->ctl.vintr &= ~SVM_VINTR_V_IRQ;
 	} else {
