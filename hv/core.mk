@@ -11,7 +11,7 @@
 # Portable core sources (host-testable).  hv/string.c is freestanding only.
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
 		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c \
-		hv/stimer.c hv/synic.c hv/intercept.c
+		hv/stimer.c hv/synic.c hv/intercept.c hv/gva.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -53,6 +53,7 @@ HV_TEST_sched_SRCS :=
 HV_TEST_vlapic_SRCS :=
 HV_TEST_stimer_SRCS := hv/vlapic.c
 HV_TEST_synic_SRCS := hv/vlapic.c
+HV_TEST_gva_SRCS :=
 
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))

@@ -218,12 +218,25 @@ struct hv_intercept_message {
 	uint64_t rax;			/* 0x38: RAX (OUT data, MSR write low) */
 	uint64_t rdx;			/* 0x40 */
 	uint64_t next_rip;		/* 0x48: RIP after the instruction, 0 = unknown */
-	uint8_t reserved2[256 - 0x50];
+	/*
+	 * HVMSG_UNMAPPED_GPA only (as the TLFS memory intercept message):
+	 * the bytes at RIP, fetched by the hv through the VP's page tables
+	 * (fewer when a page does not translate), and the GPRs, so the
+	 * worker emulates an MMIO access without another call.
+	 */
+	uint8_t instruction_byte_count;	/* 0x50: 0..16 */
+	uint8_t reserved3[7];		/* 0x51 */
+	uint8_t instruction_bytes[16];	/* 0x58 */
+	uint64_t gpr[16];		/* 0x68: RAX RCX RDX RBX RSP RBP RSI RDI
+					 * R8..R15 (x86 encoding order) */
+	uint8_t reserved2[256 - 0xe8];	/* 0xe8 */
 };
 _Static_assert(sizeof(struct hv_intercept_message) == 256, "message");
 _Static_assert(offsetof(struct hv_intercept_message, vp_index) == 0x10, "vp");
 _Static_assert(offsetof(struct hv_intercept_message, port) == 0x30, "port");
 _Static_assert(offsetof(struct hv_intercept_message, next_rip) == 0x48, "nrip");
+_Static_assert(offsetof(struct hv_intercept_message, instruction_bytes) == 0x58, "insn");
+_Static_assert(offsetof(struct hv_intercept_message, gpr) == 0x68, "gpr");
 
 /* The parent's callback vector (Linux HYPERVISOR_CALLBACK_VECTOR). */
 #define MKHV_PARENT_CALLBACK_VECTOR	0xf3

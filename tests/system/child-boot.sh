@@ -49,15 +49,16 @@ until_console() {	# NAME PATTERN TIMEOUT
 	return 1
 }
 boots_as() {	# NAME VCPUS MIB
-	local kb lo
+	local kb lo hi=$(($3 * 1024))
 	check "$1: init reached" until_console "$1" "mkhv-child: init reached ($1)" 90
+	until_console "$1" "mkhv-child: clocksource" 30	# its report is complete
 	check "$1: Linux detected Microsoft Hyper-V" \
 		out_has "$1" "mkhv-child: Hypervisor detected: Microsoft Hyper-V"
 	check "$1: sees $2 vCPU(s)" out_has "$1" "mkhv-child: cpus $2"
 	kb=$(sed -n 's/^mkhv-child: memtotal \([0-9]*\) kB.*/\1/p' "$T_LOGS/$1.txt")
 	lo=$(($3 * 1024 * 6 / 10))
 	check "$1: MemTotal ${kb:-?} kB fits its $3 MiB" \
-		eval '[ -n "$kb" ] && [ "$kb" -gt "$lo" ] && [ "$kb" -le $(($3 * 1024)) ]'
+		eval '[ -n "$kb" ] && [ "$kb" -gt "$lo" ] && [ "$kb" -le "$hi" ]'
 }
 deleted() {	# PAGES: how many partitions gave exactly that many pages back
 	grep -c "partition [0-9]* deleted: $1 pages back to the parent" "$com2"
