@@ -84,6 +84,7 @@ check "B: all 14 parent-only hypercalls denied" \
 	until_console B "probe 14 of 14 parent-only hypercalls denied" 30
 check "B: hypercall status is ACCESS_DENIED (0x0006)" \
 	eval '! grep "probe hypercall" "$T_LOGS/B.txt" | grep -qv "status 0x0006"'
+until_console B "probe gpa $canary_gpa (RAM) reads" 30
 check "B: its GPA $canary_gpa is its own memory, not A's canary" \
 	eval 'grep -q "probe gpa $canary_gpa (RAM) reads" "$T_LOGS/B.txt" && ! grep -q "reads $canary" "$T_LOGS/B.txt"'
 # Beyond its RAM the access is unmapped: the worker ends B (no MMIO
