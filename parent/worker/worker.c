@@ -224,10 +224,7 @@ static void *console_rx(void *arg)
 		}
 		if (n <= 0)
 			return NULL;
-		pthread_mutex_lock(&con->vm->io_lock);
-		for (ssize_t i = 0; i < n; i++)
-			uart_rx_push(&con->vm->uart, buf[i]);
-		pthread_mutex_unlock(&con->vm->io_lock);
+		vm_console_input(con->vm, (const uint8_t *)buf, (size_t)n);
 	}
 }
 
