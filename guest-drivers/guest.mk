@@ -9,13 +9,30 @@
 # fragment: the kernel path is spelled out.)
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
-GUEST_MODULES :=
+GUEST_MODULES := hv_vmbus hv_utils
+
+# hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
+# with the two libraries it links (the image has no libc otherwise) and
+# the init.d script that starts it.  Left out, with a warning, on a build
+# machine without hyperv-daemons.
+GUEST_KVP_DAEMON := $(wildcard /usr/sbin/hv_kvp_daemon)
+ifneq ($(GUEST_KVP_DAEMON),)
+GUEST_FILES := $(GUEST_KVP_DAEMON)=/usr/sbin/hv_kvp_daemon \
+	$(realpath /lib/x86_64-linux-gnu/libc.so.6)=/lib/x86_64-linux-gnu/libc.so.6 \
+	$(realpath /lib64/ld-linux-x86-64.so.2)=/lib64/ld-linux-x86-64.so.2 \
+	guest-drivers/initramfs/kvp-daemon=/etc/mkhv/init.d/50-kvp-daemon
+else
+$(warning hv_kvp_daemon not found (install hyperv-daemons): the child image has no KVP daemon)
+GUEST_FILES :=
+endif
 
 ALL_TARGETS += $(GUEST_INITRD)
 PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
 		       $(BUILD)/kernel/vmlinuz=/usr/share/mkhv/child/vmlinuz
 
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
-		guest-drivers/initramfs/profile $(BUILD)/kernel/vmlinuz
+		guest-drivers/initramfs/profile $(BUILD)/kernel/vmlinuz \
+		guest-drivers/initramfs/kvp-daemon $(GUEST_KVP_DAEMON)
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
-		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") $@
+		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") $@ \
+		$(GUEST_FILES)
