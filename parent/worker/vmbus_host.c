@@ -521,6 +521,7 @@ int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params 
 	d->conn_id = VMBUS_HOST_EVENT_CONN_BASE + h->ndevs;
 	op = *p;
 	op.connection_id = d->conn_id;
+	d->params = op;
 	relid = vmbus_server_add_channel(&h->srv, &op);
 	if (relid < 0)
 		return relid;
@@ -624,6 +625,27 @@ static const char *msg_name(uint32_t t)
 	return t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
 }
 
+/*
+ * After UNLOAD (kexec, a reloaded hv_vmbus) the guest is a new client:
+ * devices rescinded for misbehaving are offered again with the others.
+ */
+static void revive_devices(struct vmbus_host *h)
+{
+	for (uint32_t i = 0; i < h->ndevs; i++) {
+		struct vmbus_host_dev *d = &h->devs[i];
+		int relid;
+
+		if (!d->broken || vmbus_server_channel_state(&h->srv, d->relid) !=
+				  VMBUS_CHAN_FREE)
+			continue;
+		relid = vmbus_server_add_channel(&h->srv, &d->params);
+		if (relid > 0) {
+			d->relid = (uint32_t)relid;
+			d->broken = false;
+		}
+	}
+}
+
 static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *ev)
 {
 	uint32_t len = ev->len, type = 0;
@@ -639,6 +661,8 @@ static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *
 	if (len >= 4)
 		memcpy(&type, ev->payload, sizeof(type));
 	rc = vmbus_server_handle_message(&h->srv, ev->conn_id, ev->payload, len);
+	if (!rc && type == CHANNELMSG_UNLOAD)
+		revive_devices(h);
 	if (rc < 0) {
 		h->cnt.msgs_bad++;
 		vmbus_host_logf(h, "guest %s (type %u, %u bytes) on connection %u refused: %s",

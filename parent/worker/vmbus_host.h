@@ -164,6 +164,7 @@ struct vmbus_host_dev {
 	uint32_t relid;		/* 0 once rescinded for good */
 	uint32_t conn_id;	/* the guest signals us here */
 	uint32_t target_vp;	/* we signal the guest here */
+	struct vmbus_offer_params params;	/* as offered */
 	bool open;
 	bool broken;		/* a ring was corrupt: rescinded */
 	bool rx_more;		/* budget ran out: drain again */

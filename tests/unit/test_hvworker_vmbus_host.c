@@ -401,6 +401,32 @@ START_TEST(hostile_corrupt_ring_index)
 }
 END_TEST
 
+/* After UNLOAD (kexec) a rescinded device is offered again. */
+START_TEST(unload_revives_rescinded)
+{
+	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
+	struct vmbus_ring_header *hdr;
+
+	fg_boot(f);
+	fg_open_all(f);
+	hdr = (void *)(f->ram + f->ch[1].gpa);
+	hdr->write_index = 8;	/* data "written" but garbage: zero descriptor */
+	fg_signal_host(f, f->ch[1].conn_id);
+	fg_pump(f);
+	fg_expect(f, CHANNELMSG_RESCIND_CHANNELOFFER, NULL, 12);
+	ck_assert_uint_eq(status(f).channels_open, 3);
+	fg_post(f, f->msg_conn, &u, sizeof(u));
+	fg_pump(f);
+	fg_expect(f, CHANNELMSG_UNLOAD_RESPONSE, NULL, 8);
+	fg_boot(f);
+	ck_assert_int_eq(f->nch, 4);
+	fg_open_all(f);
+	ck_assert_uint_eq(status(f).channels_open, 4);
+	fg_free(f);
+}
+END_TEST
+
 /* read_index of the host -> guest ring corrupted: found on the next send. */
 START_TEST(hostile_corrupt_read_index)
 {
@@ -568,6 +594,7 @@ static Suite *suite(void)
 	tcase_add_test(x, hostile_open_bad_vp_and_layout);
 	tcase_add_test(x, hostile_corrupt_ring_index);
 	tcase_add_test(x, hostile_corrupt_read_index);
+	tcase_add_test(x, unload_revives_rescinded);
 	tcase_add_test(x, hostile_giant_packet);
 	tcase_add_test(x, hostile_packet_flood);
 	tcase_add_test(x, hostile_message_flood);
