@@ -258,6 +258,9 @@ struct vmbus_ic *ic_create(struct vmbus_host *h, uint32_t mask)
 		c->svc = s;
 		c->ic = ic;
 		ic->chan[ic->nchan++] = c;
+		c->priv = calloc(1, s->priv_size);
+		if (!c->priv)
+			goto fail;
 		memset(&p, 0, sizeof(p));
 		p.if_type = s->type;
 		/* Instance: "mkhv" then the service's tag. */

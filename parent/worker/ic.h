@@ -29,6 +29,7 @@ struct ic_chan;
 
 struct ic_service {
 	const char *name;
+	size_t priv_size;		/* the service's state (ic_chan.priv), zeroed */
 	uint32_t flag;			/* VMBUS_IC_* */
 	struct vmbus_guid type;		/* class GUID */
 	uint8_t instance_tag;		/* makes the instance GUID unique */

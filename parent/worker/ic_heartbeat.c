@@ -21,19 +21,10 @@ struct hb_state {
 	bool hung;
 };
 
-static struct hb_state *hb(struct ic_chan *c)
-{
-	if (!c->priv)
-		c->priv = calloc(1, sizeof(struct hb_state));
-	return c->priv;
-}
-
 static void hb_ready(struct ic_chan *c)
 {
-	struct hb_state *s = hb(c);
+	struct hb_state *s = c->priv;
 
-	if (!s)
-		return;
 	s->last_answer = vmbus_host_now_ms(c->dev->host);
 	s->hung = false;
 	ic_chan_timer(c, 0);
@@ -42,11 +33,9 @@ static void hb_ready(struct ic_chan *c)
 static void hb_tick(struct ic_chan *c, uint64_t now)
 {
 	struct vmbus_host *h = c->dev->host;
-	struct hb_state *s = hb(c);
+	struct hb_state *s = c->priv;
 	struct ic_heartbeat_data m;
 
-	if (!s)
-		return;
 	ic_chan_timer(c, now + vmbus_host_cfg(h)->heartbeat_ms);
 	if (c->busy) {
 		if (!s->hung && now - c->busy_since >= vmbus_host_cfg(h)->hung_ms) {
@@ -67,11 +56,9 @@ static void hb_response(struct ic_chan *c, const struct ic_msg_hdr *hdr,
 			const uint8_t *body, uint32_t len)
 {
 	struct vmbus_host *h = c->dev->host;
-	struct hb_state *s = hb(c);
+	struct hb_state *s = c->priv;
 	struct ic_heartbeat_data m;
 
-	if (!s)
-		return;
 	if (len < sizeof(m.seq_num) || hdr->status != IC_S_OK) {
 		vmbus_host_logf(h, "heartbeat: bad answer (%u bytes, status %#x)",
 				len, hdr->status);
@@ -97,8 +84,6 @@ static void hb_status(struct ic_chan *c, struct vmbus_host_status *st)
 	uint64_t now = vmbus_host_now_ms(c->dev->host);
 
 	st->heartbeat_ready = c->state == IC_READY;
-	if (!s)
-		return;
 	st->heartbeat_seq = s->last_seq;
 	st->heartbeat_count = s->count;
 	st->heartbeat_age_ms = now - s->last_answer;
@@ -108,6 +93,7 @@ static void hb_status(struct ic_chan *c, struct vmbus_host_status *st)
 }
 
 const struct ic_service ic_heartbeat_service = {
+	.priv_size = sizeof(struct hb_state),
 	.name = "heartbeat",
 	.flag = VMBUS_IC_HEARTBEAT,
 	.type = VMBUS_GUID_HEARTBEAT,

@@ -45,19 +45,10 @@ struct kvp_state {
 	struct kvp_msg msg;	/* request being built */
 };
 
-static struct kvp_state *kv(struct ic_chan *c)
-{
-	if (!c->priv)
-		c->priv = calloc(1, sizeof(struct kvp_state));
-	return c->priv;
-}
-
 static void kvp_start(struct ic_chan *c)
 {
-	struct kvp_state *s = kv(c);
+	struct kvp_state *s = c->priv;
 
-	if (!s)
-		return;
 	s->round = true;
 	s->index = 0;
 	s->building.n = 0;
@@ -71,10 +62,8 @@ static void kvp_ready(struct ic_chan *c)
 
 int ic_kvp_refresh(struct ic_chan *c)
 {
-	struct kvp_state *s = kv(c);
+	struct kvp_state *s = c->priv;
 
-	if (!s)
-		return -ENOMEM;
 	if (c->state == IC_READY && !s->round)
 		kvp_start(c);
 	return 0;
@@ -82,10 +71,10 @@ int ic_kvp_refresh(struct ic_chan *c)
 
 static void kvp_tick(struct ic_chan *c, uint64_t now)
 {
-	struct kvp_state *s = kv(c);
+	struct kvp_state *s = c->priv;
 	int rc;
 
-	if (!s || c->busy)
+	if (c->busy)
 		return;
 	if (!s->round) {
 		kvp_start(c);
@@ -102,7 +91,7 @@ static void kvp_tick(struct ic_chan *c, uint64_t now)
 
 static void kvp_finish(struct ic_chan *c)
 {
-	struct kvp_state *s = kv(c);
+	struct kvp_state *s = c->priv;
 
 	/* An empty round (the daemon failed at once) keeps the old table. */
 	if (s->building.n)
@@ -116,12 +105,12 @@ static void kvp_finish(struct ic_chan *c)
 static void kvp_response(struct ic_chan *c, const struct ic_msg_hdr *hdr,
 			 const uint8_t *body, uint32_t len)
 {
-	struct kvp_state *s = kv(c);
+	struct kvp_state *s = c->priv;
 	struct kvp_exchg_value v;
 	struct kvp_entry *e;
 	size_t off = offsetof(struct kvp_msg, body.enumerate.data);
 
-	if (!s || !s->round)
+	if (!s->round)
 		return;
 	if (hdr->status != IC_S_OK) {
 		/* End of the pool (HV_S_CONT) or the daemon failed. */
@@ -155,8 +144,6 @@ int ic_kvp_get(struct ic_chan *c, const char *key, char *val, size_t len)
 	struct kvp_state *s = c->priv;
 	size_t n;
 
-	if (!s)
-		return -ENOENT;
 	for (uint32_t i = 0; i < s->published.n; i++) {
 		if (strcmp(s->published.e[i].key, key))
 			continue;
@@ -173,8 +160,7 @@ static void kvp_closed(struct ic_chan *c)
 {
 	struct kvp_state *s = c->priv;
 
-	if (s)
-		s->round = false;
+	s->round = false;
 }
 
 static void kvp_status(struct ic_chan *c, struct vmbus_host_status *st)
@@ -182,11 +168,11 @@ static void kvp_status(struct ic_chan *c, struct vmbus_host_status *st)
 	struct kvp_state *s = c->priv;
 
 	st->kvp_ready = c->state == IC_READY;
-	if (s)
-		st->kvp_rounds = s->rounds;
+	st->kvp_rounds = s->rounds;
 }
 
 const struct ic_service ic_kvp_service = {
+	.priv_size = sizeof(struct kvp_state),
 	.name = "kvp",
 	.flag = VMBUS_IC_KVP,
 	.type = VMBUS_GUID_KVP,

@@ -15,24 +15,14 @@
 
 struct sd_state {
 	int pending;		/* 0 none, 1 shutdown, 2 reboot */
-	bool sent;		/* the request is in flight */
 	uint32_t status;	/* last answer */
 	uint64_t answers;
 };
 
-static struct sd_state *sd(struct ic_chan *c)
-{
-	if (!c->priv)
-		c->priv = calloc(1, sizeof(struct sd_state));
-	return c->priv;
-}
-
 int ic_shutdown_request(struct ic_chan *c, bool reboot)
 {
-	struct sd_state *s = sd(c);
+	struct sd_state *s = c->priv;
 
-	if (!s)
-		return -ENOMEM;
 	s->pending = reboot ? 2 : 1;
 	if (c->state == IC_READY)
 		ic_chan_timer(c, 0);
@@ -41,17 +31,16 @@ int ic_shutdown_request(struct ic_chan *c, bool reboot)
 
 static void sd_tick(struct ic_chan *c, uint64_t now)
 {
-	struct sd_state *s = sd(c);
+	struct sd_state *s = c->priv;
 	struct ic_shutdown_data m;
 	int rc;
 
-	if (!s || !s->pending || c->busy)
+	if (!s->pending || c->busy)
 		return;
 	memset(&m, 0, sizeof(m));
 	m.flags = s->pending == 2 ? IC_SHUTDOWN_FLAG_REBOOT : IC_SHUTDOWN_FLAG_SHUTDOWN;
 	rc = ic_send(c, IC_MSGTYPE_SHUTDOWN, &m, sizeof(m));
 	if (!rc) {
-		s->sent = true;
 		vmbus_host_logf(c->dev->host, "shutdown: %s requested",
 				s->pending == 2 ? "restart" : "power off");
 	} else if (rc == -EAGAIN) {
@@ -61,35 +50,23 @@ static void sd_tick(struct ic_chan *c, uint64_t now)
 
 static void sd_ready(struct ic_chan *c)
 {
-	struct sd_state *s = sd(c);
+	struct sd_state *s = c->priv;
 
-	if (s && s->pending)
+	if (s->pending)
 		ic_chan_timer(c, 0);
 }
 
 static void sd_response(struct ic_chan *c, const struct ic_msg_hdr *hdr,
 			const uint8_t *body, uint32_t len)
 {
-	struct sd_state *s = sd(c);
+	struct sd_state *s = c->priv;
 
 	(void)body;
 	(void)len;
-	if (!s)
-		return;
 	s->status = hdr->status;
 	s->answers++;
 	vmbus_host_logf(c->dev->host, "shutdown: guest answered %#x", hdr->status);
 	s->pending = 0;
-	s->sent = false;
-}
-
-static void sd_closed(struct ic_chan *c)
-{
-	struct sd_state *s = c->priv;
-
-	/* Not answered: sent again after the next open. */
-	if (s)
-		s->sent = false;
 }
 
 static void sd_status(struct ic_chan *c, struct vmbus_host_status *st)
@@ -97,14 +74,13 @@ static void sd_status(struct ic_chan *c, struct vmbus_host_status *st)
 	struct sd_state *s = c->priv;
 
 	st->shutdown_ready = c->state == IC_READY;
-	if (!s)
-		return;
 	st->shutdown_pending = s->pending != 0;
 	st->shutdown_status = s->status;
 	st->shutdown_answers = s->answers;
 }
 
 const struct ic_service ic_shutdown_service = {
+	.priv_size = sizeof(struct sd_state),
 	.name = "shutdown",
 	.flag = VMBUS_IC_SHUTDOWN,
 	.type = VMBUS_GUID_SHUTDOWN,
@@ -116,6 +92,5 @@ const struct ic_service ic_shutdown_service = {
 	.ready = sd_ready,
 	.response = sd_response,
 	.tick = sd_tick,
-	.closed = sd_closed,
 	.status = sd_status,
 };

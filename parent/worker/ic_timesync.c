@@ -19,13 +19,6 @@ struct ts_state {
 	uint64_t samples;	/* answered */
 };
 
-static struct ts_state *ts(struct ic_chan *c)
-{
-	if (!c->priv)
-		c->priv = calloc(1, sizeof(struct ts_state));
-	return c->priv;
-}
-
 static bool ts_offer(struct ic_chan *c, uint32_t v)
 {
 	return v != IC_VERSION(4, 0) || vmbus_host_has_ref_time(c->dev->host);
@@ -33,20 +26,16 @@ static bool ts_offer(struct ic_chan *c, uint32_t v)
 
 static void ts_ready(struct ic_chan *c)
 {
-	struct ts_state *s = ts(c);
+	struct ts_state *s = c->priv;
 
-	if (!s)
-		return;
 	s->sync = true;
 	ic_chan_timer(c, 0);
 }
 
 int ic_timesync_now(struct ic_chan *c)
 {
-	struct ts_state *s = ts(c);
+	struct ts_state *s = c->priv;
 
-	if (!s)
-		return -ENOMEM;
 	s->sync = true;
 	if (c->state == IC_READY)
 		ic_chan_timer(c, 0);
@@ -56,12 +45,10 @@ int ic_timesync_now(struct ic_chan *c)
 static void ts_tick(struct ic_chan *c, uint64_t now)
 {
 	struct vmbus_host *h = c->dev->host;
-	struct ts_state *s = ts(c);
+	struct ts_state *s = c->priv;
 	uint8_t flags;
 	int rc;
 
-	if (!s)
-		return;
 	if (c->busy) {
 		/* Try again soon: a SYNC must not wait a whole period. */
 		ic_chan_timer(c, now + (s->sync ? 100 : vmbus_host_cfg(h)->timesync_ms));
@@ -93,11 +80,11 @@ static void ts_tick(struct ic_chan *c, uint64_t now)
 static void ts_response(struct ic_chan *c, const struct ic_msg_hdr *hdr,
 			const uint8_t *body, uint32_t len)
 {
-	struct ts_state *s = ts(c);
+	struct ts_state *s = c->priv;
 
 	(void)body;
 	(void)len;
-	if (s && hdr->status == IC_S_OK)
+	if (hdr->status == IC_S_OK)
 		s->samples++;
 }
 
@@ -106,11 +93,11 @@ static void ts_status(struct ic_chan *c, struct vmbus_host_status *st)
 	struct ts_state *s = c->priv;
 
 	st->timesync_ready = c->state == IC_READY;
-	if (s)
-		st->timesync_samples = s->samples;
+	st->timesync_samples = s->samples;
 }
 
 const struct ic_service ic_timesync_service = {
+	.priv_size = sizeof(struct ts_state),
 	.name = "timesync",
 	.flag = VMBUS_IC_TIMESYNC,
 	.type = VMBUS_GUID_TIMESYNC,

@@ -791,62 +791,45 @@ void vmbus_host_get_status(struct vmbus_host *h, struct vmbus_host_status *st)
 	pthread_mutex_unlock(&h->lock);
 }
 
-static struct ic_chan *ic_of(struct vmbus_host *h, uint32_t flag)
+/* Lock the host and find service @flag (NULL: not offered). */
+static struct ic_chan *ic_lock(struct vmbus_host *h, uint32_t flag)
 {
+	pthread_mutex_lock(&h->lock);
 	return h->ic ? ic_find(h->ic, flag) : NULL;
+}
+
+static int ic_unlock(struct vmbus_host *h, int rc, bool wake)
+{
+	pthread_mutex_unlock(&h->lock);
+	if (wake)
+		kick(h);
+	return rc;
 }
 
 int vmbus_host_request_shutdown(struct vmbus_host *h, bool reboot)
 {
-	struct ic_chan *c;
-	int rc = -ENODEV;
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_SHUTDOWN);
 
-	pthread_mutex_lock(&h->lock);
-	c = ic_of(h, VMBUS_IC_SHUTDOWN);
-	if (c)
-		rc = ic_shutdown_request(c, reboot);
-	pthread_mutex_unlock(&h->lock);
-	kick(h);
-	return rc;
+	return ic_unlock(h, c ? ic_shutdown_request(c, reboot) : -ENODEV, true);
 }
 
 int vmbus_host_timesync_now(struct vmbus_host *h)
 {
-	struct ic_chan *c;
-	int rc = -ENODEV;
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_TIMESYNC);
 
-	pthread_mutex_lock(&h->lock);
-	c = ic_of(h, VMBUS_IC_TIMESYNC);
-	if (c)
-		rc = ic_timesync_now(c);
-	pthread_mutex_unlock(&h->lock);
-	kick(h);
-	return rc;
+	return ic_unlock(h, c ? ic_timesync_now(c) : -ENODEV, true);
 }
 
 int vmbus_host_kvp_refresh(struct vmbus_host *h)
 {
-	struct ic_chan *c;
-	int rc = -ENODEV;
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_KVP);
 
-	pthread_mutex_lock(&h->lock);
-	c = ic_of(h, VMBUS_IC_KVP);
-	if (c)
-		rc = ic_kvp_refresh(c);
-	pthread_mutex_unlock(&h->lock);
-	kick(h);
-	return rc;
+	return ic_unlock(h, c ? ic_kvp_refresh(c) : -ENODEV, true);
 }
 
 int vmbus_host_kvp_get(struct vmbus_host *h, const char *key, char *val, size_t len)
 {
-	struct ic_chan *c;
-	int rc = -ENODEV;
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_KVP);
 
-	pthread_mutex_lock(&h->lock);
-	c = ic_of(h, VMBUS_IC_KVP);
-	if (c)
-		rc = ic_kvp_get(c, key, val, len);
-	pthread_mutex_unlock(&h->lock);
-	return rc;
+	return ic_unlock(h, c ? ic_kvp_get(c, key, val, len) : -ENODEV, false);
 }
