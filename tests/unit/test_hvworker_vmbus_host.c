@@ -478,6 +478,10 @@ START_TEST(hostile_packet_flood)
 		sent++;
 	ck_assert_int_gt(sent, VMBUS_HOST_RX_BUDGET);
 	fg_pump(f);
+	/* One signal: one budget of packets, the rest on later turns. */
+	ck_assert_int_lt(vmbus_ring_write_space(&f->ch[0].out), 31 * 4096);
+	ck_assert_int_le(vmbus_ring_write_space(&f->ch[0].out),
+			 31 * 4096 - (sent - VMBUS_HOST_RX_BUDGET) * 88);
 	for (int i = 0; i < 100; i++)
 		vmbus_host_poll(f->h, 0);
 	ck_assert_int_eq(vmbus_ring_write_space(&f->ch[0].out), 31 * 4096);
