@@ -4,6 +4,11 @@
  * (hvworker_vmbus_fake.h) connects, gets offers, builds GPADLs and opens
  * channels through the fake transport; then hostile guests.
  */
+#include <pthread.h>
+#include <stdint.h>
+#include <time.h>
+#include <unistd.h>
+
 #include "hvworker_vmbus_fake.h"
 
 static const struct vmbus_guid ic_types[4] = {
@@ -560,6 +565,109 @@ START_TEST(run_and_stop)
 }
 END_TEST
 
+/* ---- the VMBus thread for real: blocking wait, requests from another thread ---- */
+
+static pthread_mutex_t mt_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t mt_cond = PTHREAD_COND_INITIALIZER;
+
+static int mt_wait(void *ctx, struct vmbus_host_event *ev, int timeout_ms)
+{
+	struct fake *f = ctx;
+	struct timespec ts;
+	int rc = -ETIMEDOUT;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+	ts.tv_sec += timeout_ms / 1000 + ts.tv_nsec / 1000000000;
+	ts.tv_nsec %= 1000000000;
+	pthread_mutex_lock(&mt_lock);
+	while (!f->ev_count && !f->kicked &&
+	       pthread_cond_timedwait(&mt_cond, &mt_lock, &ts) == 0)
+		;
+	if (f->ev_count) {
+		*ev = f->evq[f->ev_head];
+		f->ev_head = (f->ev_head + 1) % FG_EVQ;
+		f->ev_count--;
+		rc = 0;
+	} else if (f->kicked) {
+		f->kicked = false;
+		rc = -EINTR;
+	}
+	pthread_mutex_unlock(&mt_lock);
+	return rc;
+}
+
+static int mt_post(void *ctx, uint32_t vp, uint32_t sint, uint32_t type,
+		   const void *p, uint32_t len)
+{
+	int rc;
+
+	pthread_mutex_lock(&mt_lock);
+	rc = ft_post(ctx, vp, sint, type, p, len);
+	pthread_mutex_unlock(&mt_lock);
+	return rc;
+}
+
+static void mt_kick(void *ctx)
+{
+	pthread_mutex_lock(&mt_lock);
+	((struct fake *)ctx)->kicked = true;
+	pthread_cond_broadcast(&mt_cond);
+	pthread_mutex_unlock(&mt_lock);
+}
+
+static void *mt_thread(void *arg)
+{
+	return (void *)(intptr_t)vmbus_host_run(arg);
+}
+
+START_TEST(threaded_run)
+{
+	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct vmbus_channel_initiate_contact m = {
+		.header.msgtype = CHANNELMSG_INITIATE_CONTACT,
+		.vmbus_version_requested = VERSION_WIN10_V5_3,
+		.msg_sint = 2,
+	};
+	struct vmbus_host_event ev = {
+		.type = VMBUS_HOST_EV_MESSAGE, .conn_id = 4, .msg_type = 1,
+		.len = sizeof(m),
+	};
+	pthread_t t;
+	void *ret;
+	int got = 0;
+	char v[16];
+
+	f->ops.wait = mt_wait;
+	f->ops.post = mt_post;
+	f->ops.kick = mt_kick;
+	ck_assert_int_eq(pthread_create(&t, NULL, mt_thread, f->h), 0);
+	for (int i = 0; i < 1000; i++) {
+		ck_assert_int_eq(vmbus_host_request_shutdown(f->h, i & 1), 0);
+		ck_assert_int_eq(vmbus_host_kvp_get(f->h, "x", v, sizeof(v)), -ENOENT);
+		ck_assert(status(f).shutdown_pending);
+	}
+	memcpy(ev.payload, &m, sizeof(m));
+	pthread_mutex_lock(&mt_lock);
+	fg_push(f, &ev);
+	pthread_cond_broadcast(&mt_cond);
+	pthread_mutex_unlock(&mt_lock);
+	for (int i = 0; i < 5000 && !got; i++) {
+		pthread_mutex_lock(&mt_lock);
+		got = f->in_count;
+		pthread_mutex_unlock(&mt_lock);
+		if (!got)
+			usleep(1000);
+	}
+	ck_assert_int_eq(got, 1);
+	ck_assert_uint_eq(status(f).version, VERSION_WIN10_V5_3);
+	vmbus_host_stop(f->h);
+	ck_assert_int_eq(pthread_join(t, &ret), 0);
+	ck_assert_ptr_null(ret);
+	fg_free(f);
+}
+END_TEST
+
 START_TEST(create_bad_config)
 {
 	struct vmbus_host_config c = { 0 };
@@ -590,6 +698,7 @@ static Suite *suite(void)
 	tcase_add_test(t, post_error_dropped);
 	tcase_add_test(t, modify_channel_vp);
 	tcase_add_test(t, run_and_stop);
+	tcase_add_test(t, threaded_run);
 	tcase_add_test(t, create_bad_config);
 	tcase_add_test(x, hostile_bad_message_types);
 	tcase_add_test(x, hostile_oversized_event_len);
