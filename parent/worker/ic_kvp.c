@@ -23,6 +23,8 @@
 #include "ic.h"
 
 #define KVP_MAX_ENTRIES	32
+/* A round ends here even if the guest never says "no more". */
+#define KVP_MAX_INDEX	64
 /* UTF-8 can need 3 bytes per UTF-16 unit. */
 #define KVP_KEY_UTF8	(IC_KVP_MAX_KEY_SIZE / 2 * 3 + 1)
 #define KVP_VAL_UTF8	(IC_KVP_MAX_VALUE_SIZE / 2 * 3 + 1)
@@ -135,7 +137,12 @@ static void kvp_response(struct ic_chan *c, const struct ic_msg_hdr *hdr,
 		e->value[0] = 0;
 	if (e->key[0])
 		s->building.n++;
-	s->index++;
+	if (++s->index >= KVP_MAX_INDEX) {
+		vmbus_host_logf(c->dev->host, "kvp: guest enumerates past index %u: round ended",
+				KVP_MAX_INDEX);
+		kvp_finish(c);
+		return;
+	}
 	ic_chan_timer(c, 0);
 }
 

@@ -448,6 +448,28 @@ START_TEST(hostile_kvp_sizes)
 }
 END_TEST
 
+/* A guest that never ends the enumeration (empty keys forever). */
+START_TEST(hostile_kvp_endless)
+{
+	struct fake *f = fg_new(VMBUS_IC_KVP, 0, false);
+	static const char *empty[200];
+
+	for (int i = 0; i < 200; i++)
+		empty[i] = "";
+	f->kvp_daemon = true;
+	f->kvp_keys = empty;
+	f->kvp_values = empty;
+	f->kvp_n = 200;
+	fg_boot(f);
+	fg_open_all(f);
+	fg_run(f, 5000);
+	ck_assert_uint_eq(status(f).kvp_rounds, 1);
+	ck_assert(fg_logged(f, "past index 64"));
+	ck_assert_uint_le(f->ch[0].packets, 66);	/* NEGOTIATE + 64 + none more yet */
+	fg_free(f);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("hvworker_ic");
@@ -470,6 +492,7 @@ static Suite *suite(void)
 	tcase_add_test(x, hostile_negotiate_answers);
 	tcase_add_test(x, hostile_negotiate_versions);
 	tcase_add_test(x, hostile_kvp_sizes);
+	tcase_add_test(x, hostile_kvp_endless);
 	suite_add_tcase(s, t);
 	suite_add_tcase(s, x);
 	return s;
