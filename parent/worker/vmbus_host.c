@@ -660,6 +660,18 @@ static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *
 	}
 	if (len >= 4)
 		memcpy(&type, ev->payload, sizeof(type));
+	if (type == CHANNELMSG_INITIATE_CONTACT && len >= 16) {
+		struct vmbus_channel_initiate_contact ic;
+
+		memset(&ic, 0, sizeof(ic));
+		memcpy(&ic, ev->payload, 16);
+		if (ic.target_vcpu >= h->cfg.nr_vps) {
+			h->cnt.msgs_bad++;
+			vmbus_host_logf(h, "guest INITIATE_CONTACT names VP %u of %u: dropped",
+					ic.target_vcpu, h->cfg.nr_vps);
+			return;
+		}
+	}
 	rc = vmbus_server_handle_message(&h->srv, ev->conn_id, ev->payload, len);
 	if (!rc && type == CHANNELMSG_UNLOAD)
 		revive_devices(h);

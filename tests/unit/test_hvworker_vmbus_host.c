@@ -515,6 +515,132 @@ START_TEST(hostile_message_flood)
 }
 END_TEST
 
+static uint32_t rnd(uint32_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 17;
+	*s ^= *s << 5;
+	return *s;
+}
+
+/* One random channel message: junk, or a valid layout with random fields. */
+static uint32_t chaos_msg(uint32_t *seed, uint8_t *m)
+{
+	uint32_t len = rnd(seed) % 241, t = rnd(seed) % 26, r;
+
+	for (uint32_t i = 0; i < len; i++)
+		m[i] = (uint8_t)rnd(seed);
+	if (len < 8)
+		return len;
+	if ((t == CHANNELMSG_UNLOAD || t == CHANNELMSG_INITIATE_CONTACT) && rnd(seed) % 16)
+		t = CHANNELMSG_OPENCHANNEL;	/* keep the connection up mostly */
+	memcpy(m, &t, 4);
+	r = 1 + rnd(seed) % 6;			/* relid, mostly real ones */
+	memcpy(m + 8, &r, 4);
+	if (t == CHANNELMSG_GPADL_HEADER && len >= 28) {
+		uint16_t buflen = (uint16_t)(len - 20), count = 1;
+		uint32_t h = 1 + rnd(seed) % 16, range[2] = { buflen / 8 * 4096 - 4096, 0 };
+		uint64_t pfn = rnd(seed) % 2 ? (FG_RING_BASE >> 12) + rnd(seed) % 64 :
+					       rnd(seed);
+
+		buflen &= (uint16_t)~7;
+		memcpy(m + 12, &h, 4);
+		memcpy(m + 16, &buflen, 2);
+		memcpy(m + 18, &count, 2);
+		memcpy(m + 20, range, 8);
+		for (uint32_t o = 28; o + 8 <= len; o += 8, pfn++)
+			memcpy(m + o, &pfn, 8);
+		len = 20 + buflen;
+	} else if (t == CHANNELMSG_OPENCHANNEL && len >= 148) {
+		uint32_t f3[3] = { r, 1 + rnd(seed) % 16, rnd(seed) % 3 };
+		uint32_t down = rnd(seed) % 10;
+
+		memcpy(m + 8, f3, 4);
+		memcpy(m + 16, &f3[1], 8);
+		memcpy(m + 24, &down, 4);
+	}
+	return len;
+}
+
+/* Random messages, ring bytes, events and requests: the host survives. */
+START_TEST(hostile_random_chaos)
+{
+	struct fake *f = fg_new(VMBUS_IC_ALL, 0, true);
+	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
+	uint32_t seed = 0x2545f491;
+	uint8_t m[240];
+
+	fg_boot(f);
+	fg_open_all(f);
+	for (int round = 0; round < 100000; round++) {
+		uint32_t what = rnd(&seed) % 10;
+		struct fg_chan *c = &f->ch[rnd(&seed) % 4];
+
+		if (what < 4) {
+			uint32_t len = chaos_msg(&seed, m);
+			uint32_t conns[3] = { 1, 4, 7 };
+
+			fg_post(f, conns[rnd(&seed) % 3], m, len);
+		} else if (what < 6) {
+			uint64_t off = c->gpa + rnd(&seed) % (c->pages * 4096ull);
+
+			f->ram[off] = (uint8_t)rnd(&seed);
+			fg_signal_host(f, c->conn_id);
+		} else if (what == 6) {
+			fg_signal_host(f, VMBUS_HOST_EVENT_CONN_BASE + rnd(&seed) % 6);
+		} else if (what == 7) {
+			f->slot_busy = rnd(&seed) % 4 == 0;
+		} else if (what == 8) {
+			vmbus_host_request_shutdown(f->h, rnd(&seed) & 1);
+			vmbus_host_timesync_now(f->h);
+			vmbus_host_kvp_refresh(f->h);
+		} else {
+			vmbus_host_poll(f->h, (int)(rnd(&seed) % 3000));
+		}
+		fg_pump(f);
+		f->in_count = 0;	/* the guest reads and ignores */
+		if (round % 2000 == 1999 || !status(f).version) {
+			/* The guest reboots (kexec): everything works again. */
+			f->next_gpa = FG_RING_BASE;
+			f->slot_busy = false;
+			vmbus_host_poll(f->h, 10);
+			f->in_count = 0;
+			fg_post(f, 4, &u, sizeof(u));
+			fg_post(f, 1, &u, sizeof(u));
+			fg_pump(f);
+			f->in_count = 0;
+			fg_boot(f);
+			ck_assert_int_eq(f->nch, 4);
+			fg_open_all(f);
+			ck_assert_uint_eq(status(f).channels_open, 4);
+		}
+	}
+	/* Still serving: a new guest (after UNLOAD) gets all devices. */
+	f->slot_busy = false;
+	for (int i = 0; i < 10; i++)
+		vmbus_host_poll(f->h, 10);
+	f->in_count = 0;
+	fg_post(f, 4, &u, sizeof(u));
+	fg_post(f, 1, &u, sizeof(u));
+	fg_pump(f);
+	f->in_count = 0;
+	fg_boot(f);
+	ck_assert_int_eq(f->nch, 4);
+	fg_open_all(f);
+	ck_assert_uint_eq(status(f).channels_open, 4);
+	ck_assert_uint_gt(status(f).msgs_bad, 1000);
+	if (getenv("CHAOS_STATS"))
+		fprintf(stderr, "chaos: in %llu bad %llu posted %llu dropped %llu logs %d\n",
+			(unsigned long long)status(f).msgs_in,
+			(unsigned long long)status(f).msgs_bad,
+			(unsigned long long)status(f).msgs_posted,
+			(unsigned long long)status(f).msgs_dropped, f->nlogs);
+	for (int i = 0; getenv("CHAOS_STATS") && i < FG_LOGS; i++)
+		fprintf(stderr, "chaos log: %s\n", f->logs[i]);
+	fg_free(f);
+}
+END_TEST
+
 START_TEST(hostile_events)
 {
 	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
@@ -712,6 +838,7 @@ static Suite *suite(void)
 	tcase_add_test(x, hostile_packet_flood);
 	tcase_add_test(x, hostile_message_flood);
 	tcase_add_test(x, hostile_events);
+	tcase_add_test(x, hostile_random_chaos);
 	suite_add_tcase(s, t);
 	suite_add_tcase(s, x);
 	return s;
