@@ -8,7 +8,7 @@
 #
 # vmbus/vmbus.mk is read after this fragment: its paths are spelled out.
 
-VMBUS_HOST_SRC  := vmbus_host ic ic_shutdown ic_heartbeat ic_timesync ic_kvp
+VMBUS_HOST_SRC  := vmbus_host vmbus_report ic ic_shutdown ic_heartbeat ic_timesync ic_kvp
 VMBUS_HOST_HDRS := parent/worker/vmbus_host.h parent/worker/ic.h \
 		   parent/worker/ic_wire.h parent/worker/guest.h \
 		   vmbus/channel.h vmbus/ring.h include/vmbus/wire.h

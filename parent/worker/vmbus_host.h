@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <vmbus/wire.h>
 
@@ -275,5 +276,29 @@ int vmbus_host_kvp_refresh(struct vmbus_host *h);
  * Return: value length, -ENOENT, -ENODEV (no KVP), -ENOSPC (@len short).
  */
 int vmbus_host_kvp_get(struct vmbus_host *h, const char *key, char *val, size_t len);
+
+/* ---- Status lines for hvd (vmbus_report.c) ---- */
+
+/* What the last vmbus_host_report() printed (zero-initialise). */
+struct vmbus_host_seen {
+	uint32_t version;
+	uint64_t heartbeat_seq;
+	bool hung;
+	uint64_t shutdown_answers;
+	uint64_t kvp_rounds;
+	bool any;
+};
+
+/*
+ * vmbus_host_report() - print what changed since @seen, one line each, in
+ * the worker's status-line style (worker.h):
+ *   hvworker: vmbus version <major>.<minor>      connected (0.0: gone)
+ *   hvworker: heartbeat <seq> alive|hung         seq or state changed
+ *   hvworker: shutdown-answer <status hex>       the guest answered
+ *   hvworker: kvp <key> <value>                  after each new KVP round,
+ *                                                for the keys hvd uses
+ * Return: lines printed.
+ */
+int vmbus_host_report(struct vmbus_host *h, FILE *out, struct vmbus_host_seen *seen);
 
 #endif /* HVWORKER_VMBUS_HOST_H */

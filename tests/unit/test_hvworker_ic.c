@@ -286,6 +286,42 @@ START_TEST(kvp_rounds)
 }
 END_TEST
 
+/* Status lines for hvd: what changed, once; guest text made one line. */
+START_TEST(report_lines)
+{
+	static const char *const keys[] = { "FullyQualifiedDomainName", "NetworkAddressIPv4" };
+	static const char *const vals[] = { "evil\nhvworker: state shutdown", "10.0.0.9" };
+	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct vmbus_host_seen seen = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+
+	f->kvp_daemon = true;
+	f->kvp_keys = keys;
+	f->kvp_values = vals;
+	f->kvp_n = 2;
+	ck_assert_int_eq(vmbus_host_report(f->h, out, &seen), 1);	/* version 0.0 */
+	fg_boot(f);
+	fg_open_all(f);
+	vmbus_host_request_shutdown(f->h, false);
+	fg_run(f, 3000);
+	ck_assert_int_eq(vmbus_host_report(f->h, out, &seen), 5);
+	ck_assert_int_eq(vmbus_host_report(f->h, out, &seen), 0);
+	fclose(out);
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: vmbus version 0.0\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: vmbus version 5.3\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: heartbeat "));
+	ck_assert_ptr_nonnull(strstr(buf, " alive\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: shutdown-answer 0\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: kvp FullyQualifiedDomainName evil?hvworker: state shutdown\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "hvworker: kvp NetworkAddressIPv4 10.0.0.9\n"));
+	ck_assert_ptr_null(strstr(buf, "\nhvworker: state"));
+	free(buf);
+	fg_free(f);
+}
+END_TEST
+
 START_TEST(utf16_conversion)
 {
 	const uint8_t in[] = { 'h', 0, 0xe9, 0, 0xac, 0x20, 0x3d, 0xd8, 0x00, 0xde,
@@ -489,6 +525,7 @@ static Suite *suite(void)
 	tcase_add_test(t, kvp_waits_for_daemon);
 	tcase_add_test(t, kvp_rounds);
 	tcase_add_test(t, utf16_conversion);
+	tcase_add_test(t, report_lines);
 	tcase_add_test(x, hostile_negotiate_answers);
 	tcase_add_test(x, hostile_negotiate_versions);
 	tcase_add_test(x, hostile_kvp_sizes);
