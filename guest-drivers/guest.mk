@@ -10,6 +10,8 @@
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
 GUEST_MODULES := hv_vmbus hv_utils
+# Prints the VMBus version and devices the child found (mkhv-child: lines).
+GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices
 
 # hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
 # with the two libraries it links (the image has no libc otherwise) and
@@ -32,7 +34,8 @@ PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
 
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
 		guest-drivers/initramfs/profile $(BUILD)/kernel/vmlinuz \
-		guest-drivers/initramfs/kvp-daemon $(GUEST_KVP_DAEMON)
+		guest-drivers/initramfs/kvp-daemon guest-drivers/initramfs/vmbus-devices \
+		$(GUEST_KVP_DAEMON)
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
 		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") $@ \
-		$(GUEST_FILES)
+		$(GUEST_VMBUS_REPORT) $(GUEST_FILES)
