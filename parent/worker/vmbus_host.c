@@ -21,7 +21,8 @@
 #include "ic.h"
 #include "vmbus_host.h"
 
-#define RETRY_MS		2	/* busy SIMP slot: retry this often */
+#define RETRY_MS		2	/* busy SIMP slot: retry this often, */
+#define RETRY_SLOW_MS		50	/* or this often once busy for a second */
 #define STUCK_LOG_MS		10000	/* log once when a slot stays busy this long */
 #define RUN_WAIT_MS		1000
 
@@ -157,7 +158,8 @@ static void flush_queue(struct vmbus_host *h, uint64_t now)
 		int rc = post_one(h, e->vp, e->data, e->len);
 
 		if (rc == -EAGAIN) {
-			h->q_retry_at = now + RETRY_MS;
+			h->q_retry_at = now + (now - h->q_busy_since >= 1000 ?
+					       RETRY_SLOW_MS : RETRY_MS);
 			if (!h->q_stuck_logged && now - h->q_busy_since >= STUCK_LOG_MS) {
 				vmbus_host_logf(h, "guest VP %u has not freed its SINT2 message slot for %llu ms (%u messages queued)",
 						e->vp, (unsigned long long)(now - h->q_busy_since),

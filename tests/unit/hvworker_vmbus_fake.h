@@ -78,7 +78,7 @@ struct fake {
 	bool slot_busy;
 	int post_err;
 	uint64_t sief[FG_NR_VPS][32];	/* 2048 bits per VP */
-	uint64_t signals, posts;
+	uint64_t signals, posts, busy_posts;
 	bool kicked;
 	/* clocks */
 	uint64_t now_ms, utc;
@@ -138,8 +138,10 @@ static int ft_post(void *ctx, uint32_t vp, uint32_t sint, uint32_t type,
 	ck_assert_uint_lt(vp, FG_NR_VPS);
 	if (f->post_err)
 		return f->post_err;
-	if (f->slot_busy || f->in_count == FG_INBOX)
+	if (f->slot_busy || f->in_count == FG_INBOX) {
+		f->busy_posts++;
 		return -EAGAIN;
+	}
 	m = &f->inbox[(f->in_head + f->in_count++) % FG_INBOX];
 	m->vp = vp;
 	m->type = type;

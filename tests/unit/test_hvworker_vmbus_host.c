@@ -219,9 +219,13 @@ START_TEST(slot_busy_bounded)
 	ck_assert_uint_eq(st.msgs_dropped, 50);
 	/* The refusals used up this second's log budget. */
 	ck_assert_uint_gt(st.log_suppressed, 0);
+	f->busy_posts = 0;
 	for (uint64_t end = f->now_ms + 11000; f->now_ms < end;)
 		vmbus_host_poll(f->h, 1000);
 	ck_assert(fg_logged(f, "has not freed"));
+	/* Every 2 ms for a second, then every 50 ms. */
+	ck_assert_uint_ge(f->busy_posts, 500);
+	ck_assert_uint_le(f->busy_posts, 500 + 10000 / 50 + 10);
 	f->slot_busy = false;
 	for (int i = 0; i < 3; i++)
 		vmbus_host_poll(f->h, 10);
