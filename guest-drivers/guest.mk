@@ -10,8 +10,12 @@
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
 GUEST_MODULES := hv_vmbus hv_utils
-# Prints the VMBus version and devices the child found (mkhv-child: lines).
-GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices
+# Prints the VMBus version and devices the child found (mkhv-child: lines);
+# /sbin/poweroff and /sbin/reboot for the shutdown integration service's
+# orderly_poweroff() / orderly_reboot().
+GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices \
+	guest-drivers/initramfs/orderly-shutdown=/sbin/poweroff \
+	guest-drivers/initramfs/orderly-shutdown=/sbin/reboot
 
 # hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
 # with the two libraries it links (the image has no libc otherwise) and
@@ -35,6 +39,7 @@ PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
 		guest-drivers/initramfs/profile $(BUILD)/kernel/vmlinuz \
 		guest-drivers/initramfs/kvp-daemon guest-drivers/initramfs/vmbus-devices \
+		guest-drivers/initramfs/orderly-shutdown \
 		$(GUEST_KVP_DAEMON)
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
 		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") $@ \
