@@ -554,6 +554,24 @@ static void fg_open_all(struct fake *f)
 		ck_assert_uint_eq(fg_open(f, &f->ch[i], 4, 4), 0);
 }
 
+static struct vmbus_host_status status(struct fake *f)
+{
+	struct vmbus_host_status st;
+
+	vmbus_host_get_status(f->h, &st);
+	return st;
+}
+
+/* A host with @services and a guest that connected and opened them all. */
+static struct fake *fg_up(uint32_t services, bool ref)
+{
+	struct fake *f = fg_new(services, 0, ref);
+
+	fg_boot(f);
+	fg_open_all(f);
+	return f;
+}
+
 /* Guest sends a packet on channel c (vmbus_sendpacket + hv_signal_on_write). */
 static int fg_send(struct fake *f, struct fg_chan *c, uint16_t type, uint64_t trans,
 		   const void *p, uint32_t len)

@@ -7,29 +7,12 @@
 
 #include "hvworker_vmbus_fake.h"
 
-static struct vmbus_host_status status(struct fake *f)
-{
-	struct vmbus_host_status st;
-
-	vmbus_host_get_status(f->h, &st);
-	return st;
-}
-
 static struct fg_chan *chan(struct fake *f, struct vmbus_guid g)
 {
 	struct fg_chan *c = fg_chan_by_type(f, g);
 
 	ck_assert_ptr_nonnull(c);
 	return c;
-}
-
-static struct fake *up(uint32_t services, bool ref)
-{
-	struct fake *f = fg_new(services, 0, ref);
-
-	fg_boot(f);
-	fg_open_all(f);
-	return f;
 }
 
 /* Our wire structs against the installed Linux uapi header. */
@@ -52,7 +35,7 @@ END_TEST
 /* The NEGOTIATE packet as hv_utils sees it, and what each service picks. */
 START_TEST(negotiate_versions)
 {
-	struct fake *f = up(VMBUS_IC_ALL, true);
+	struct fake *f = fg_up(VMBUS_IC_ALL, true);
 	struct fg_chan *hb = chan(f, (struct vmbus_guid)VMBUS_GUID_HEARTBEAT);
 	struct ic_msg_hdr hdr;
 	struct ic_negotiate n;
@@ -73,7 +56,7 @@ START_TEST(negotiate_versions)
 	fg_free(f);
 
 	/* A fresh heartbeat channel: look at the raw NEGOTIATE. */
-	f = up(VMBUS_IC_HEARTBEAT, false);
+	f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	f->ch[0].mute = true;
 	fg_run(f, 5);
 	ck_assert_uint_eq(vmbus_ring_read(&f->ch[0].in, &(struct vmbus_ring_pkt){ 0 },
@@ -95,7 +78,7 @@ END_TEST
 
 START_TEST(heartbeat_sequence)
 {
-	struct fake *f = up(VMBUS_IC_HEARTBEAT, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct vmbus_host_status st;
 	struct ic_heartbeat_data d;
 
@@ -118,7 +101,7 @@ END_TEST
 
 START_TEST(heartbeat_hung_and_back)
 {
-	struct fake *f = up(VMBUS_IC_HEARTBEAT, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	uint64_t seq;
 
 	fg_run(f, 3000);
@@ -181,7 +164,7 @@ END_TEST
 /* Without the reference time: 3.0, ictimesync_data, SYNC then SAMPLEs. */
 START_TEST(timesync_v3)
 {
-	struct fake *f = up(VMBUS_IC_TIMESYNC, false);
+	struct fake *f = fg_up(VMBUS_IC_TIMESYNC, false);
 
 	fg_run(f, 50);
 	ck_assert_uint_eq(f->ch[0].srv, IC_VERSION(3, 0));
@@ -205,7 +188,7 @@ END_TEST
 /* With the reference time: 4.0 and ictimesync_ref_data. */
 START_TEST(timesync_v4)
 {
-	struct fake *f = up(VMBUS_IC_TIMESYNC, true);
+	struct fake *f = fg_up(VMBUS_IC_TIMESYNC, true);
 
 	fg_run(f, 50);
 	ck_assert_uint_eq(f->ch[0].srv, IC_VERSION(4, 0));
@@ -228,7 +211,7 @@ static const char *const kvp_vals[] = {
 /* No daemon: NEGOTIATE waits in the ring, the others are not held up. */
 START_TEST(kvp_waits_for_daemon)
 {
-	struct fake *f = up(VMBUS_IC_KVP | VMBUS_IC_HEARTBEAT, false);
+	struct fake *f = fg_up(VMBUS_IC_KVP | VMBUS_IC_HEARTBEAT, false);
 	char v[64];
 
 	f->kvp_keys = kvp_keys;
@@ -370,7 +353,7 @@ static uint64_t take_request(struct fake *f, struct fg_chan *c)
 
 START_TEST(hostile_negotiate_answers)
 {
-	struct fake *f = up(VMBUS_IC_HEARTBEAT, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct fg_chan *c = &f->ch[0];
 	struct { struct ic_negotiate n; struct ic_version v[2]; } __attribute__((packed)) b;
 	uint64_t t;
@@ -402,7 +385,7 @@ END_TEST
 
 START_TEST(hostile_negotiate_versions)
 {
-	struct fake *f = up(VMBUS_IC_HEARTBEAT, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct fg_chan *c = &f->ch[0];
 	struct { struct ic_negotiate n; struct ic_version v[2]; } __attribute__((packed)) b;
 	uint64_t t;
@@ -420,7 +403,7 @@ START_TEST(hostile_negotiate_versions)
 	fg_free(f);
 
 	/* Short body; then "no common version" (0/0). */
-	f = up(VMBUS_IC_HEARTBEAT, false);
+	f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	c = &f->ch[0];
 	c->mute = true;
 	t = take_request(f, c);
@@ -428,7 +411,7 @@ START_TEST(hostile_negotiate_versions)
 	ck_assert(fg_logged(f, "malformed"));
 	fg_free(f);
 
-	f = up(VMBUS_IC_HEARTBEAT, false);
+	f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	c = &f->ch[0];
 	c->mute = true;
 	t = take_request(f, c);

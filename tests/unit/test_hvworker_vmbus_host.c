@@ -15,14 +15,6 @@ static const struct vmbus_guid ic_types[4] = {
 	VMBUS_GUID_SHUTDOWN, VMBUS_GUID_TIMESYNC, VMBUS_GUID_HEARTBEAT, VMBUS_GUID_KVP,
 };
 
-static struct vmbus_host_status status(struct fake *f)
-{
-	struct vmbus_host_status st;
-
-	vmbus_host_get_status(f->h, &st);
-	return st;
-}
-
 /* Linux tries 5.3 down to 2.4: each is accepted on its connection id. */
 START_TEST(connect_each_version)
 {
@@ -89,10 +81,8 @@ END_TEST
 
 START_TEST(open_util_channels)
 {
-	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct fake *f = fg_up(VMBUS_IC_ALL, false);
 
-	fg_boot(f);
-	fg_open_all(f);
 	ck_assert_uint_eq(status(f).channels_open, 4);
 	/* The NEGOTIATE of each service lands in its host -> guest ring. */
 	fg_run(f, 50);
@@ -149,11 +139,9 @@ END_TEST
 /* UNLOAD closes everything and answers; the next connection gets offers again. */
 START_TEST(unload_and_reconnect)
 {
-	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct fake *f = fg_up(VMBUS_IC_ALL, false);
 	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
 
-	fg_boot(f);
-	fg_open_all(f);
 	ck_assert_int_eq(fg_post(f, f->msg_conn, &u, sizeof(u)), 0);
 	fg_pump(f);
 	fg_expect(f, CHANNELMSG_UNLOAD_RESPONSE, NULL, 8);
@@ -413,12 +401,10 @@ END_TEST
 /* After UNLOAD (kexec) a rescinded device is offered again. */
 START_TEST(unload_revives_rescinded)
 {
-	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	struct fake *f = fg_up(VMBUS_IC_ALL, false);
 	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
 	struct vmbus_ring_header *hdr;
 
-	fg_boot(f);
-	fg_open_all(f);
 	hdr = (void *)(f->ram + f->ch[1].gpa);
 	hdr->write_index = 8;	/* data "written" but garbage: zero descriptor */
 	fg_signal_host(f, f->ch[1].conn_id);
@@ -439,11 +425,9 @@ END_TEST
 /* read_index of the host -> guest ring corrupted: found on the next send. */
 START_TEST(hostile_corrupt_read_index)
 {
-	struct fake *f = fg_new(VMBUS_IC_HEARTBEAT, 0, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct vmbus_ring_header *hdr;
 
-	fg_boot(f);
-	fg_open_all(f);
 	fg_run(f, 100);
 	hdr = (void *)(f->ram + f->ch[0].gpa + f->ch[0].down * 4096ull);
 	hdr->read_index = 0x7fff0000;
@@ -569,13 +553,11 @@ static uint32_t chaos_msg(uint32_t *seed, uint8_t *m)
 /* Random messages, ring bytes, events and requests: the host survives. */
 START_TEST(hostile_random_chaos)
 {
-	struct fake *f = fg_new(VMBUS_IC_ALL, 0, true);
+	struct fake *f = fg_up(VMBUS_IC_ALL, true);
 	struct vmbus_channel_message_header u = { .msgtype = CHANNELMSG_UNLOAD };
 	uint32_t seed = 0x2545f491;
 	uint8_t m[240];
 
-	fg_boot(f);
-	fg_open_all(f);
 	for (int round = 0; round < 100000; round++) {
 		uint32_t what = rnd(&seed) % 10;
 		struct fg_chan *c = &f->ch[rnd(&seed) % 4];
@@ -662,11 +644,9 @@ END_TEST
 
 START_TEST(modify_channel_vp)
 {
-	struct fake *f = fg_new(VMBUS_IC_HEARTBEAT, 0, false);
+	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct vmbus_channel_modifychannel m = { .header.msgtype = CHANNELMSG_MODIFYCHANNEL };
 
-	fg_boot(f);
-	fg_open_all(f);
 	m.child_relid = f->ch[0].relid;
 	m.target_vp = 1;
 	fg_post(f, f->msg_conn, &m, sizeof(m));
