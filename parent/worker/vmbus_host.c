@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,9 @@ struct vmbus_host {
 	uint64_t q_retry_at, q_busy_since;
 	bool q_stuck_logged;
 	atomic_bool stop;
+	pthread_t thread;
+	bool thread_running;
+	bool started;		/* connection ids connected */
 	struct vmbus_ic *ic;
 	struct vmbus_host_status cnt;	/* counters part */
 	uint64_t log_window;
@@ -585,6 +589,7 @@ void vmbus_host_destroy(struct vmbus_host *h)
 {
 	if (!h)
 		return;
+	vmbus_host_join(h);
 	vmbus_server_fini(&h->srv);
 	ic_destroy(h->ic);
 	pthread_mutex_destroy(&h->lock);
@@ -597,6 +602,8 @@ int vmbus_host_start(struct vmbus_host *h)
 	const struct vmbus_transport_ops *ops = h->cfg.ops;
 	int rc;
 
+	if (h->started)
+		return 0;
 	rc = ops->connect(h->cfg.ctx, VMBUS_MESSAGE_CONNECTION_ID, VMBUS_CONN_MESSAGE);
 	if (!rc)
 		rc = ops->connect(h->cfg.ctx, VMBUS_MESSAGE_CONNECTION_ID_4,
@@ -606,6 +613,7 @@ int vmbus_host_start(struct vmbus_host *h)
 	if (rc)
 		vmbus_host_logf(h, "cannot connect the VMBus connection ids: %s",
 				strerror(-rc));
+	h->started = !rc;
 	return rc;
 }
 
@@ -791,6 +799,34 @@ void vmbus_host_stop(struct vmbus_host *h)
 {
 	atomic_store(&h->stop, true);
 	kick(h);
+}
+
+static void *host_thread(void *arg)
+{
+	return (void *)(intptr_t)vmbus_host_run(arg);
+}
+
+int vmbus_host_spawn(struct vmbus_host *h)
+{
+	int rc = vmbus_host_start(h);
+
+	if (rc)
+		return rc;
+	atomic_store(&h->stop, false);
+	rc = pthread_create(&h->thread, NULL, host_thread, h);
+	if (rc)
+		return -rc;
+	h->thread_running = true;
+	return 0;
+}
+
+void vmbus_host_join(struct vmbus_host *h)
+{
+	if (!h->thread_running)
+		return;
+	vmbus_host_stop(h);
+	pthread_join(h->thread, NULL);
+	h->thread_running = false;
 }
 
 /* ---- queries and requests ---------------------------------------------- */

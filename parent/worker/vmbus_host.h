@@ -184,8 +184,8 @@ void vmbus_host_destroy(struct vmbus_host *h);
 
 /*
  * vmbus_host_start() - connect the message ids 1 and 4 and every device's
- * event id.  Call before the guest's VMBus driver loads (before the VPs
- * run).  0 or the transport's error.
+ * event id, once (later calls do nothing).  Call before the guest's VMBus
+ * driver loads (before the VPs run).  0 or the transport's error.
  */
 int vmbus_host_start(struct vmbus_host *h);
 
@@ -201,6 +201,14 @@ int vmbus_host_poll(struct vmbus_host *h, int timeout_ms);
 /* The VM's VMBus thread: vmbus_host_poll() until vmbus_host_stop(). */
 int vmbus_host_run(struct vmbus_host *h);
 void vmbus_host_stop(struct vmbus_host *h);
+
+/*
+ * vmbus_host_spawn() - vmbus_host_start() and a thread running
+ * vmbus_host_run(); vmbus_host_join() - stop it and wait for it.
+ * Return: 0 or -errno (nothing started).
+ */
+int vmbus_host_spawn(struct vmbus_host *h);
+void vmbus_host_join(struct vmbus_host *h);
 
 /*
  * vmbus_host_add_device() - register a device channel (offered now if the

@@ -774,6 +774,12 @@ START_TEST(threaded_run)
 	vmbus_host_stop(f->h);
 	ck_assert_int_eq(pthread_join(t, &ret), 0);
 	ck_assert_ptr_null(ret);
+	/* The same through spawn/join; destroy joins a running thread too. */
+	ck_assert_int_eq(vmbus_host_spawn(f->h), 0);
+	ck_assert_int_eq(f->nconn_msg, 2);	/* ids connected once */
+	vmbus_host_join(f->h);
+	vmbus_host_join(f->h);
+	ck_assert_int_eq(vmbus_host_spawn(f->h), 0);
 	fg_free(f);
 }
 END_TEST
