@@ -23,10 +23,10 @@ int gva_to_gpa(struct hv_partition *p, const struct gva_mode *m, u64 gva,
 		*gpa = gva;
 		return 0;
 	}
-	if (!(m->efer & EFER_LMA) || !(m->cr4 & CR4_PAE) || (m->cr4 & CR4_LA57))
+	if (!(m->efer & EFER_LMA) || !(m->cr4 & CR4_PAE))
 		return -EOPNOTSUPP;
-	/* Levels 4..1: index bits 47:39, 38:30, 29:21, 20:12. */
-	for (level = 4; level >= 1; level--) {
+	/* Levels 5 (LA57) or 4 down to 1: index bits 56:48 ... 20:12. */
+	for (level = (m->cr4 & CR4_LA57) ? 5 : 4; level >= 1; level--) {
 		unsigned int shift = 12 + 9 * (level - 1);
 		u64 idx = (gva >> shift) & 511;
 

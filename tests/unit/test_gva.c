@@ -99,9 +99,24 @@ START_TEST(paging_off_and_unsupported_modes)
 	m = lm;
 	m.efer = 0;				/* 32-bit PAE paging */
 	ck_assert_int_eq(gva_to_gpa(&part, &m, 0x1000, &gpa), -EOPNOTSUPP);
-	m = lm;
-	m.cr4 |= 1ULL << 12;			/* LA57 */
-	ck_assert_int_eq(gva_to_gpa(&part, &m, KVA, &gpa), -EOPNOTSUPP);
+}
+END_TEST
+
+/* LA57: one more level on top, index bits 56:48 (Linux uses it on CPUs
+ * that have it, QEMU's -cpu max among them). */
+START_TEST(five_level_paging)
+{
+	struct gva_mode m = lm;
+	u64 gpa;
+
+	m.cr4 |= 1ULL << 12;
+	m.cr3 = B + 0x5000;				/* PML5 */
+	pte(B + 0x5000, 511, PML4 | P | RW);
+	ck_assert_int_eq(gva_to_gpa(&part, &m, KVA + 0x42, &gpa), 0);
+	ck_assert_uint_eq(gpa, DATA + 0x42);
+	/* The same tables as 4-level would be read one level short. */
+	pte(B + 0x5000, 511, 0);
+	ck_assert_int_eq(gva_to_gpa(&part, &m, KVA, &gpa), -EFAULT);
 }
 END_TEST
 
@@ -115,6 +130,7 @@ int main(void)
 	tcase_add_test(tc, large_pages);
 	tcase_add_test(tc, not_present_and_outside_ram);
 	tcase_add_test(tc, paging_off_and_unsupported_modes);
+	tcase_add_test(tc, five_level_paging);
 	suite_add_tcase(s, tc);
 	return hv_check_run(s);
 }

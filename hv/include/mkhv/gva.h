@@ -20,8 +20,8 @@ struct gva_mode {
 
 /**
  * gva_to_gpa() - translate @gva as the VP's MMU would for a read.
- * Long mode (4-level, 1 GiB and 2 MiB pages) and paging off; 32-bit
- * paging and 5-level paging are not walked (-EOPNOTSUPP).
+ * Long mode (4- and 5-level, 1 GiB and 2 MiB pages) and paging off;
+ * 32-bit paging is not walked (-EOPNOTSUPP).
  * Return: 0; -EFAULT for a non-present entry or tables outside the
  * child's RAM; -EOPNOTSUPP.
  */
