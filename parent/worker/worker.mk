@@ -105,5 +105,6 @@ hvworker-check: $(WORKER_TEST_BINS)
 	$(Q)scripts/run-unit.sh $(WORKER_TEST_BINS)
 
 -include $(WORKER_OUT)/*.d
-SYSTEM_TESTS += tests/system/child-worker.sh
+SYSTEM_TESTS += tests/system/child-worker.sh tests/system/child-boot.sh \
+		tests/system/fairness.sh
 BENCHES += scripts/bench-child-boot.sh
