@@ -533,4 +533,11 @@ const struct vcpu_vendor_ops svm_vendor_ops = {
 	.run = svm_run,
 	.npt_format = NPT_FORMAT_AMD,
 	.hypercall_insn = { 0x0f, 0x01, 0xd9, 0xc3 },	/* vmmcall; ret */
+	.destroy = svm_vcpu_destroy,
+	.reset = svm_vcpu_reset,
+	.get_reg = svm_get_reg,
+	.set_reg = svm_set_reg,
+	.tsc_offset = svm_tsc_offset,
+	.flush_tlb = svm_flush_tlb,
+	.run_child = svm_run_child,
 };

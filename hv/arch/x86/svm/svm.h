@@ -26,4 +26,15 @@ int svm_efer_write(struct vcpu_x86 *v, u64 val, u64 extra);
 /* Print the VMCB state on the hv console. */
 void svm_dump_vmcb(struct vcpu_x86 *v, const char *why);
 
+/* Child VPs (struct vcpu_vendor_ops): svm_regs.c and svm_child.c. */
+struct hv_register_value;
+void svm_vcpu_destroy(struct vcpu_x86 *v);
+void svm_vcpu_reset(struct vcpu_x86 *v);
+int svm_get_reg(struct vcpu_x86 *v, u32 name, struct hv_register_value *val);
+int svm_set_reg(struct vcpu_x86 *v, u32 name,
+		const struct hv_register_value *val);
+u64 svm_tsc_offset(struct vcpu_x86 *v);
+void svm_flush_tlb(struct vcpu_x86 *v);
+enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end);
+
 #endif /* MKHV_SVM_SVM_H */

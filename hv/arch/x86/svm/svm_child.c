@@ -14,50 +14,21 @@
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 #include <mkhv/vlapic.h>
+#include <asm/child.h>
 #include <asm/pool.h>
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
 #include "svm.h"
 
-/* ---- CPUID: the child's platform (DESIGN §7) ---- */
-
-static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
-{
-	switch (leaf) {
-	case 1:
-		/* No VMX/SMX/MONITOR; an x2APIC with TSC-deadline timer. */
-		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6));
-		r->ecx |= BIT(21) | BIT(24);
-		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
-			 (v->vp->index << 24);
-		break;
-	case 5: case 6: case 0xa:	/* MWAIT, power, perfmon: none */
-		*r = (struct cpuid_regs){ 0 };
-		break;
-	case 0xb: case 0x1f:
-		r->edx = v->vp->index;
-		break;
-	case 0x80000001:
-		r->ecx &= ~BIT(2);	/* SVM */
-		break;
-	case 0x8000000a:
-		*r = (struct cpuid_regs){ 0 };
-		break;
-	}
-}
+/* ---- CPUID and MSRs: child_platform.c, with the VMCB's part here ---- */
 
 static void child_cpuid(struct vcpu_x86 *v)
 {
 	struct vmcb *vmcb = v->vmcb;
-	u32 leaf = (u32)vmcb->save.rax;
 	struct cpuid_regs r;
 
-	if (!hyperv_cpuid(v->vp, leaf, &r)) {
-		cpuid_count(leaf, (u32)v->regs.rcx, &r);
-		hyperv_cpuid_fixup(v->vp, leaf, &r);
-		child_cpuid_mask(v, leaf, &r);
-	}
+	x86_child_cpuid(v, (u32)vmcb->save.rax, (u32)v->regs.rcx, &r);
 	vmcb->save.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
@@ -65,73 +36,19 @@ static void child_cpuid(struct vcpu_x86 *v)
 	svm_skip(v, 2);
 }
 
-/* ---- MSRs: synthetic, the few a guest kernel reads, #GP for the rest ---- */
-
-/* Host-wide MSRs a Linux guest reads at boot: reads 0, writes ignored. */
-static bool benign_msr(u32 msr)
-{
-	switch (msr) {
-	case 0x8b:			/* microcode revision */
-	case 0xfe:			/* MTRRcap: no variable ranges */
-	case 0x179: case 0x17a:		/* MCG_CAP, MCG_STATUS */
-	case 0xc0010010:		/* AMD SYSCFG */
-	case 0xc0010015:		/* AMD HWCR */
-	case 0xc001001f:		/* AMD NB_CFG */
-	case 0xc0010055:		/* AMD INT_PENDING_MSG: no C1E */
-	case 0xc0011029:		/* AMD DE_CFG */
-		return true;
-	default:
-		return msr >= 0xc0010000 && msr <= 0xc0010007; /* PERF_CTL/CTR */
-	}
-}
-
-static bool vlapic_msr(u32 msr)
-{
-	return (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) ||
-	       msr == VLAPIC_MSR_TSC_DEADLINE;
-}
-
 static int child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 *val)
 {
 	struct vmcb *vmcb = v->vmcb;
 
-	if (stimer_is_msr(msr))
-		return stimer_rdmsr(&v->vp->stimers, msr, val);
-	if (synic_is_msr(msr))
-		return synic_rdmsr(&v->vp->synic, msr, val);
-	if (hyperv_msr_is_synthetic(msr))
-		return hyperv_msr_read(v->vp, msr, val);
-	if (vlapic_msr(msr))
-		return vlapic_rdmsr(&v->vp->vlapic, msr,
-				    rdtsc() + vmcb->ctl.tsc_offset, val);
 	switch (msr) {
 	case MSR_EFER:
 		*val = vmcb->save.efer & ~EFER_SVME;
 		return 0;
-	case MSR_TSC:
-		*val = rdtsc() + vmcb->ctl.tsc_offset;
-		return 0;
 	case MSR_PAT:
 		*val = vmcb->save.g_pat;
 		return 0;
-	case MSR_TSC_AUX:
-		*val = v->tsc_aux;
-		return 0;
-	case MSR_APIC_BASE:
-		*val = 0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD |
-		       (v->vp->index ? 0 : APIC_BASE_BSP);
-		return 0;
-	case 0x1a0:			/* MISC_ENABLE: fast strings */
-		*val = 1;
-		return 0;
-	case 0x2ff:			/* MTRR default type: enabled, WB */
-		*val = 0x806;
-		return 0;
 	default:
-		if (!benign_msr(msr))
-			return -EINVAL;
-		*val = 0;
-		return 0;
+		return x86_child_rdmsr(v, msr, vmcb->ctl.tsc_offset, val);
 	}
 }
 
@@ -139,63 +56,19 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 {
 	struct vmcb *vmcb = v->vmcb;
 
-	if (stimer_is_msr(msr))
-		return stimer_wrmsr(&v->vp->stimers, msr, val,
-				    hyperv_ref_time(&v->vp->part->hv));
-	if (synic_is_msr(msr))	/* EOM (1): pending messages come with VMBus */
-		return synic_wrmsr(&v->vp->synic, msr, val) < 0 ? -EINVAL : 0;
-	if (hyperv_msr_is_synthetic(msr))
-		return hyperv_msr_write(v->vp, msr, val);
-	if (vlapic_msr(msr)) {
-		struct vlapic_ipi ipi;
-		/* The guest's TSC: deadlines are in its time base. */
-		int ret = vlapic_wrmsr(&v->vp->vlapic, msr, val,
-				       rdtsc() + vmcb->ctl.tsc_offset, &ipi);
-
-		if (ret == 1) {
-			child_send_ipi(v->vp, &ipi);
-			ret = 0;
-		}
-		return ret;
-	}
 	switch (msr) {
 	case MSR_EFER:
 		return svm_efer_write(v, val, BIT_ULL(14));
 	case MSR_TSC:
 		vmcb->ctl.tsc_offset = val - rdtsc();
 		return 0;
-	case MSR_PAT: {
-		int i;
-
-		/* Each entry must be a valid memory type (0, 1, 4-7). */
-		for (i = 0; i < 8; i++) {
-			u8 t = (u8)(val >> (8 * i));
-
-			if (t > 7 || t == 2 || t == 3)
-				return -EINVAL;
-		}
+	case MSR_PAT:
+		if (!x86_pat_valid(val))
+			return -EINVAL;
 		vmcb->save.g_pat = val;
 		return 0;
-	}
-	case MSR_TSC_AUX:
-		/*
-		 * Linux stores its CPU number here for RDTSCP/RDPID, which
-		 * run unintercepted: the pCPU's MSR must hold the VP's value
-		 * (loaded again whenever a VP starts on a pool pCPU).
-		 */
-		if (val >> 32)
-			return -EINVAL;
-		v->tsc_aux = (u32)val;
-		wrmsr(MSR_TSC_AUX, val);
-		return 0;
-	case MSR_APIC_BASE:
-		/* x2APIC mode for good: leaving it is not supported. */
-		return (val & ~(u64)APIC_BASE_BSP) ==
-		       (0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD) ? 0 : -EINVAL;
-	case 0x1a0: case 0x2ff:
-		return 0;
 	default:
-		return benign_msr(msr) ? 0 : -EINVAL;
+		return x86_child_wrmsr(v, msr, val, vmcb->ctl.tsc_offset);
 	}
 }
 
@@ -221,47 +94,13 @@ static void msg_header(struct vcpu_x86 *v, struct hv_intercept_message *m,
 		       u32 type)
 {
 	struct vmcb *vmcb = v->vmcb;
+	struct x86_child_exit_state s = {
+		.rip = vmcb->save.rip, .rflags = vmcb->save.rflags,
+		.rax = vmcb->save.rax, .cpl = vmcb->save.cpl,
+		.long_mode = vmcb->save.efer & EFER_LMA,
+	};
 
-	memset(m, 0, sizeof(*m));
-	m->message_type = type;
-	m->payload_size = sizeof(*m) - 0x10;
-	m->sender = v->vp->part->id;
-	m->vp_index = v->vp->index;
-	m->execution_state = (u16)(vmcb->save.cpl & 3) |
-			     ((vmcb->save.efer & EFER_LMA) ? BIT(8) : 0);
-	m->rip = vmcb->save.rip;
-	m->rflags = vmcb->save.rflags;
-	m->rax = vmcb->save.rax;
-	m->rdx = v->regs.rdx;
-}
-
-static enum run_result post(struct vcpu_x86 *v, struct hv_intercept_message *m)
-{
-	if (child_post_intercept(v->vp, m))
-		pr_warn("partition %u vp%u: no intercept page: VP waits\n",
-			v->vp->part->id, v->vp->index);
-	return RUN_PARENT;
-}
-
-/*
- * A port nobody claimed (mkhv/intercept.h): an empty bus, answered here.
- * String forms always go to the parent, which emulates them.
- */
-static bool child_io_unclaimed(struct vcpu_x86 *v, u32 info)
-{
-	struct vmcb *vmcb = v->vmcb;
-	u8 size = (u8)((info >> SVM_IOIO_SZ_SHIFT) & 7);
-	bool in = info & SVM_IOIO_IN;
-
-	if ((info & (SVM_IOIO_STR | SVM_IOIO_REP)) ||
-	    intercept_io_claimed(v->vp->part, (u16)(info >> 16), size, !in))
-		return false;
-	if (in)		/* IN to EAX zero-extends into RAX (SDM "IN") */
-		vmcb->save.rax = size == 4 ? 0xffffffffull :
-			(vmcb->save.rax & ~((1ull << (8 * size)) - 1)) |
-			((1ull << (8 * size)) - 1);
-	vmcb->save.rip = vmcb->ctl.exitinfo2;	/* IOIO always gives it */
-	return true;
+	x86_child_msg_init(v, m, type, &s);
 }
 
 static enum run_result child_ioio(struct vcpu_x86 *v)
@@ -270,8 +109,14 @@ static enum run_result child_ioio(struct vcpu_x86 *v)
 	u32 info = (u32)vmcb->ctl.exitinfo1;
 	struct hv_intercept_message m;
 
-	if (child_io_unclaimed(v, info))
+	if (x86_child_io_unclaimed(v, (u16)(info >> 16),
+				   (u8)((info >> SVM_IOIO_SZ_SHIFT) & 7),
+				   info & SVM_IOIO_IN,
+				   info & (SVM_IOIO_STR | SVM_IOIO_REP),
+				   &vmcb->save.rax)) {
+		vmcb->save.rip = vmcb->ctl.exitinfo2;	/* IOIO always gives it */
 		return RUN_CONTINUE;
+	}
 	msg_header(v, &m, HVMSG_X64_IO_PORT_INTERCEPT);
 	m.access_type = (info & SVM_IOIO_IN) ? 0 : 1;
 	m.port = (u16)(info >> 16);
@@ -280,7 +125,7 @@ static enum run_result child_ioio(struct vcpu_x86 *v)
 		     ((info & SVM_IOIO_REP) ? 2 : 0);
 	m.next_rip = vmcb->ctl.exitinfo2;	/* IOIO always gives it */
 	m.instruction_length = (u8)(m.next_rip - m.rip);
-	return post(v, &m);
+	return x86_child_post(v, &m);
 }
 
 static enum run_result child_npf(struct vcpu_x86 *v)
@@ -301,12 +146,8 @@ static enum run_result child_npf(struct vcpu_x86 *v)
 	m.instruction_byte_count = (u8)gva_read(v->vp->part, &mode,
 		vmcb->save.cs.base + vmcb->save.rip, m.instruction_bytes,
 		sizeof(m.instruction_bytes));
-	/* guest_regs is the GPRs in encoding order; RAX and RSP live in the VMCB. */
-	_Static_assert(sizeof(v->regs) == sizeof(m.gpr), "GPR order");
-	memcpy(m.gpr, &v->regs, sizeof(m.gpr));
-	m.gpr[0] = vmcb->save.rax;
-	m.gpr[4] = vmcb->save.rsp;
-	return post(v, &m);
+	x86_child_msg_gprs(v, &m, vmcb->save.rax, vmcb->save.rsp);
+	return x86_child_post(v, &m);
 }
 
 static enum run_result child_dies(struct vcpu_x86 *v, const char *why)
@@ -315,9 +156,7 @@ static enum run_result child_dies(struct vcpu_x86 *v, const char *why)
 
 	svm_dump_vmcb(v, why);
 	msg_header(v, &m, HVMSG_X64_TRIPLE_FAULT);
-	post(v, &m);
-	__atomic_store_n(&v->vp->state, VP_DEAD, __ATOMIC_RELEASE);
-	return RUN_DEAD;
+	return x86_child_dies(v, &m);
 }
 
 static bool child_vmmcall(struct vcpu_x86 *v)
@@ -379,7 +218,7 @@ static void child_take_sipi(struct vcpu_x86 *v)
 
 	if (!sv)
 		return;
-	vcpu_vendor_reset(v);
+	svm_vcpu_reset(v);
 	s->cs.sel = (u16)((sv & 0xff) << 8);
 	s->cs.base = (u64)(sv & 0xff) << 12;
 	s->rip = 0;
@@ -435,7 +274,7 @@ static enum run_result child_exit(struct vcpu_x86 *v)
 	}
 }
 
-enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end)
+enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct part_x86 *px = part_x86(v->vp->part);

@@ -12,6 +12,7 @@
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
+#include "svm.h"
 
 #define REG_GPR_LAST	(HV_X64_REGISTER_RAX + 15)
 #define REG_SEG_LAST	HV_X64_REGISTER_TR
@@ -29,18 +30,18 @@ static struct vmcb *vmcb_of(struct vcpu_x86 *v)
 	return v->vmcb;
 }
 
-void vcpu_vendor_destroy(struct vcpu_x86 *v)
+void svm_vcpu_destroy(struct vcpu_x86 *v)
 {
 	mm_free_page(v->vmcb);
 	v->vmcb = NULL;
 }
 
-u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v)
+u64 svm_tsc_offset(struct vcpu_x86 *v)
 {
 	return vmcb_of(v)->ctl.tsc_offset;
 }
 
-void vcpu_vendor_flush_tlb(struct vcpu_x86 *v)
+void svm_flush_tlb(struct vcpu_x86 *v)
 {
 	vmcb_of(v)->ctl.tlb_ctl = 1;
 }
@@ -54,7 +55,7 @@ static void seg(struct vmcb_seg *s, u16 sel, u64 base, u32 limit, u16 attr)
 }
 
 /* Architectural state after INIT (AMD APM vol. 2, table 14-1). */
-void vcpu_vendor_reset(struct vcpu_x86 *v)
+void svm_vcpu_reset(struct vcpu_x86 *v)
 {
 	struct vmcb_save *s = &vmcb_of(v)->save;
 
@@ -127,8 +128,7 @@ static u64 *ctrl(struct vmcb_save *s, u32 name)
 	}
 }
 
-int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
-			struct hv_register_value *val)
+int svm_get_reg(struct vcpu_x86 *v, u32 name, struct hv_register_value *val)
 {
 	struct vmcb_save *s = &vmcb_of(v)->save;
 	u64 *r;
@@ -177,8 +177,8 @@ static bool ctrl_value_ok(u32 name, u64 v)
 	}
 }
 
-int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
-			const struct hv_register_value *val)
+int svm_set_reg(struct vcpu_x86 *v, u32 name,
+		const struct hv_register_value *val)
 {
 	struct vmcb_save *s = &vmcb_of(v)->save;
 	u64 *r;

@@ -24,11 +24,7 @@ enum run_result {
 	RUN_DEAD,	/* triple fault or a state the CPU refused */
 };
 
-/**
- * vcpu_vendor_run_child() - run child VP @v on this pool pCPU until an
- * exit needs the scheduler or the parent, or the TSC passes @slice_end.
- */
-enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v, u64 slice_end);
+/* vcpu_vendor_run_child() (asm/vcpu.h) runs a VP for one slice. */
 
 /** pool_loop() - a pool pCPU's life after boot; never returns. */
 __noreturn void pool_loop(struct pcpu *cpu);

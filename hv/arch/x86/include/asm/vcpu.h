@@ -11,6 +11,7 @@
 
 #include <mkhv/npt.h>
 #include <mkhv/partition.h>
+#include <asm/pool.h>
 #include <asm/setup.h>
 
 /*
@@ -55,6 +56,8 @@ static inline struct part_x86 *part_x86(struct hv_partition *p)
 	return p->arch;
 }
 
+struct hv_register_value;
+
 /**
  * struct vcpu_vendor_ops - one virtualization backend (svm/, vmx/).
  * @name: "svm" or "vmx", for the log
@@ -73,8 +76,22 @@ static inline struct part_x86 *part_x86(struct hv_partition *p)
  * @hypercall_insn: the hypercall page's code: the call instruction plus
  *         RET (VMMCALL 0f 01 d9 / VMCALL 0f 01 c1, then c3).
  *
+ * Child partitions (the VP is not running whenever these are called, but
+ * possibly from another pCPU than the one that runs it):
+ * @destroy: free what @create allocated.
+ * @reset: architectural INIT state (real mode, F000:FFF0).
+ * @get_reg/@set_reg: one TLFS register (HV_X64_REGISTER_*).  Return: 0,
+ *         or -EINVAL for an unknown name or a value with reserved bits set
+ *         that VMRUN/VM entry would refuse.
+ * @tsc_offset: guest TSC minus host TSC.
+ * @flush_tlb: flush the VP's guest TLB (its nested mappings changed)
+ *         before its next entry.
+ * @run_child: run the VP on this pool pCPU until an exit needs the
+ *         scheduler or the parent, or the TSC passes @slice_end.
+ *
  * Picked once by vcpu_vendor_select(); the hot path (exits) stays inside
- * one backend, so the only indirect calls are at set-up.
+ * one backend, so the only indirect calls are at set-up, per register
+ * access and once per child run.
  */
 struct vcpu_vendor_ops {
 	const char *name;
@@ -86,6 +103,16 @@ struct vcpu_vendor_ops {
 	__noreturn void (*run)(struct vcpu_x86 *v);
 	enum npt_format npt_format;
 	u8 hypercall_insn[4];
+
+	void (*destroy)(struct vcpu_x86 *v);
+	void (*reset)(struct vcpu_x86 *v);
+	int (*get_reg)(struct vcpu_x86 *v, u32 name,
+		       struct hv_register_value *val);
+	int (*set_reg)(struct vcpu_x86 *v, u32 name,
+		       const struct hv_register_value *val);
+	u64 (*tsc_offset)(struct vcpu_x86 *v);
+	void (*flush_tlb)(struct vcpu_x86 *v);
+	enum run_result (*run_child)(struct vcpu_x86 *v, u64 slice_end);
 };
 
 extern const struct vcpu_vendor_ops svm_vendor_ops;
@@ -109,36 +136,6 @@ static inline int vcpu_vendor_cpu_enable(struct pcpu *cpu)
 	return vcpu_vendor->cpu_enable(cpu);
 }
 
-/*
- * Child-partition support: SVM only so far (the VMX backend runs the
- * parent; arch_partition_create() refuses children on VMX).  These are
- * svm/'s functions, called directly.
- */
-/** vcpu_vendor_destroy() - free what vcpu_vendor_create() allocated. */
-void vcpu_vendor_destroy(struct vcpu_x86 *v);
-
-/** vcpu_vendor_reset() - architectural INIT state (real mode, F000:FFF0). */
-void vcpu_vendor_reset(struct vcpu_x86 *v);
-
-/**
- * vcpu_vendor_get_reg() / vcpu_vendor_set_reg() - one TLFS register
- * (HV_X64_REGISTER_*) of a vCPU that is not running.
- * Return: 0, or -EINVAL for an unknown name or a value with reserved bits
- * set that VMRUN/VMENTRY would refuse.
- */
-struct hv_register_value;
-int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
-			struct hv_register_value *val);
-int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
-			const struct hv_register_value *val);
-
-/** vcpu_vendor_tsc_offset() - guest TSC minus host TSC for @v. */
-u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v);
-
-/** vcpu_vendor_flush_tlb() - flush @v's guest TLB before its next entry. */
-void vcpu_vendor_flush_tlb(struct vcpu_x86 *v);
-
-
 static inline int vcpu_vendor_create(struct vcpu_x86 *v)
 {
 	return vcpu_vendor->create(v);
@@ -158,6 +155,48 @@ static inline __noreturn void vcpu_vendor_run(struct vcpu_x86 *v)
 static inline enum npt_format vcpu_vendor_npt_format(void)
 {
 	return vcpu_vendor->npt_format;
+}
+
+static inline void vcpu_vendor_destroy(struct vcpu_x86 *v)
+{
+	vcpu_vendor->destroy(v);
+}
+
+static inline void vcpu_vendor_reset(struct vcpu_x86 *v)
+{
+	vcpu_vendor->reset(v);
+}
+
+static inline int vcpu_vendor_get_reg(struct vcpu_x86 *v, u32 name,
+				      struct hv_register_value *val)
+{
+	return vcpu_vendor->get_reg(v, name, val);
+}
+
+static inline int vcpu_vendor_set_reg(struct vcpu_x86 *v, u32 name,
+				      const struct hv_register_value *val)
+{
+	return vcpu_vendor->set_reg(v, name, val);
+}
+
+static inline u64 vcpu_vendor_tsc_offset(struct vcpu_x86 *v)
+{
+	return vcpu_vendor->tsc_offset(v);
+}
+
+static inline void vcpu_vendor_flush_tlb(struct vcpu_x86 *v)
+{
+	vcpu_vendor->flush_tlb(v);
+}
+
+/**
+ * vcpu_vendor_run_child() - run child VP @v on this pool pCPU until an
+ * exit needs the scheduler or the parent, or the TSC passes @slice_end.
+ */
+static inline enum run_result vcpu_vendor_run_child(struct vcpu_x86 *v,
+						    u64 slice_end)
+{
+	return vcpu_vendor->run_child(v, slice_end);
 }
 
 /** vcpu_vendor_hypercall_insn() - the hypercall page code (4 bytes). */

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The platform a child VP sees, vendor-neutral (DESIGN §7): its CPUID and
+ * the MSRs the hv emulates for it.  svm/svm_child.c and vmx/vmx_child.c
+ * call these from their CPUID and RDMSR/WRMSR exits and keep only what
+ * lives in their control block (EFER, PAT, the TSC offset).  Nothing a
+ * child does reaches the host's MSRs, except TSC_AUX, which the pool pCPU
+ * holds for the VP that runs on it.
+ */
+#include <mkhv/child.h>
+#include <mkhv/errno.h>
+#include <mkhv/intercept.h>
+#include <mkhv/printk.h>
+#include <mkhv/string.h>
+#include <mkhv/vlapic.h>
+#include <asm/child.h>
+#include <asm/vcpu.h>
+#include <asm/x86.h>
+
+/* ---- CPUID ---- */
+
+static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		/* No VMX/SMX/MONITOR; an x2APIC with TSC-deadline timer. */
+		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6));
+		r->ecx |= BIT(21) | BIT(24);
+		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
+			 (v->vp->index << 24);
+		break;
+	case 5: case 6: case 0xa:	/* MWAIT, power, perfmon: none */
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	case 0xb: case 0x1f:
+		r->edx = v->vp->index;
+		break;
+	case 0x80000001:
+		r->ecx &= ~BIT(2);	/* SVM */
+		break;
+	case 0x8000000a:
+		*r = (struct cpuid_regs){ 0 };
+		break;
+	}
+}
+
+void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub,
+		     struct cpuid_regs *r)
+{
+	if (hyperv_cpuid(v->vp, leaf, r))
+		return;
+	cpuid_count(leaf, sub, r);
+	hyperv_cpuid_fixup(v->vp, leaf, r);
+	child_cpuid_mask(v, leaf, r);
+}
+
+/* ---- MSRs: synthetic, the few a guest kernel reads, #GP for the rest ---- */
+
+/* Host-wide MSRs a Linux guest reads at boot: reads 0, writes ignored. */
+static bool benign_msr(u32 msr)
+{
+	switch (msr) {
+	case 0x8b:			/* microcode revision */
+	case 0xfe:			/* MTRRcap: no variable ranges */
+	case 0x179: case 0x17a:		/* MCG_CAP, MCG_STATUS */
+	case 0xc0010010:		/* AMD SYSCFG */
+	case 0xc0010015:		/* AMD HWCR */
+	case 0xc001001f:		/* AMD NB_CFG */
+	case 0xc0010055:		/* AMD INT_PENDING_MSG: no C1E */
+	case 0xc0011029:		/* AMD DE_CFG */
+		return true;
+	default:
+		return msr >= 0xc0010000 && msr <= 0xc0010007; /* PERF_CTL/CTR */
+	}
+}
+
+static bool vlapic_msr(u32 msr)
+{
+	return (msr >= VLAPIC_MSR_FIRST && msr <= VLAPIC_MSR_LAST) ||
+	       msr == VLAPIC_MSR_TSC_DEADLINE;
+}
+
+int x86_child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 tsc_offset, u64 *val)
+{
+	if (stimer_is_msr(msr))
+		return stimer_rdmsr(&v->vp->stimers, msr, val);
+	if (synic_is_msr(msr))
+		return synic_rdmsr(&v->vp->synic, msr, val);
+	if (hyperv_msr_is_synthetic(msr))
+		return hyperv_msr_read(v->vp, msr, val);
+	if (vlapic_msr(msr))
+		return vlapic_rdmsr(&v->vp->vlapic, msr, rdtsc() + tsc_offset,
+				    val);
+	switch (msr) {
+	case MSR_TSC:
+		*val = rdtsc() + tsc_offset;
+		return 0;
+	case MSR_TSC_AUX:
+		*val = v->tsc_aux;
+		return 0;
+	case MSR_APIC_BASE:
+		*val = 0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD |
+		       (v->vp->index ? 0 : APIC_BASE_BSP);
+		return 0;
+	case 0x1a0:			/* MISC_ENABLE: fast strings */
+		*val = 1;
+		return 0;
+	case 0x2ff:			/* MTRR default type: enabled, WB */
+		*val = 0x806;
+		return 0;
+	default:
+		if (!benign_msr(msr))
+			return -EINVAL;
+		*val = 0;
+		return 0;
+	}
+}
+
+bool x86_pat_valid(u64 val)
+{
+	int i;
+
+	/* Each entry must be a valid memory type (0, 1, 4-7). */
+	for (i = 0; i < 8; i++) {
+		u8 t = (u8)(val >> (8 * i));
+
+		if (t > 7 || t == 2 || t == 3)
+			return false;
+	}
+	return true;
+}
+
+int x86_child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val, u64 tsc_offset)
+{
+	if (stimer_is_msr(msr))
+		return stimer_wrmsr(&v->vp->stimers, msr, val,
+				    hyperv_ref_time(&v->vp->part->hv));
+	if (synic_is_msr(msr))	/* EOM (1): pending messages come with VMBus */
+		return synic_wrmsr(&v->vp->synic, msr, val) < 0 ? -EINVAL : 0;
+	if (hyperv_msr_is_synthetic(msr))
+		return hyperv_msr_write(v->vp, msr, val);
+	if (vlapic_msr(msr)) {
+		struct vlapic_ipi ipi;
+		/* The guest's TSC: deadlines are in its time base. */
+		int ret = vlapic_wrmsr(&v->vp->vlapic, msr, val,
+				       rdtsc() + tsc_offset, &ipi);
+
+		if (ret == 1) {
+			child_send_ipi(v->vp, &ipi);
+			ret = 0;
+		}
+		return ret;
+	}
+	switch (msr) {
+	case MSR_TSC_AUX:
+		/*
+		 * Linux stores its CPU number here for RDTSCP/RDPID, which
+		 * run unintercepted: the pCPU's MSR must hold the VP's value
+		 * (loaded again whenever a VP starts on a pool pCPU).
+		 */
+		if (val >> 32)
+			return -EINVAL;
+		v->tsc_aux = (u32)val;
+		wrmsr(MSR_TSC_AUX, val);
+		return 0;
+	case MSR_APIC_BASE:
+		/* x2APIC mode for good: leaving it is not supported. */
+		return (val & ~(u64)APIC_BASE_BSP) ==
+		       (0xfee00000 | APIC_BASE_EN | APIC_BASE_EXTD) ? 0 : -EINVAL;
+	case 0x1a0: case 0x2ff:
+		return 0;
+	default:
+		return benign_msr(msr) ? 0 : -EINVAL;
+	}
+}
+
+/* ---- port I/O nobody claimed ---- */
+
+bool x86_child_io_unclaimed(struct vcpu_x86 *v, u16 port, u8 size, bool in,
+			    bool str_or_rep, u64 *rax)
+{
+	if (str_or_rep ||
+	    intercept_io_claimed(v->vp->part, port, size, !in))
+		return false;
+	if (in)		/* IN to EAX zero-extends into RAX (SDM "IN") */
+		*rax = size == 4 ? 0xffffffffull :
+			(*rax & ~((1ull << (8 * size)) - 1)) |
+			((1ull << (8 * size)) - 1);
+	return true;
+}
+
+/* ---- messages to the parent ---- */
+
+void x86_child_msg_init(struct vcpu_x86 *v, struct hv_intercept_message *m,
+			u32 type, const struct x86_child_exit_state *s)
+{
+	memset(m, 0, sizeof(*m));
+	m->message_type = type;
+	m->payload_size = sizeof(*m) - 0x10;
+	m->sender = v->vp->part->id;
+	m->vp_index = v->vp->index;
+	m->execution_state = (u16)(s->cpl & 3) | (s->long_mode ? BIT(8) : 0);
+	m->rip = s->rip;
+	m->rflags = s->rflags;
+	m->rax = s->rax;
+	m->rdx = v->regs.rdx;
+}
+
+void x86_child_msg_gprs(struct vcpu_x86 *v, struct hv_intercept_message *m,
+			u64 rax, u64 rsp)
+{
+	/* guest_regs is the GPRs in encoding order; the vendor keeps RSP. */
+	_Static_assert(sizeof(v->regs) == sizeof(m->gpr), "GPR order");
+	memcpy(m->gpr, &v->regs, sizeof(m->gpr));
+	m->gpr[0] = rax;
+	m->gpr[4] = rsp;
+}
+
+enum run_result x86_child_post(struct vcpu_x86 *v,
+			       struct hv_intercept_message *m)
+{
+	if (child_post_intercept(v->vp, m))
+		pr_warn("partition %u vp%u: no intercept page: VP waits\n",
+			v->vp->part->id, v->vp->index);
+	return RUN_PARENT;
+}
+
+enum run_result x86_child_dies(struct vcpu_x86 *v,
+			       struct hv_intercept_message *m)
+{
+	x86_child_post(v, m);
+	__atomic_store_n(&v->vp->state, VP_DEAD, __ATOMIC_RELEASE);
+	return RUN_DEAD;
+}

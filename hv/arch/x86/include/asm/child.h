@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The vendor-neutral half of running a child VP (child_platform.c): its
+ * CPUID and emulated MSRs, unclaimed ports, intercept messages.  The
+ * backends (svm/svm_child.c, vmx/vmx_child.c) keep what lives in their
+ * control block.
+ */
+#ifndef MKHV_ASM_CHILD_H
+#define MKHV_ASM_CHILD_H
+
+#include <mkhv/child.h>
+#include <asm/pool.h>
+#include <asm/vcpu.h>
+
+/** x86_child_cpuid() - the child's CPUID @leaf/@sub (DESIGN §7). */
+void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub,
+		     struct cpuid_regs *r);
+
+/**
+ * x86_child_rdmsr() / x86_child_wrmsr() - the MSRs the hv emulates for
+ * every child: synthetic, x2APIC, TSC (read; @tsc_offset is guest minus
+ * host), TSC_AUX, APIC_BASE and the benign ones.  The caller handles EFER,
+ * PAT and TSC writes first.  Return: 0, or -EINVAL (#GP).
+ */
+int x86_child_rdmsr(struct vcpu_x86 *v, u32 msr, u64 tsc_offset, u64 *val);
+int x86_child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val, u64 tsc_offset);
+
+/** x86_pat_valid() - every PAT entry a valid memory type (0, 1, 4-7). */
+bool x86_pat_valid(u64 val);
+
+/**
+ * x86_child_io_unclaimed() - a port access nobody claimed (mkhv/intercept.h)
+ * is an empty bus, answered in the hv: an IN reads all-ones into *@rax.
+ * String and REP forms always go to the parent.
+ * Return: true if answered (the caller moves RIP past the instruction).
+ */
+bool x86_child_io_unclaimed(struct vcpu_x86 *v, u16 port, u8 size, bool in,
+			    bool str_or_rep, u64 *rax);
+
+/* Guest state an intercept message header carries. */
+struct x86_child_exit_state {
+	u64 rip, rflags, rax;
+	u8 cpl;
+	bool long_mode;		/* EFER.LMA */
+};
+
+/** x86_child_msg_init() - zeroed message of @type with the common header. */
+void x86_child_msg_init(struct vcpu_x86 *v, struct hv_intercept_message *m,
+			u32 type, const struct x86_child_exit_state *s);
+
+/** x86_child_msg_gprs() - the 16 GPRs in encoding order into @m. */
+void x86_child_msg_gprs(struct vcpu_x86 *v, struct hv_intercept_message *m,
+			u64 rax, u64 rsp);
+
+/** x86_child_post() - @m to the parent; the VP waits.  Return: RUN_PARENT. */
+enum run_result x86_child_post(struct vcpu_x86 *v,
+			       struct hv_intercept_message *m);
+
+/** x86_child_dies() - post @m (a triple fault) and kill the VP: RUN_DEAD. */
+enum run_result x86_child_dies(struct vcpu_x86 *v,
+			       struct hv_intercept_message *m);
+
+#endif /* MKHV_ASM_CHILD_H */
