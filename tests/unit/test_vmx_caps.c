@@ -392,6 +392,26 @@ START_TEST(xcr0_rules)
 }
 END_TEST
 
+START_TEST(msr_bitmap_allow_clears_both_directions)
+{
+	static u8 bm[4096];
+
+	memset(bm, 0xff, sizeof(bm));
+	ck_assert_int_eq(vmx_msr_bitmap_allow(bm, 0xc0000102), 0);
+	ck_assert(!vmx_msr_bitmap_test(bm, 0xc0000102, false));
+	ck_assert(!vmx_msr_bitmap_test(bm, 0xc0000102, true));
+	/* Neighbours still exit. */
+	ck_assert(vmx_msr_bitmap_test(bm, 0xc0000101, false));
+	ck_assert(vmx_msr_bitmap_test(bm, 0xc0000103, true));
+	ck_assert_int_eq(vmx_msr_bitmap_allow(bm, 0x174), 0);
+	ck_assert(!vmx_msr_bitmap_test(bm, 0x174, true));
+	ck_assert(vmx_msr_bitmap_test(bm, 0x175, true));
+	/* Outside the bitmap: always exits, refused. */
+	ck_assert_int_eq(vmx_msr_bitmap_allow(bm, 0x40000000), -ERANGE);
+	ck_assert(vmx_msr_bitmap_test(bm, 0x40000000, false));
+}
+END_TEST
+
 static Suite *vmx_caps_suite(void)
 {
 	Suite *s = suite_create("vmx_caps");
@@ -416,6 +436,7 @@ static Suite *vmx_caps_suite(void)
 	tcase_add_test(tc, eptp_rejects_bad_root_and_caps);
 	tcase_add_test(tc, msr_bitmap_quarters);
 	tcase_add_test(tc, msr_bitmap_outside_ranges);
+	tcase_add_test(tc, msr_bitmap_allow_clears_both_directions);
 	tcase_add_test(tc, io_bitmap_spans_a_and_b);
 	tcase_add_test(tc, io_bitmap_rejects_wrap);
 	tcase_add_test(tc, xcr0_rules);

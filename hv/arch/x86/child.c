@@ -19,11 +19,6 @@ int arch_partition_create(struct hv_partition *p)
 	struct part_x86 *px = mm_alloc_page();
 	struct cpuid_regs r;
 
-	if (vcpu_vendor != &svm_vendor_ops) {
-		/* Children run on SVM only so far (docs/vmx.md). */
-		mm_free_page(px);
-		return -ENODEV;
-	}
 	if (!px)
 		return -ENOMEM;
 	_Static_assert(sizeof(*px) <= PAGE_SIZE, "part_x86 fits a page");

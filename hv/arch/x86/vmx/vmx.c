@@ -97,7 +97,7 @@ static int vmx_check(void)
 
 /* --- per-CPU enable -------------------------------------------------- */
 
-static void *vmx_region(void)
+void *vmx_region(void)
 {
 	u32 *p = mm_alloc_page();
 
@@ -169,7 +169,7 @@ static int parent_maps(void)
 	return 0;
 }
 
-static void setup_host_state(struct pcpu *cpu)
+void vmx_setup_host_state(struct pcpu *cpu)
 {
 	struct {
 		u16 limit;
@@ -236,9 +236,12 @@ static int setup_controls(struct vcpu_x86 *v)
 
 static int vmx_create(struct vcpu_x86 *v)
 {
-	void *vmcs = vmx_region();
+	void *vmcs;
 	int ret;
 
+	if (!v->vp->part->is_parent)
+		return vmx_child_create(v);
+	vmcs = vmx_region();
 	if (!vmcs || parent_maps())
 		return -ENOMEM;
 	v->vmcb = vmcs;
@@ -251,7 +254,7 @@ static int vmx_create(struct vcpu_x86 *v)
 		return -ENODEV;
 	}
 	vmx.vmwrite_errors = 0;
-	setup_host_state(this_cpu());
+	vmx_setup_host_state(this_cpu());
 	ret = setup_controls(v);
 	if (!ret && vmx.vmwrite_errors) {
 		pr_err("vmx: %u VMWRITEs failed (first field %x)\n",
@@ -365,4 +368,11 @@ const struct vcpu_vendor_ops vmx_vendor_ops = {
 	.run = vmx_run,
 	.npt_format = NPT_FORMAT_EPT,
 	.hypercall_insn = { 0x0f, 0x01, 0xc1, 0xc3 },	/* vmcall; ret */
+	.destroy = vmx_child_destroy,
+	.reset = vmx_child_vcpu_reset,
+	.get_reg = vmx_child_get,
+	.set_reg = vmx_child_set,
+	.tsc_offset = vmx_child_tsc_offset,
+	.flush_tlb = vmx_child_flush_tlb,
+	.run_child = vmx_run_child,
 };

@@ -71,8 +71,34 @@ u64 vmx_cr0_guest_fixed0(void);
 void vmx_set_cr0(u64 val);
 void vmx_set_cr4(u64 val);
 
-/* vmx_exit.c */
+/* vmx.c */
+void *vmx_region(void);
+void vmx_setup_host_state(struct pcpu *cpu);
+
+/* vmx_exit.c: the parent's exits, and the handlers children share. */
 void vmx_handle_exit(struct vcpu_x86 *v);
 void vmx_dump(struct vcpu_x86 *v, const char *why);
+void vmx_skip(struct vcpu_x86 *v);
+void vmx_inject_exc(u8 vector, bool has_err, u32 err);
+void vmx_reinject_vectoring(void);
+void vmx_cpuid_hide_missing(u32 leaf, u32 sub, struct cpuid_regs *r);
+void vmx_handle_vmcall(struct vcpu_x86 *v);
+void vmx_handle_cr(struct vcpu_x86 *v);
+void vmx_handle_xsetbv(struct vcpu_x86 *v);
+void vmx_invept(void);
+
+/* vmx_child.c: child VPs (struct vcpu_vendor_ops) */
+struct hv_register_value;
+int vmx_child_create(struct vcpu_x86 *v);
+void vmx_child_destroy(struct vcpu_x86 *v);
+void vmx_child_vcpu_reset(struct vcpu_x86 *v);
+int vmx_child_get(struct vcpu_x86 *v, u32 name, struct hv_register_value *val);
+int vmx_child_set(struct vcpu_x86 *v, u32 name,
+		  const struct hv_register_value *val);
+u64 vmx_child_tsc_offset(struct vcpu_x86 *v);
+void vmx_child_flush_tlb(struct vcpu_x86 *v);
+enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end);
+/* A child's MOV to CR0: true if it raised #GP (nothing to skip). */
+bool vmx_child_cr0(u64 val);
 
 #endif /* MKHV_VMX_VMX_H */

@@ -5,7 +5,8 @@
 
 HV_VMX_DIR  := hv/arch/x86/vmx
 HV_VMX_SRCS := $(HV_VMX_DIR)/vmx.c $(HV_VMX_DIR)/vmx_exit.c \
-	$(HV_VMX_DIR)/vmx_caps.c
+	$(HV_VMX_DIR)/vmx_caps.c $(HV_VMX_DIR)/vmx_child.c \
+	$(HV_VMX_DIR)/vmx_cstate.c
 HV_VMX_ASM  := $(HV_VMX_DIR)/vmx_asm.S
 # The vendor-neutral half of child VPs (CPUID, MSRs, messages), shared
 # with svm/svm_child.c; listed here so hv/hv.mk need not change.
@@ -21,11 +22,23 @@ $(HV_VMX_TEST): tests/unit/test_vmx_caps.c $(HV_VMX_DIR)/vmx_caps.c \
 		-include tests/unit/harness.h $(CHECK_CFLAGS) -o $@ \
 		tests/unit/test_vmx_caps.c $(HV_VMX_DIR)/vmx_caps.c $(CHECK_LIBS)
 
-UNIT_TESTS += $(HV_VMX_TEST)
+HV_VMX_CHILD_TEST := $(BUILD)/hv/tests/test_vmx_child
+
+$(HV_VMX_CHILD_TEST): tests/unit/test_vmx_child.c $(HV_VMX_DIR)/vmx_cstate.c \
+		$(HV_VMX_DIR)/vmx_caps.c $(HV_VMX_DIR)/vmx_cstate.h \
+		$(HV_VMX_DIR)/vmx_caps.h $(HV_VMX_DIR)/vmcs.h \
+		tests/unit/harness.h tests/unit/hv_check.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -Ihv/include -I$(HV_VMX_DIR) \
+		-include tests/unit/harness.h $(CHECK_CFLAGS) -o $@ \
+		tests/unit/test_vmx_child.c $(HV_VMX_DIR)/vmx_cstate.c \
+		$(HV_VMX_DIR)/vmx_caps.c $(CHECK_LIBS)
+
+UNIT_TESTS += $(HV_VMX_TEST) $(HV_VMX_CHILD_TEST)
 
 .PHONY: hv-vmx-check
-hv-vmx-check: $(HV_VMX_TEST)
-	$(Q)scripts/run-unit.sh $(HV_VMX_TEST)
+hv-vmx-check: $(HV_VMX_TEST) $(HV_VMX_CHILD_TEST)
+	$(Q)scripts/run-unit.sh $(HV_VMX_TEST) $(HV_VMX_CHILD_TEST)
 
 # The same esp.img booted on an Intel CPU model under Bochs (about 2.5
 # minutes here; needs Debian's bochs, bochsbios, vgabios, bochs-term).

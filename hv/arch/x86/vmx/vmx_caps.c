@@ -126,6 +126,17 @@ int vmx_msr_bitmap_set(u8 *bm, u32 msr, bool rd, bool wr)
 	return 0;
 }
 
+int vmx_msr_bitmap_allow(u8 *bm, u32 msr)
+{
+	int r = msr_bit(msr, false), w = msr_bit(msr, true);
+
+	if (r < 0)
+		return r;
+	bm[r / 8] &= (u8)~(1u << (r % 8));
+	bm[w / 8] &= (u8)~(1u << (w % 8));
+	return 0;
+}
+
 bool vmx_msr_bitmap_test(const u8 *bm, u32 msr, bool write)
 {
 	int b = msr_bit(msr, write);

@@ -113,6 +113,9 @@ int vmx_eptp(hpa_t root, u64 ept_cap, u64 *eptp);
  */
 int vmx_msr_bitmap_set(u8 *bm, u32 msr, bool rd, bool wr);
 
+/** vmx_msr_bitmap_allow() - let reads and writes of @msr through (-ERANGE as above). */
+int vmx_msr_bitmap_allow(u8 *bm, u32 msr);
+
 /** vmx_msr_bitmap_test() - does an access to @msr exit? (@write: a WRMSR) */
 bool vmx_msr_bitmap_test(const u8 *bm, u32 msr, bool write);
 

@@ -15,7 +15,7 @@
 #include <asm/x86.h>
 #include "vmx.h"
 
-static void skip(struct vcpu_x86 *v)
+void vmx_skip(struct vcpu_x86 *v)
 {
 	u64 intr = vmread(VMCS_GUEST_INTERRUPTIBILITY);
 
@@ -29,7 +29,7 @@ static void skip(struct vcpu_x86 *v)
 	(void)v;
 }
 
-static void inject_exc(u8 vector, bool has_err, u32 err)
+void vmx_inject_exc(u8 vector, bool has_err, u32 err)
 {
 	vmwrite(VMCS_ENTRY_INTR_INFO, vector | INTR_TYPE_HW_EXC |
 		INTR_INFO_VALID | (has_err ? INTR_INFO_ERR : 0));
@@ -44,7 +44,7 @@ static void inject_exc(u8 vector, bool has_err, u32 err)
  * exception overwrites it, as the CPU would turn the pair into #DF
  * rarely enough not to matter for the parent.
  */
-static void reinject_vectoring(void)
+void vmx_reinject_vectoring(void)
 {
 	u32 info = (u32)vmread(VMCS_IDT_VECTORING_INFO);
 	u32 type = info & INTR_TYPE_MASK;
@@ -59,33 +59,37 @@ static void reinject_vectoring(void)
 		vmwrite(VMCS_ENTRY_INSN_LEN, vmread(VMCS_EXIT_INSN_LEN));
 }
 
+/* Instructions this CPU cannot let a guest execute (they would #UD). */
+void vmx_cpuid_hide_missing(u32 leaf, u32 sub, struct cpuid_regs *r)
+{
+	u32 missing = vmx.ctls.missing_proc2;
+
+	if (leaf == 7 && sub == 0 && (missing & PROC2_INVPCID))
+		r->ebx &= ~BIT(10);
+	else if (leaf == 0xd && sub == 1 && (missing & PROC2_XSAVES))
+		r->eax &= ~BIT(3);
+	else if (leaf == 0x80000001 && (missing & PROC2_RDTSCP))
+		r->edx &= ~BIT(27);
+}
+
 static void handle_cpuid(struct vcpu_x86 *v)
 {
 	u32 leaf = (u32)v->regs.rax, sub = (u32)v->regs.rcx;
-	u32 missing = vmx.ctls.missing_proc2;
 	struct cpuid_regs r;
 
 	if (!hyperv_cpuid(v->vp, leaf, &r)) {
 		cpuid_count(leaf, sub, &r);
 		hyperv_cpuid_fixup(v->vp, leaf, &r);
-		/*
-		 * No VMX for the parent (it cannot nest), nor instructions
-		 * this CPU cannot let a guest execute (they would #UD).
-		 */
+		/* No VMX for the parent (it cannot nest). */
 		if (leaf == 1)
 			r.ecx &= ~CPUID_1_ECX_VMX;
-		else if (leaf == 7 && sub == 0 && (missing & PROC2_INVPCID))
-			r.ebx &= ~BIT(10);
-		else if (leaf == 0xd && sub == 1 && (missing & PROC2_XSAVES))
-			r.eax &= ~BIT(3);
-		else if (leaf == 0x80000001 && (missing & PROC2_RDTSCP))
-			r.edx &= ~BIT(27);
+		vmx_cpuid_hide_missing(leaf, sub, &r);
 	}
 	v->regs.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;
 	v->regs.rdx = r.edx;
-	skip(v);
+	vmx_skip(v);
 }
 
 static bool has_tsc_adjust(void)
@@ -144,12 +148,12 @@ static const struct x86_msr_ops vmx_msr_ops = {
 static void handle_msr(struct vcpu_x86 *v, bool write)
 {
 	if (x86_msr_exit(v, write, &v->regs.rax, &vmx_msr_ops))
-		inject_exc(X86_EXC_GP, true, 0);
+		vmx_inject_exc(X86_EXC_GP, true, 0);
 	else
-		skip(v);
+		vmx_skip(v);
 }
 
-static void handle_vmcall(struct vcpu_x86 *v)
+void vmx_handle_vmcall(struct vcpu_x86 *v)
 {
 	unsigned int cpl = (vmread(VMCS_GUEST_SS_AR) >> 5) & 3;
 	u64 rax;
@@ -157,11 +161,11 @@ static void handle_vmcall(struct vcpu_x86 *v)
 	/* TLFS §3.2: a hypercall from CPL > 0 raises #UD. */
 	if (hypercall_handle(v->vp, cpl, v->regs.rcx, v->regs.rdx,
 			     v->regs.r8, &rax)) {
-		inject_exc(X86_EXC_UD, false, 0);
+		vmx_inject_exc(X86_EXC_UD, false, 0);
 		return;
 	}
 	v->regs.rax = rax;
-	skip(v);
+	vmx_skip(v);
 }
 
 /* The hv's console UART is hidden: reads all-ones, writes dropped. */
@@ -177,10 +181,10 @@ static void handle_io(struct vcpu_x86 *v)
 		v->regs.rax |= size == 1 ? 0xff : size == 2 ? 0xffff :
 			       0xffffffff;
 	}
-	skip(v);
+	vmx_skip(v);
 }
 
-static void invept_all(void)
+void vmx_invept(void)
 {
 	struct {
 		u64 eptp, reserved;
@@ -208,7 +212,7 @@ static void handle_ept_violation(struct vcpu_x86 *v)
 		pr_err("vp%u: EPT violation at GPA %llx (qualification %llx) "
 		       "outside hv memory\n", v->vp->hv.vp_index,
 		       (unsigned long long)gpa, (unsigned long long)q);
-		inject_exc(X86_EXC_GP, true, 0);
+		vmx_inject_exc(X86_EXC_GP, true, 0);
 		return;
 	}
 	if (px->hv_access_logged++ < 64)
@@ -218,10 +222,10 @@ static void handle_ept_violation(struct vcpu_x86 *v)
 			(unsigned long long)vmread(VMCS_GUEST_RIP));
 	if (write || npt_map(&px->npt, gpa & PAGE_MASK, px->void_page,
 			     PAGE_SIZE, NPT_R, NPT_MT_WB)) {
-		inject_exc(X86_EXC_GP, true, 0);
+		vmx_inject_exc(X86_EXC_GP, true, 0);
 		return;
 	}
-	invept_all();
+	vmx_invept();
 }
 
 static u64 *gpr(struct vcpu_x86 *v, unsigned int n)
@@ -239,7 +243,7 @@ static u64 read_gpr(struct vcpu_x86 *v, unsigned int n)
  * fixed bits: CR0.NE, CR4.VMXE); MOV to/from CR3 only when the CPU has
  * no TRUE controls to turn CR3 exiting off.
  */
-static void handle_cr(struct vcpu_x86 *v)
+void vmx_handle_cr(struct vcpu_x86 *v)
 {
 	u64 q = vmread(VMCS_EXIT_QUALIFICATION), val;
 	unsigned int cr = CR_QUAL_NR(q), reg = CR_QUAL_GPR(q);
@@ -250,7 +254,7 @@ static void handle_cr(struct vcpu_x86 *v)
 			vmwrite(VMCS_GUEST_RSP, val);
 		else
 			*gpr(v, reg) = val;
-		skip(v);
+		vmx_skip(v);
 		return;
 	}
 	if (CR_QUAL_TYPE(q) != 0) {
@@ -260,9 +264,14 @@ static void handle_cr(struct vcpu_x86 *v)
 	val = read_gpr(v, reg);
 	switch (cr) {
 	case 0:
+		if (!v->vp->part->is_parent) {
+			if (vmx_child_cr0(val))
+				return;
+			break;
+		}
 		/* Clearing NE, or PG changes: not from a 64-bit Linux. */
 		if ((val ^ vmread(VMCS_CR0_SHADOW)) & X86_CR0_PG) {
-			inject_exc(X86_EXC_GP, true, 0);
+			vmx_inject_exc(X86_EXC_GP, true, 0);
 			return;
 		}
 		vmx_set_cr0(val);
@@ -271,9 +280,14 @@ static void handle_cr(struct vcpu_x86 *v)
 		vmwrite(VMCS_GUEST_CR3, val);
 		break;
 	case 4:
-		/* VMXE is not offered to the parent; reserved bits #GP. */
-		if (val & (X86_CR4_VMXE | ~vmx.caps.cr4_fixed1)) {
-			inject_exc(X86_EXC_GP, true, 0);
+		/*
+		 * VMXE is not offered to partitions; reserved bits #GP, and
+		 * so does clearing PAE in long mode.
+		 */
+		if ((val & (X86_CR4_VMXE | ~vmx.caps.cr4_fixed1)) ||
+		    (!(val & X86_CR4_PAE) &&
+		     (vmread(VMCS_GUEST_EFER) & EFER_LMA))) {
+			vmx_inject_exc(X86_EXC_GP, true, 0);
 			return;
 		}
 		vmx_set_cr4(val);
@@ -282,22 +296,22 @@ static void handle_cr(struct vcpu_x86 *v)
 		vmx_dump(v, "CR access to an unknown CR");
 		panic("unexpected CR%u exit", cr);
 	}
-	skip(v);
+	vmx_skip(v);
 }
 
-static void handle_xsetbv(struct vcpu_x86 *v)
+void vmx_handle_xsetbv(struct vcpu_x86 *v)
 {
 	u64 val = (v->regs.rax & 0xffffffff) | (v->regs.rdx << 32);
 
 	if ((u32)v->regs.rcx != 0 ||
 	    vmx_xcr0_check(val, vmx.xcr0_supported)) {
-		inject_exc(X86_EXC_GP, true, 0);
+		vmx_inject_exc(X86_EXC_GP, true, 0);
 		return;
 	}
 	/* XCR0 is not in the VMCS: the hv (no XSAVE use) runs with it too. */
 	__asm__ volatile("xsetbv"
 			 : : "c"(0), "a"((u32)val), "d"((u32)(val >> 32)));
-	skip(v);
+	vmx_skip(v);
 }
 
 void vmx_dump(struct vcpu_x86 *v, const char *why)
@@ -362,7 +376,7 @@ void vmx_handle_exit(struct vcpu_x86 *v)
 		panic("invalid VMCS guest state (exit reason %u)",
 		      reason & 0xffff);
 	}
-	reinject_vectoring();
+	vmx_reinject_vectoring();
 	switch (reason & 0xffff) {
 	case EXIT_REASON_CPUID:
 		handle_cpuid(v);
@@ -372,7 +386,7 @@ void vmx_handle_exit(struct vcpu_x86 *v)
 		handle_msr(v, (reason & 0xffff) == EXIT_REASON_WRMSR);
 		break;
 	case EXIT_REASON_VMCALL:
-		handle_vmcall(v);
+		vmx_handle_vmcall(v);
 		break;
 	case EXIT_REASON_IO:
 		handle_io(v);
@@ -381,13 +395,13 @@ void vmx_handle_exit(struct vcpu_x86 *v)
 		handle_ept_violation(v);
 		break;
 	case EXIT_REASON_CR_ACCESS:
-		handle_cr(v);
+		vmx_handle_cr(v);
 		break;
 	case EXIT_REASON_XSETBV:
-		handle_xsetbv(v);
+		vmx_handle_xsetbv(v);
 		break;
 	case EXIT_REASON_INVD:
-		skip(v);	/* caches stay coherent: nothing to drop */
+		vmx_skip(v);	/* caches stay coherent: nothing to drop */
 		break;
 	case EXIT_REASON_GETSEC:
 	case EXIT_REASON_VMCLEAR:
@@ -402,7 +416,7 @@ void vmx_handle_exit(struct vcpu_x86 *v)
 	case EXIT_REASON_INVEPT:
 	case EXIT_REASON_INVVPID:
 	case EXIT_REASON_VMFUNC:
-		inject_exc(X86_EXC_UD, false, 0);	/* no nesting */
+		vmx_inject_exc(X86_EXC_UD, false, 0);	/* no nesting */
 		break;
 	case EXIT_REASON_TRIPLE_FAULT:
 		vmx_dump(v, "the parent partition shut down (triple fault)");
