@@ -124,7 +124,15 @@ int vmx_child_create(struct vcpu_x86 *v)
 void vmx_child_destroy(struct vcpu_x86 *v)
 {
 	struct vmx_child *c = child_of(v);
+	u32 i;
 
+	/* A new VP at this address must not pass for this one (TLB tags). */
+	for (i = 0; i < MAX_CPUS; i++) {
+		struct vcpu_x86 *old = v;
+
+		__atomic_compare_exchange_n(&last_vp[i], &old, NULL, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
+	}
 	/* Cleared at the end of its last run: no CPU caches it. */
 	mm_free_page(c->vmcs);
 	mm_free_page(c);
