@@ -6,7 +6,8 @@
 # the guest runs on the pool pCPU under its own EPT and VMCS, its UART
 # output reaches the worker as port I/O intercept messages, it powers off
 # with ACPI S5, and the hv gives every page back when the partition is
-# deleted.  Prints child_worker_vmx_seconds (boot) and
+# deleted; then two busy guests share the pool pCPU and killing one
+# worker deletes only its partition.  Prints child_worker_vmx_seconds (boot) and
 # child_worker_vmx_guest_seconds (worker start to S5).
 # Environment: MKHV_BOCHS_MODEL (corei7_haswell_4770), MKHV_BOCHS_TIMEOUT
 # (seconds to the shell, 900).
@@ -50,6 +51,31 @@ check "guest console line through the emulated UART" \
 	out_has e2e "tinyguest: hello from a child partition"
 check "worker reports ACPI S5 and shutdown" \
 	eval 'out_has e2e "hvworker: detail ACPI S5" && out_has e2e "hvworker: state shutdown"'
+# Two busy guests share the one pool pCPU (VP switches: TLB tags of two
+# partitions), then a killed worker takes only its VM down.
+deleted() {	# how many times the hv logged "partition N deleted: all pages back"
+	grep -c "^partition $1 deleted: $pages pages back to the parent" "$com2"
+}
+worker() {	# worker NAME [CMDLINE]
+	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline '${2:-console=ttyS0}' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid" 60
+}
+d1=$(deleted 1) d2=$(deleted 2)
+worker vm2 "spin console=ttyS0"
+worker vm3 "spin console=ttyS0"
+run w23 "sleep 20; cat /tmp/vm2.out /tmp/vm2.console /tmp/vm3.out /tmp/vm3.console" 180
+check "two busy guests run side by side (both printed)" \
+	eval '[ "$(grep -c "tinyguest: hello" "$T_LOGS/w23.txt")" = 2 ]'
+run kill2 'kill -9 $(cat /tmp/vm2.pid); sleep 5' 120
+wait_for -p com2 60 "partition 1 deleted" >/dev/null
+check "kill -9 of worker 2: hv deleted partition 1, all $pages pages back" \
+	eval '[ "$(deleted 1)" = $((d1 + 1)) ]'
+check "partition 2 untouched" eval '[ "$(deleted 2)" = "$d2" ]'
+run alive3 'kill -0 $(cat /tmp/vm3.pid)'
+check "worker 3 still alive" rc_is alive3 0
+run kill3 'kill $(cat /tmp/vm3.pid); sleep 5' 120
+wait_for -p com2 60 "partition 2 deleted" >/dev/null
+check "SIGTERM of worker 3: partition 2 deleted, all $pages pages back" \
+	eval '[ "$(deleted 2)" = $((d2 + 1)) ]'
 check "no child died, no fatal exit in the hv log" \
 	eval '! log_has -p com2 "hv panic" && ! log_has -p com2 "unexpected exit" && ! log_has -p com2 "VM entry"'
 test_finish
