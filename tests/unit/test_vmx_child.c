@@ -41,7 +41,7 @@ static struct vmx_ctls parent_ctls(const struct vmx_caps *c)
 	return k;
 }
 
-START_TEST(child_controls_add_interrupt_hlt_nmi_exiting)
+START_TEST(child_controls_add_interrupt_hlt_nmi_exiting_and_preemption_timer)
 {
 	struct vmx_caps c = haswell();
 	struct vmx_ctls p = parent_ctls(&c), k;
@@ -49,7 +49,8 @@ START_TEST(child_controls_add_interrupt_hlt_nmi_exiting)
 
 	p.entry |= ENTRY_GUEST_64;
 	ck_assert_int_eq(vmx_child_ctls(&c, &p, &k, &why), 0);
-	ck_assert_uint_eq(k.pin, p.pin | PIN_EXT_INTR_EXIT | PIN_NMI_EXIT);
+	ck_assert_uint_eq(k.pin, p.pin | PIN_EXT_INTR_EXIT | PIN_NMI_EXIT |
+			  PIN_PREEMPT_TIMER);
 	ck_assert_uint_eq(k.proc, p.proc | PROC_HLT_EXIT);
 	ck_assert(!(k.proc & PROC_INTR_WINDOW));	/* toggled per entry */
 	ck_assert_uint_eq(k.proc2, p.proc2);
@@ -62,15 +63,16 @@ START_TEST(child_controls_add_interrupt_hlt_nmi_exiting)
 }
 END_TEST
 
-START_TEST(child_controls_without_nmi_exiting_still_work)
+START_TEST(child_controls_without_nmi_exiting_or_timer_still_work)
 {
 	struct vmx_caps c = haswell();
 	struct vmx_ctls p = parent_ctls(&c), k;
 	const char *why = NULL;
 
-	c.pin &= ~((u64)PIN_NMI_EXIT << 32);
+	c.pin &= ~((u64)(PIN_NMI_EXIT | PIN_PREEMPT_TIMER) << 32);
 	ck_assert_int_eq(vmx_child_ctls(&c, &p, &k, &why), 0);
 	ck_assert(!(k.pin & PIN_NMI_EXIT));
+	ck_assert(!(k.pin & PIN_PREEMPT_TIMER));
 	ck_assert(k.pin & PIN_EXT_INTR_EXIT);
 }
 END_TEST
@@ -363,8 +365,8 @@ static Suite *vmx_child_suite(void)
 	Suite *s = suite_create("vmx_child");
 	TCase *tc = tcase_create("core");
 
-	tcase_add_test(tc, child_controls_add_interrupt_hlt_nmi_exiting);
-	tcase_add_test(tc, child_controls_without_nmi_exiting_still_work);
+	tcase_add_test(tc, child_controls_add_interrupt_hlt_nmi_exiting_and_preemption_timer);
+	tcase_add_test(tc, child_controls_without_nmi_exiting_or_timer_still_work);
 	tcase_add_test(tc, child_controls_refused_without_required_exits);
 	tcase_add_test(tc, reset_state_is_real_mode_at_fff0);
 	tcase_add_test(tc, segment_attributes_tlfs_form);

@@ -94,6 +94,7 @@
 #define VMCS_GUEST_INTERRUPTIBILITY	0x4824
 #define VMCS_GUEST_ACTIVITY		0x4826
 #define VMCS_GUEST_SYSENTER_CS		0x482a
+#define VMCS_PREEMPT_TIMER		0x482e
 #define VMCS_HOST_SYSENTER_CS		0x4c00
 
 /* ---- natural-width fields ---- */
@@ -185,6 +186,7 @@ enum vmcs_type {
 
 #define VMX_BASIC_REVISION_MASK		0x7fffffffull
 #define VMX_BASIC_TRUE_CTLS		(1ull << 55)
+#define VMX_MISC_PREEMPT_SHIFT_MASK	0x1full	/* timer = TSC >> this */
 
 #define EPT_CAP_WALK4			(1ull << 6)
 #define EPT_CAP_UC			(1ull << 8)
@@ -207,6 +209,7 @@ enum vmcs_type {
 #define PIN_EXT_INTR_EXIT		(1u << 0)
 #define PIN_NMI_EXIT			(1u << 3)
 #define PIN_VIRTUAL_NMI			(1u << 5)
+#define PIN_PREEMPT_TIMER		(1u << 6)
 
 /* ---- primary processor-based controls ---- */
 #define PROC_TSC_OFFSET			(1u << 3)
@@ -293,6 +296,7 @@ enum vmcs_type {
 #define EXIT_REASON_MCE_DURING_ENTRY	41
 #define EXIT_REASON_EPT_VIOLATION	48
 #define EXIT_REASON_EPT_MISCONFIG	49
+#define EXIT_REASON_PREEMPT_TIMER	52
 #define EXIT_REASON_INVEPT		50
 #define EXIT_REASON_INVVPID		53
 #define EXIT_REASON_XSETBV		55

@@ -47,6 +47,7 @@ struct vmx_child {
 };
 
 static struct vmx_ctls child_ctls;
+static u32 preempt_shift;	/* VMX-preemption timer ticks = TSC >> this */
 static u8 *child_msr_bitmap;	/* shared by every child VP */
 static u8 *child_io_bitmap;	/* all ones: every port exits */
 /* Per pool pCPU: the child VP entered last (its TLB tags are still there). */
@@ -88,9 +89,11 @@ static int child_maps(void)
 	for (i = 0; i < ARRAY_SIZE(child_passthrough_msrs); i++)
 		vmx_msr_bitmap_allow(child_msr_bitmap,
 				     child_passthrough_msrs[i]);
-	pr_info("vmx: child controls pin %x proc %x proc2 %x exit %x entry %x\n",
-		child_ctls.pin, child_ctls.proc, child_ctls.proc2,
-		child_ctls.exit, child_ctls.entry);
+	preempt_shift = (u32)(rdmsr(MSR_VMX_MISC) & VMX_MISC_PREEMPT_SHIFT_MASK);
+	pr_info("vmx: child controls pin %x proc %x proc2 %x exit %x entry %x; "
+		"preemption timer %s\n", child_ctls.pin, child_ctls.proc,
+		child_ctls.proc2, child_ctls.exit, child_ctls.entry,
+		(child_ctls.pin & PIN_PREEMPT_TIMER) ? "yes" : "no");
 	return 0;
 }
 
@@ -491,6 +494,7 @@ static enum run_result child_exit(struct vcpu_x86 *v,
 	case EXIT_REASON_EXT_INTR:
 		pool_take_interrupts();
 		return RUN_CONTINUE;
+	case EXIT_REASON_PREEMPT_TIMER:	/* the loop looks at the clock */
 	case EXIT_REASON_EXCEPTION_NMI:	/* NMI exiting: the hv's, dropped */
 	case EXIT_REASON_INIT:
 	case EXIT_REASON_INTR_WINDOW:	/* the guest can take it now */
@@ -592,6 +596,23 @@ static void child_take_sipi(struct vcpu_x86 *v)
 	s->rip = 0;
 }
 
+/*
+ * The VMX-preemption timer ends the slice (and wakes the VP's timers) by
+ * itself, even where an external interrupt does not make the guest exit
+ * (under Bochs 2.7 a guest spinning with IF clear never saw the pool's
+ * LAPIC timer or kick IPI exit: docs/vmx.md).  The LAPIC timer stays
+ * armed too.
+ */
+static void arm_preemption_timer(u64 deadline)
+{
+	u64 now = rdtsc(), ticks;
+
+	if (!(child_ctls.pin & PIN_PREEMPT_TIMER))
+		return;
+	ticks = deadline > now ? (deadline - now) >> preempt_shift : 0;
+	vmwrite(VMCS_PREEMPT_TIMER, MIN(ticks, 0xffffffffull));
+}
+
 enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 {
 	struct vmx_child *c = child_of(v);
@@ -633,7 +654,9 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 		child_inject(v, c);
 		/* Exit in time for the VP's own timers. */
 		due = pool_vp_next_due(v->vp);
-		pool_arm_timer(due ? MIN(due, slice_end) : slice_end);
+		due = due ? MIN(due, slice_end) : slice_end;
+		pool_arm_timer(due);
+		arm_preemption_timer(due);
 		if (vmx_enter(&v->regs, v->launched)) {
 			pr_err("partition %u vp%u: VM entry failed "
 			       "(VM-instruction error %llu)\n",

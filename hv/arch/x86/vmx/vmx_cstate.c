@@ -21,7 +21,7 @@ int vmx_child_ctls(const struct vmx_caps *c, const struct vmx_ctls *parent,
 
 	*out = *parent;
 	if (vmx_ctl_fix(c->pin, parent->pin | PIN_EXT_INTR_EXIT,
-			PIN_NMI_EXIT, &out->pin)) {
+			PIN_NMI_EXIT | PIN_PREEMPT_TIMER, &out->pin)) {
 		*why = "no external-interrupt exiting";
 		return -ENODEV;
 	}

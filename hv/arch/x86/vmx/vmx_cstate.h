@@ -67,7 +67,8 @@ struct vmx_child_state {
  * capabilities and the parent's words: external-interrupt exiting (the
  * pool's interrupts are the hv's), HLT exiting (idle belongs to the pool)
  * and interrupt-window exiting available (injection) are required; NMI
- * exiting is used when offered.  I/O and MSR bitmaps, EPT, VPID come
+ * exiting and the VMX-preemption timer (slice ends and the VP's timers
+ * without relying on an external interrupt) are used when offered.  I/O and MSR bitmaps, EPT, VPID come
  * from the parent's words.  The IA-32e-guest entry control is left clear
  * (it follows the guest's EFER.LMA at each entry).
  * Return: 0, or -ENODEV with @why set.
