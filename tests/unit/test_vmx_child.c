@@ -9,28 +9,12 @@
 #include <stdint.h>
 #include <mkhv/errno.h>
 #include "vmx_cstate.h"
+#include "vmx_haswell.h"
 
 #define RAX	HV_X64_REGISTER_RAX
 #define RSP	(HV_X64_REGISTER_RAX + 4)
 #define R15	(HV_X64_REGISTER_RAX + 15)
 #define CR4_FIXED1	0x001727ffull	/* Haswell: up to SMEP/FSGSBASE/PCIDE/OSXSAVE */
-
-static struct vmx_caps haswell(void)
-{
-	return (struct vmx_caps){
-		.basic = 0x00da040000000012ull,
-		.pin = 0x0000007f00000016ull,
-		.proc = 0xfff9fffe04006172ull,
-		.proc2 = 0x000077ff00000000ull,
-		.exit = 0x007fffff00036dfbull,
-		.entry = 0x0000ffff000011fbull,
-		.ept_vpid = 0x00000f0106734141ull,
-		.cr0_fixed0 = 0x80000021ull,
-		.cr0_fixed1 = 0xffffffffull,
-		.cr4_fixed0 = 0x00002000ull,
-		.cr4_fixed1 = CR4_FIXED1,
-	};
-}
 
 static struct vmx_ctls parent_ctls(const struct vmx_caps *c)
 {

@@ -200,18 +200,24 @@ void vmx_setup_host_state(struct pcpu *cpu)
 	vmwrite(VMCS_HOST_RIP, (u64)(uintptr_t)vmx_exit_entry);
 }
 
-static int setup_controls(struct vcpu_x86 *v)
+/*
+ * The execution controls of a VMCS (parent or child): @k's words, the
+ * partition's EPT and VPID, the bitmaps, no exception or MSR-list use,
+ * CR0/CR4 guest-owned except the VMX fixed bits (NE, VMXE).
+ */
+int vmx_write_controls(struct vcpu_x86 *v, const struct vmx_ctls *k,
+		       u32 entry, const u8 *msr_bitmap, const u8 *io_bitmap)
 {
 	struct part_x86 *px = part_x86(v->vp->part);
 	u64 eptp;
 
 	if (vmx_eptp(npt_root(&px->npt), vmx.caps.ept_vpid, &eptp))
 		return -ENODEV;
-	vmwrite(VMCS_PIN_CTLS, vmx.ctls.pin);
-	vmwrite(VMCS_PROC_CTLS, vmx.ctls.proc);
-	vmwrite(VMCS_PROC_CTLS2, vmx.ctls.proc2);
-	vmwrite(VMCS_EXIT_CTLS, vmx.ctls.exit);
-	vmwrite(VMCS_ENTRY_CTLS, vmx.ctls.entry);
+	vmwrite(VMCS_PIN_CTLS, k->pin);
+	vmwrite(VMCS_PROC_CTLS, k->proc);
+	vmwrite(VMCS_PROC_CTLS2, k->proc2);
+	vmwrite(VMCS_EXIT_CTLS, k->exit);
+	vmwrite(VMCS_ENTRY_CTLS, entry);
 	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
 	vmwrite(VMCS_PF_ERR_MASK, 0);
 	vmwrite(VMCS_PF_ERR_MATCH, 0);
@@ -219,19 +225,26 @@ static int setup_controls(struct vcpu_x86 *v)
 	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
 	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
-	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
-	vmwrite(VMCS_MSR_BITMAP, (u64)(uintptr_t)vmx.msr_bitmap);
-	vmwrite(VMCS_IO_BITMAP_A, (u64)(uintptr_t)vmx.io_bitmap);
-	vmwrite(VMCS_IO_BITMAP_B, (u64)(uintptr_t)vmx.io_bitmap + PAGE_SIZE);
-	vmwrite(VMCS_TSC_OFFSET, 0);
+	vmwrite(VMCS_MSR_BITMAP, (u64)(uintptr_t)msr_bitmap);
+	vmwrite(VMCS_IO_BITMAP_A, (u64)(uintptr_t)io_bitmap);
+	vmwrite(VMCS_IO_BITMAP_B, (u64)(uintptr_t)io_bitmap + PAGE_SIZE);
 	vmwrite(VMCS_EPT_POINTER, eptp);
-	if (vmx.ctls.vpid)
+	if (k->vpid)
 		vmwrite(VMCS_VPID, px->asid);
-	/* Guest-owned CR bits except the fixed ones (VMXE, NE). */
 	vmwrite(VMCS_CR0_MASK, vmx_cr0_guest_fixed0());
 	vmwrite(VMCS_CR4_MASK, vmx.caps.cr4_fixed0);
 	vmwrite(VMCS_LINK_POINTER, ~0ull);
 	return 0;
+}
+
+static int setup_controls(struct vcpu_x86 *v)
+{
+	int ret = vmx_write_controls(v, &vmx.ctls, vmx.ctls.entry,
+				     vmx.msr_bitmap, vmx.io_bitmap);
+
+	vmwrite(VMCS_ENTRY_INTR_INFO, 0);
+	vmwrite(VMCS_TSC_OFFSET, 0);
+	return ret;
 }
 
 static int vmx_create(struct vcpu_x86 *v)

@@ -74,6 +74,8 @@ void vmx_set_cr4(u64 val);
 /* vmx.c */
 void *vmx_region(void);
 void vmx_setup_host_state(struct pcpu *cpu);
+int vmx_write_controls(struct vcpu_x86 *v, const struct vmx_ctls *k,
+		       u32 entry, const u8 *msr_bitmap, const u8 *io_bitmap);
 
 /* vmx_exit.c: the parent's exits, and the handlers children share. */
 void vmx_handle_exit(struct vcpu_x86 *v);
@@ -82,6 +84,7 @@ void vmx_skip(struct vcpu_x86 *v);
 void vmx_inject_exc(u8 vector, bool has_err, u32 err);
 void vmx_reinject_vectoring(void);
 void vmx_cpuid_hide_missing(u32 leaf, u32 sub, struct cpuid_regs *r);
+void vmx_cpuid_done(struct vcpu_x86 *v, const struct cpuid_regs *r);
 void vmx_handle_vmcall(struct vcpu_x86 *v);
 void vmx_handle_cr(struct vcpu_x86 *v);
 void vmx_handle_xsetbv(struct vcpu_x86 *v);

@@ -16,7 +16,7 @@ HV_VMX_TEST := $(BUILD)/hv/tests/test_vmx_caps
 
 $(HV_VMX_TEST): tests/unit/test_vmx_caps.c $(HV_VMX_DIR)/vmx_caps.c \
 		$(HV_VMX_DIR)/vmx_caps.h $(HV_VMX_DIR)/vmcs.h \
-		tests/unit/harness.h tests/unit/hv_check.h
+		tests/unit/harness.h tests/unit/hv_check.h tests/unit/vmx_haswell.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -Ihv/include -I$(HV_VMX_DIR) \
 		-include tests/unit/harness.h $(CHECK_CFLAGS) -o $@ \
@@ -27,7 +27,7 @@ HV_VMX_CHILD_TEST := $(BUILD)/hv/tests/test_vmx_child
 $(HV_VMX_CHILD_TEST): tests/unit/test_vmx_child.c $(HV_VMX_DIR)/vmx_cstate.c \
 		$(HV_VMX_DIR)/vmx_caps.c $(HV_VMX_DIR)/vmx_cstate.h \
 		$(HV_VMX_DIR)/vmx_caps.h $(HV_VMX_DIR)/vmcs.h \
-		tests/unit/harness.h tests/unit/hv_check.h
+		tests/unit/harness.h tests/unit/hv_check.h tests/unit/vmx_haswell.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -Ihv/include -I$(HV_VMX_DIR) \
 		-include tests/unit/harness.h $(CHECK_CFLAGS) -o $@ \

@@ -177,34 +177,12 @@ void vmx_child_flush_tlb(struct vcpu_x86 *v)
 static void load_state(struct vcpu_x86 *v, struct vmx_child *c)
 {
 	struct vmx_child_state *s = &c->s;
-	struct part_x86 *px = part_x86(v->vp->part);
-	u64 eptp = 0;
 	int i;
 
-	vmx_eptp(npt_root(&px->npt), vmx.caps.ept_vpid, &eptp);
 	vmx_setup_host_state(v->pcpu);
-	vmwrite(VMCS_PIN_CTLS, child_ctls.pin);
-	vmwrite(VMCS_PROC_CTLS, child_ctls.proc);
-	vmwrite(VMCS_PROC_CTLS2, child_ctls.proc2);
-	vmwrite(VMCS_EXIT_CTLS, child_ctls.exit);
-	vmwrite(VMCS_ENTRY_CTLS, child_ctls.entry |
-		((s->efer & EFER_LMA) ? ENTRY_GUEST_64 : 0));
-	vmwrite(VMCS_EXCEPTION_BITMAP, 0);
-	vmwrite(VMCS_PF_ERR_MASK, 0);
-	vmwrite(VMCS_PF_ERR_MATCH, 0);
-	vmwrite(VMCS_CR3_TARGET_COUNT, 0);
-	vmwrite(VMCS_EXIT_MSR_STORE_COUNT, 0);
-	vmwrite(VMCS_EXIT_MSR_LOAD_COUNT, 0);
-	vmwrite(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
-	vmwrite(VMCS_MSR_BITMAP, (u64)(uintptr_t)child_msr_bitmap);
-	vmwrite(VMCS_IO_BITMAP_A, (u64)(uintptr_t)child_io_bitmap);
-	vmwrite(VMCS_IO_BITMAP_B, (u64)(uintptr_t)child_io_bitmap + PAGE_SIZE);
-	vmwrite(VMCS_EPT_POINTER, eptp);
-	if (child_ctls.vpid)
-		vmwrite(VMCS_VPID, px->asid);
-	vmwrite(VMCS_CR0_MASK, vmx_cr0_guest_fixed0());
-	vmwrite(VMCS_CR4_MASK, vmx.caps.cr4_fixed0);
-	vmwrite(VMCS_LINK_POINTER, ~0ull);
+	vmx_write_controls(v, &child_ctls, child_ctls.entry |
+			   ((s->efer & EFER_LMA) ? ENTRY_GUEST_64 : 0),
+			   child_msr_bitmap, child_io_bitmap);
 	c->window = false;
 
 	for (i = 0; i < VMX_NR_SEGS; i++) {
@@ -407,11 +385,7 @@ static void child_cpuid(struct vcpu_x86 *v)
 
 	x86_child_cpuid(v, leaf, sub, &r);
 	vmx_cpuid_hide_missing(leaf, sub, &r);
-	v->regs.rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
-	vmx_skip(v);
+	vmx_cpuid_done(v, &r);
 }
 
 static void msg_header(struct vcpu_x86 *v, struct hv_intercept_message *m,

@@ -72,6 +72,16 @@ void vmx_cpuid_hide_missing(u32 leaf, u32 sub, struct cpuid_regs *r)
 		r->edx &= ~BIT(27);
 }
 
+/* The CPUID result into the guest's registers; past the instruction. */
+void vmx_cpuid_done(struct vcpu_x86 *v, const struct cpuid_regs *r)
+{
+	v->regs.rax = r->eax;
+	v->regs.rbx = r->ebx;
+	v->regs.rcx = r->ecx;
+	v->regs.rdx = r->edx;
+	vmx_skip(v);
+}
+
 static void handle_cpuid(struct vcpu_x86 *v)
 {
 	u32 leaf = (u32)v->regs.rax, sub = (u32)v->regs.rcx;
@@ -85,11 +95,7 @@ static void handle_cpuid(struct vcpu_x86 *v)
 			r.ecx &= ~CPUID_1_ECX_VMX;
 		vmx_cpuid_hide_missing(leaf, sub, &r);
 	}
-	v->regs.rax = r.eax;
-	v->regs.rbx = r.ebx;
-	v->regs.rcx = r.ecx;
-	v->regs.rdx = r.edx;
-	vmx_skip(v);
+	vmx_cpuid_done(v, &r);
 }
 
 static bool has_tsc_adjust(void)
