@@ -232,3 +232,51 @@ enum run_result x86_child_dies(struct vcpu_x86 *v,
 	__atomic_store_n(&v->vp->state, VP_DEAD, __ATOMIC_RELEASE);
 	return RUN_DEAD;
 }
+
+/* ---- FPU/SSE/AVX state of a VP ---- */
+
+#define X86_CR4_OSXSAVE_BIT	BIT(18)
+
+static bool fpu_uses_xsave(void)
+{
+	return read_cr4() & X86_CR4_OSXSAVE_BIT;
+}
+
+size_t x86_fpu_area_size(void)
+{
+	struct cpuid_regs r;
+
+	if (!fpu_uses_xsave())
+		return 512;
+	cpuid_count(0xd, 0, &r);	/* ECX: every supported component */
+	return r.ecx > 512 + 64 ? r.ecx : 512 + 64;
+}
+
+void x86_fpu_init(void *area)
+{
+	u8 *a = area;
+
+	memset(a, 0, x86_fpu_area_size());
+	*(u16 *)a = 0x37f;		/* FCW; XSTATE_BV 0: x87 in init state */
+	*(u32 *)(a + 24) = 0x1f80;	/* MXCSR */
+}
+
+void x86_fpu_save(void *area)
+{
+	if (fpu_uses_xsave())
+		__asm__ volatile("xsave64 %0" : "+m"(*(u8 (*)[576])area)
+				 : "a"(~0u), "d"(~0u) : "memory");
+	else
+		__asm__ volatile("fxsave64 %0" : "=m"(*(u8 (*)[512])area)
+				 : : "memory");
+}
+
+void x86_fpu_restore(const void *area)
+{
+	if (fpu_uses_xsave())
+		__asm__ volatile("xrstor64 %0" : : "m"(*(const u8 (*)[576])area),
+				 "a"(~0u), "d"(~0u) : "memory");
+	else
+		__asm__ volatile("fxrstor64 %0" : : "m"(*(const u8 (*)[512])area)
+				 : "memory");
+}

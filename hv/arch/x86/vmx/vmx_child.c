@@ -44,6 +44,8 @@ struct vmx_child {
 	struct vmx_child_state s;
 	void *vmcs;		/* its VMCS region (vcpu_x86.vmcb_pa) */
 	bool window;		/* interrupt-window exiting is on */
+	u8 *fpu;		/* x87/SSE/AVX state (x86_fpu_save) */
+	u32 fpu_pages;
 };
 
 static struct vmx_ctls child_ctls;
@@ -117,6 +119,14 @@ int vmx_child_create(struct vcpu_x86 *v)
 		return -ENOMEM;
 	}
 	memset(c, 0, sizeof(*c));
+	c->fpu_pages = (u32)((x86_fpu_area_size() + PAGE_SIZE - 1) / PAGE_SIZE);
+	c->fpu = mm_alloc_pages(c->fpu_pages);
+	if (!c->fpu) {
+		mm_free_page(c);
+		mm_free_page(vmcs);
+		return -ENOMEM;
+	}
+	x86_fpu_init(c->fpu);
 	c->vmcs = vmcs;
 	v->vmcb = c;
 	v->vmcb_pa = (u64)(uintptr_t)vmcs;
@@ -136,6 +146,8 @@ void vmx_child_destroy(struct vcpu_x86 *v)
 		__atomic_compare_exchange_n(&last_vp[i], &old, NULL, false,
 					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 	}
+	for (i = 0; i < c->fpu_pages; i++)
+		mm_free_page(c->fpu + (size_t)i * PAGE_SIZE);
 	/* Cleared at the end of its last run: no CPU caches it. */
 	mm_free_page(c->vmcs);
 	mm_free_page(c);
@@ -146,6 +158,7 @@ void vmx_child_vcpu_reset(struct vcpu_x86 *v)
 {
 	memset(&v->regs, 0, sizeof(v->regs));
 	vmx_child_reset(&child_of(v)->s, &v->regs.rdx);
+	x86_fpu_init(child_of(v)->fpu);
 }
 
 int vmx_child_get(struct vcpu_x86 *v, u32 name,
@@ -554,20 +567,24 @@ static void child_inject(struct vcpu_x86 *v, struct vmx_child *c)
 	}
 }
 
-/* A SIPI arrived for this AP: real mode at vector << 12 (SDM 8.4.4). */
-static void child_take_sipi(struct vcpu_x86 *v)
+/*
+ * A SIPI arrived for this AP: real mode at vector << 12 (SDM 8.4.4).
+ * Return: true if it did (the FPU state is reset too).
+ */
+static bool child_take_sipi(struct vcpu_x86 *v)
 {
 	u32 sv = __atomic_exchange_n(&v->vp->sipi_vector, 0, __ATOMIC_ACQ_REL);
 	struct vmx_child_state *s = &child_of(v)->s;
 	u64 tsc_offset = s->tsc_offset;
 
 	if (!sv)
-		return;
+		return false;
 	vmx_child_vcpu_reset(v);
 	s->tsc_offset = tsc_offset;
 	s->seg[VMX_SEG_CS].sel = (u16)((sv & 0xff) << 8);
 	s->seg[VMX_SEG_CS].base = (u64)(sv & 0xff) << 12;
 	s->rip = 0;
+	return true;
 }
 
 /*
@@ -592,10 +609,10 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 	struct vmx_child *c = child_of(v);
 	struct hv_intercept_message m;
 	enum run_result r;
-	bool moved;
+	bool moved, reset;
 
 	v->pcpu = this_cpu();
-	child_take_sipi(v);
+	reset = child_take_sipi(v);
 	if (vmx_insn_m64("vmclear", v->vmcb_pa) ||
 	    vmx_insn_m64("vmptrld", v->vmcb_pa)) {
 		pr_err("partition %u vp%u: cannot load its VMCS\n",
@@ -611,9 +628,13 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 	 */
 	moved = last_vp[v->pcpu->index] != v;
 	last_vp[v->pcpu->index] = v;
+	load_cpu_state(v, &c->s);
 	if (moved)
 		vmx_invept();
-	load_cpu_state(v, &c->s);
+	if (moved || reset) {
+		/* Another VP's registers are here: this VP's, with its XCR0. */
+		x86_fpu_restore(c->fpu);
+	}
 	do {
 		u64 due;
 
@@ -648,6 +669,7 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 	} while (r == RUN_CONTINUE);
 	/* Everything back in memory before the parent may look at it. */
 	save_state(c);
+	x86_fpu_save(c->fpu);	/* with the VP's XCR0 still loaded */
 	save_cpu_state(&c->s);
 	vmx_insn_m64("vmclear", v->vmcb_pa);
 	if (r == RUN_PARENT)

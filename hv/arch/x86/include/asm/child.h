@@ -60,4 +60,18 @@ enum run_result x86_child_post(struct vcpu_x86 *v,
 enum run_result x86_child_dies(struct vcpu_x86 *v,
 			       struct hv_intercept_message *m);
 
+/*
+ * The x87/SSE/AVX state of a child VP: neither VMX nor SVM switches it,
+ * and the hv never touches it (-mgeneral-regs-only), so it only has to
+ * move when a pool pCPU changes VPs.  XSAVE of every component the
+ * current XCR0 enables (the VP's own XCR0 must be loaded), else FXSAVE.
+ */
+/** x86_fpu_area_size() - bytes of a VP's save area (64-byte aligned use). */
+size_t x86_fpu_area_size(void);
+/** x86_fpu_init() - the area of a VP after INIT (FCW 0x37f, MXCSR 0x1f80). */
+void x86_fpu_init(void *area);
+/** x86_fpu_save() / x86_fpu_restore() - this pCPU's state to/from @area. */
+void x86_fpu_save(void *area);
+void x86_fpu_restore(const void *area);
+
 #endif /* MKHV_ASM_CHILD_H */
