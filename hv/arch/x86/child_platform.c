@@ -19,7 +19,8 @@
 
 /* ---- CPUID ---- */
 
-static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
+static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, u32 sub,
+			     struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1:
@@ -28,6 +29,12 @@ static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, struct cpuid_regs *r)
 		r->ecx |= BIT(21) | BIT(24);
 		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
 			 (v->vp->index << 24);
+		/* No thermal control (ACPI, TM): their MSRs would #GP. */
+		r->edx &= ~(BIT(22) | BIT(29));
+		break;
+	case 7:
+		if (!sub)
+			r->ebx &= ~BIT(1);	/* IA32_TSC_ADJUST: not emulated */
 		break;
 	case 5: case 6: case 0xa:	/* MWAIT, power, perfmon: none */
 		*r = (struct cpuid_regs){ 0 };
@@ -51,7 +58,7 @@ void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub,
 		return;
 	cpuid_count(leaf, sub, r);
 	hyperv_cpuid_fixup(v->vp, leaf, r);
-	child_cpuid_mask(v, leaf, r);
+	child_cpuid_mask(v, leaf, sub, r);
 }
 
 /* ---- MSRs: synthetic, the few a guest kernel reads, #GP for the rest ---- */
