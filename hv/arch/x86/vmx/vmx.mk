@@ -43,3 +43,5 @@ hv-vmx-check: $(HV_VMX_TEST) $(HV_VMX_CHILD_TEST)
 # The same esp.img booted on an Intel CPU model under Bochs (about 2.5
 # minutes here; needs Debian's bochs, bochsbios, vgabios, bochs-term).
 SYSTEM_TESTS += tests/system/parent-boot-vmx.sh
+# tinyguest children on VMX under Bochs (4-5 minutes here, mostly the boot).
+SYSTEM_TESTS += tests/system/child-worker-vmx.sh
