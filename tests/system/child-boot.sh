@@ -51,7 +51,7 @@ until_console() {	# NAME PATTERN TIMEOUT
 }
 boots_as() {	# NAME VCPUS MIB
 	local kb lo hi=$(($3 * 1024))
-	check "$1: init reached" until_console "$1" "mkhv-child: init reached ($1)" 90
+	check "$1: init reached" until_console "$1" "mkhv-child: init reached ($1)" 180
 	until_console "$1" "mkhv-child: clocksource" 30	# its report is complete
 	check "$1: Linux detected Microsoft Hyper-V" \
 		out_has "$1" "mkhv-child: Hypervisor detected: Microsoft Hyper-V"
@@ -105,7 +105,7 @@ check "C: triple fault ends C (worker: crashed)" \
 check "hv: C's triple fault logged" wait_for -p com2 20 "child shut down (triple fault)"
 
 # A is still alive and its canary intact after B and C.
-sleep 6
+sleep 12
 console A
 check "A is still running (alive lines continue)" \
 	eval '[ "$(grep -c "mkhv-child: alive" "$T_LOGS/A.txt")" -ge 2 ]'
