@@ -36,6 +36,7 @@ static const char *err_prefix(int code)
 	case VIR_ERR_NO_DOMAIN:          return "Domain not found: ";
 	case VIR_ERR_OPERATION_INVALID:  return "Requested operation is not valid: ";
 	case VIR_ERR_CONFIG_UNSUPPORTED: return "unsupported configuration: ";
+	case VIR_ERR_OPERATION_UNSUPPORTED: return "Operation not supported: ";
 	default:                         return "";
 	}
 }
@@ -46,6 +47,7 @@ static int err_domain(int code)
 	case VIR_ERR_NO_DOMAIN:
 	case VIR_ERR_OPERATION_INVALID:
 	case VIR_ERR_OPERATION_FAILED:
+	case VIR_ERR_OPERATION_UNSUPPORTED:
 		return VIR_FROM_DOM;
 	case VIR_ERR_XML_ERROR:
 	case VIR_ERR_CONFIG_UNSUPPORTED:
@@ -391,12 +393,13 @@ static int need_active(struct hvd_dom *d, struct hvd_err *err)
 }
 
 /* A domain that stopped: forget it if it was transient. */
-static void stopped(struct hvd *h, struct hvd_dom *d)
+void hvd_dom_stopped(struct hvd *h, struct hvd_dom *d)
 {
 	d->id = -1;
 	if (!d->persistent)
 		table_remove(h, d);
 }
+
 
 int hvd_start(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	      struct hvd_err *err)
@@ -427,7 +430,7 @@ int hvd_shutdown(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	    h->backend->ops->shutdown(h->backend, d, err))
 		return -1;
 	if (d->state == VIR_DOMAIN_SHUTOFF)
-		stopped(h, d);
+		hvd_dom_stopped(h, d);
 	return 0;
 }
 
@@ -439,7 +442,7 @@ int hvd_destroy(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	if (need_active(d, err) ||
 	    h->backend->ops->destroy(h->backend, d, err))
 		return -1;
-	stopped(h, d);
+	hvd_dom_stopped(h, d);
 	return 0;
 }
 
@@ -482,6 +485,8 @@ int hvd_init(struct hvd *h, const char *state_dir, struct backend *be,
 
 	memset(h, 0, sizeof(*h));
 	h->backend = be;
+	if (be)
+		be->hvd = h;
 	h->next_id = 1;
 	ret = state_dir_prepare(state_dir);
 	if (ret)

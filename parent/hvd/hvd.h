@@ -97,6 +97,12 @@ int hvd_destroy(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 		struct hvd_err *err);
 int hvd_reboot(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	       struct hvd_err *err);
+/*
+ * hvd_dom_stopped() - @d is no longer active (id -1); a transient domain
+ * is freed.  For backends whose domains stop on their own; d->state and
+ * d->reason are set before.
+ */
+void hvd_dom_stopped(struct hvd *h, struct hvd_dom *d);
 int hvd_set_autostart(struct hvd *h, struct hvd_dom *d, bool on,
 		      struct hvd_err *err);
 /* hvd_autostart() - start every autostart domain (at daemon start). */

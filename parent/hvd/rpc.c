@@ -14,6 +14,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "console.h"
 #include "rpc.h"
 
 /* libvirt's internal virDrvFeature numbers that hvd answers "yes" to. */
@@ -103,6 +104,7 @@ void rpc_buf_free(struct rpc_buf *b)
 
 void rpc_client_free(struct rpc_client *c)
 {
+	console_detach(c);
 	rpc_frame_free(&c->in);
 	rpc_buf_free(&c->out);
 	free(c->uri);
@@ -151,10 +153,10 @@ static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
 	return 0;
 }
 
-static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
-		     const struct hvd_err *e)
+/* An error with header @hdr as given (type and status included). */
+static int put_error_hdr(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+			 const struct hvd_err *e)
 {
-	struct hvd_msg_header hdr = *req;
 	char *msg = (char *)e->msg;
 	remote_error re = {
 		.code = e->code,
@@ -163,9 +165,63 @@ static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
 		.level = VIR_ERR_ERROR,
 	};
 
+	return put_frame(out, hdr, RPC_XDR(xdr_remote_error), &re);
+}
+
+static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
+		     const struct hvd_err *e)
+{
+	struct hvd_msg_header hdr = *req;
+
 	hdr.type = HVD_MSG_REPLY;
 	hdr.status = HVD_MSG_ERROR;
-	return put_frame(out, &hdr, RPC_XDR(xdr_remote_error), &re);
+	return put_error_hdr(out, &hdr, e);
+}
+
+static struct hvd_msg_header stream_hdr(int proc, unsigned int serial,
+					int status)
+{
+	return (struct hvd_msg_header){
+		.prog = REMOTE_PROGRAM,
+		.vers = REMOTE_PROTOCOL_VERSION,
+		.proc = proc,
+		.type = HVD_MSG_STREAM,
+		.serial = serial,
+		.status = status,
+	};
+}
+
+int rpc_put_stream(struct rpc_buf *out, int proc, unsigned int serial,
+		   int status, const void *data, size_t len)
+{
+	struct hvd_msg_header h = stream_hdr(proc, serial, status);
+	size_t total = RPC_FRAME_MIN + len;
+	u_int wire = (u_int)total;
+	bool ok;
+	XDR x;
+
+	if (total > RPC_FRAME_MAX)
+		return -EMSGSIZE;
+	if (buf_reserve(out, total))
+		return -ENOMEM;
+	/* Header in XDR; stream data travels raw after it, as in libvirt. */
+	xdrmem_create(&x, (char *)out->data + out->len, RPC_FRAME_MIN, XDR_ENCODE);
+	ok = xdr_u_int(&x, &wire) && xdr_hvd_msg_header(&x, &h);
+	xdr_destroy(&x);
+	if (!ok)
+		return -EPROTO;
+	if (len)
+		memcpy(out->data + out->len + RPC_FRAME_MIN, data, len);
+	out->len += total;
+	return 0;
+}
+
+int rpc_put_stream_error(struct rpc_buf *out, int proc, unsigned int serial,
+			 const struct hvd_err *e)
+{
+	struct hvd_msg_header h = stream_hdr(proc, serial, HVD_MSG_ERROR);
+
+	return put_error_hdr(out, &h, e);
 }
 
 /* ---- connection procedures ---- */
@@ -463,7 +519,7 @@ static int call_proc(struct hvd *h, struct rpc_client *c,
 		     size_t len)
 {
 	const struct rpc_proc *p = find_proc(hdr->proc);
-	struct rpc_ctx ctx = { .h = h, .c = c };
+	struct rpc_ctx ctx = { .h = h, .c = c, .hdr = hdr };
 	void *args = NULL, *ret = NULL;
 	struct hvd_msg_header rh = *hdr;
 	int r;
@@ -551,8 +607,13 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 	}
 	if (hdr.prog == KEEPALIVE_PROGRAM) {
 		ret = keepalive(c, &hdr);
+	} else if (hdr.type == HVD_MSG_STREAM && hdr.prog == REMOTE_PROGRAM &&
+		   hdr.vers == REMOTE_PROTOCOL_VERSION) {
+		/* Data, finish or abort of a stream the client has open. */
+		console_stream(c, &hdr, msg + RPC_FRAME_MIN, len - RPC_FRAME_MIN);
+		ret = 0;
 	} else if (hdr.type != HVD_MSG_CALL || hdr.status != HVD_MSG_OK) {
-		/* hvd never calls the client, so no reply or stream is expected. */
+		/* hvd never calls the client, so no reply is expected. */
 		ret = -EPROTO;
 	} else if (hdr.prog != REMOTE_PROGRAM || hdr.vers != REMOTE_PROTOCOL_VERSION) {
 		struct hvd_err e;

@@ -46,6 +46,8 @@ struct rpc_frame {
 	size_t skipped;         /* bytes of an oversized frame not kept */
 };
 
+struct console;
+
 struct rpc_client {
 	bool open;              /* CONNECT_OPEN succeeded */
 	bool readonly;          /* opened with VIR_CONNECT_RO (virsh -r) */
@@ -53,6 +55,7 @@ struct rpc_client {
 	char *uri;
 	struct rpc_frame in;
 	struct rpc_buf out;
+	struct console *console; /* its `virsh console` stream (console.c) */
 };
 
 /*
@@ -71,6 +74,17 @@ void rpc_frame_reset(struct rpc_frame *f);
 void rpc_frame_free(struct rpc_frame *f);
 
 void rpc_buf_free(struct rpc_buf *b);
+
+/*
+ * rpc_put_stream() - append a stream packet of the remote program for
+ * procedure @proc and stream @serial: @status (HVD_MSG_CONTINUE with @len
+ * raw bytes of data, HVD_MSG_OK with none for end of file).  0 or -errno.
+ */
+int rpc_put_stream(struct rpc_buf *out, int proc, unsigned int serial,
+		   int status, const void *data, size_t len);
+/* rpc_put_stream_error() - a stream packet with status ERROR and @e. */
+int rpc_put_stream_error(struct rpc_buf *out, int proc, unsigned int serial,
+			 const struct hvd_err *e);
 
 /*
  * rpc_dispatch() - handle one whole frame @msg/@len (length word included)
@@ -99,6 +113,7 @@ typedef bool_t (*rpc_xdr_fn)(XDR *xdrs, void *obj);
 struct rpc_ctx {
 	struct hvd *h;
 	struct rpc_client *c;
+	const struct hvd_msg_header *hdr;  /* the call (its serial names streams) */
 	struct hvd_err err;
 };
 
