@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shared by the mkhv backend suites: hvd with the mkhv backend running the
+ * fake worker (tests/unit/fake_hvworker.c), in a temp dir; domains whose
+ * <cmdline> tells the fake what to do.
+ */
+#ifndef MKHV_TESTS_HVD_MKHV_UTIL_H
+#define MKHV_TESTS_HVD_MKHV_UTIL_H
+
+#include <check.h>
+#include <signal.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "backend.h"
+#include "loop.h"
+#include "hvd_test_util.h"
+
+static struct hvd h;
+static struct backend be;
+static char *dir;
+static char log_dir[512], state_dir[512];
+
+static void mk_open(const char *worker, int timeout_ms)
+{
+	struct backend_cfg cfg = { worker, log_dir, timeout_ms };
+	struct hvd_err err;
+
+	dir = test_tmpdir();
+	ck_assert_ptr_nonnull(dir);
+	snprintf(log_dir, sizeof(log_dir), "%s/logs", dir);
+	snprintf(state_dir, sizeof(state_dir), "%s/state", dir);
+	ck_assert_int_eq(backend_open_cfg("mkhv", &cfg, &be, &err), 0);
+	ck_assert_int_eq(hvd_init(&h, state_dir, &be, &err), 0);
+}
+
+static void mk_setup(void)
+{
+	mk_open(FAKE_HVWORKER, 3000);
+}
+
+static void mk_teardown(void)
+{
+	if (be.ops)		/* a test may have closed it */
+		backend_close(&be);
+	hvd_fini(&h);
+	ck_assert_uint_eq(loop_count(), 0);	/* nothing left watched */
+	test_rmdir(dir);
+	free(dir);
+}
+
+/* Define @name with <cmdline>@cmdline</cmdline> and @extra in <domain>. */
+static struct hvd_dom *mk_define(const char *name, const char *cmdline,
+				 const char *extra)
+{
+	char xml[2048];
+	struct hvd_dom *d;
+	struct hvd_err err;
+
+	snprintf(xml, sizeof(xml),
+		 "<domain type='hyperv'><name>%s</name>"
+		 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
+		 "<os><type arch='x86_64'>hvm</type><kernel>/boot/vmlinuz</kernel>"
+		 "<cmdline>%s</cmdline></os>%s"
+		 "<devices><console type='pty'/></devices></domain>",
+		 name, cmdline, extra ? extra : "");
+	if (hvd_define(&h, xml, strlen(xml), 0, &d, &err))
+		ck_abort_msg("define %s: %s", name, err.msg);
+	return d;
+}
+
+static struct hvd_dom *mk_start(const char *name, const char *cmdline,
+				const char *extra)
+{
+	struct hvd_dom *d = mk_define(name, cmdline, extra);
+	struct hvd_err err;
+
+	if (hvd_start(&h, d, 0, &err))
+		ck_abort_msg("start %s: %s", name, err.msg);
+	return d;
+}
+
+static long long mk_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* Run the event loop until @cond holds or @ms pass; returns @cond. */
+#define PUMP_UNTIL(cond, ms) ({ \
+	long long _end = mk_now_ms() + (ms); \
+	while (!(cond) && mk_now_ms() < _end) \
+		loop_run_once(20); \
+	(cond); })
+
+/* Lines in <log_dir>/<name>.console.starts: how many workers ran. */
+static int mk_starts(const char *name)
+{
+	char path[1024], line[64];
+	int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.console.starts", log_dir, name);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* The pid of the last worker started for @name. */
+static pid_t mk_last_pid(const char *name)
+{
+	char path[1024], line[64];
+	int pid = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.console.starts", log_dir, name);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof(line), f))
+		sscanf(line, "start %d", &pid);
+	fclose(f);
+	return pid;
+}
+
+#endif
