@@ -21,7 +21,7 @@ static struct backend be;
 static char *dir;
 static char log_dir[512], state_dir[512];
 
-static void mk_open(const char *worker, int timeout_ms)
+static inline void mk_open(const char *worker, int timeout_ms)
 {
 	struct backend_cfg cfg = { worker, log_dir, timeout_ms };
 	struct hvd_err err;
@@ -34,12 +34,12 @@ static void mk_open(const char *worker, int timeout_ms)
 	ck_assert_int_eq(hvd_init(&h, state_dir, &be, &err), 0);
 }
 
-static void mk_setup(void)
+static inline void mk_setup(void)
 {
 	mk_open(FAKE_HVWORKER, 3000);
 }
 
-static void mk_teardown(void)
+static inline void mk_teardown(void)
 {
 	if (be.ops)		/* a test may have closed it */
 		backend_close(&be);
@@ -50,7 +50,7 @@ static void mk_teardown(void)
 }
 
 /* Define @name with <cmdline>@cmdline</cmdline> and @extra in <domain>. */
-static struct hvd_dom *mk_define(const char *name, const char *cmdline,
+static inline struct hvd_dom *mk_define(const char *name, const char *cmdline,
 				 const char *extra)
 {
 	char xml[2048];
@@ -69,7 +69,7 @@ static struct hvd_dom *mk_define(const char *name, const char *cmdline,
 	return d;
 }
 
-static struct hvd_dom *mk_start(const char *name, const char *cmdline,
+static inline struct hvd_dom *mk_start(const char *name, const char *cmdline,
 				const char *extra)
 {
 	struct hvd_dom *d = mk_define(name, cmdline, extra);
@@ -80,7 +80,7 @@ static struct hvd_dom *mk_start(const char *name, const char *cmdline,
 	return d;
 }
 
-static long long mk_now_ms(void)
+static inline long long mk_now_ms(void)
 {
 	struct timespec ts;
 
@@ -96,7 +96,7 @@ static long long mk_now_ms(void)
 	(cond); })
 
 /* Lines in <log_dir>/<name>.console.starts: how many workers ran. */
-static int mk_starts(const char *name)
+static inline int mk_starts(const char *name)
 {
 	char path[1024], line[64];
 	int n = 0;
@@ -113,7 +113,7 @@ static int mk_starts(const char *name)
 }
 
 /* The pid of the last worker started for @name. */
-static pid_t mk_last_pid(const char *name)
+static inline pid_t mk_last_pid(const char *name)
 {
 	char path[1024], line[64];
 	int pid = 0;
