@@ -128,13 +128,17 @@ static int buf_reserve(struct rpc_buf *b, size_t more)
 	return 0;
 }
 
-/* Append one frame: length word, @hdr, then @obj encoded by @fn (if any). */
-static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
-		     rpc_xdr_fn fn, void *obj)
+/*
+ * Append one frame: length word, @hdr, then @obj encoded by @fn (if any),
+ * then @raw bytes as they are (stream data is not XDR-encoded).
+ */
+static int put_frame_raw(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+			 rpc_xdr_fn fn, void *obj, const void *raw,
+			 size_t rawlen)
 {
 	struct hvd_msg_header h = *hdr;
 	size_t body = fn ? xdr_sizeof((xdrproc_t)fn, obj) : 0;
-	size_t total = RPC_FRAME_MIN + body;
+	size_t total = RPC_FRAME_MIN + body + rawlen;
 	u_int len = (u_int)total;
 	bool ok;
 	XDR x;
@@ -143,14 +147,23 @@ static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
 		return -EMSGSIZE;
 	if (buf_reserve(out, total))
 		return -ENOMEM;
-	xdrmem_create(&x, (char *)out->data + out->len, (u_int)total, XDR_ENCODE);
+	xdrmem_create(&x, (char *)out->data + out->len, (u_int)(total - rawlen),
+		      XDR_ENCODE);
 	ok = xdr_u_int(&x, &len) && xdr_hvd_msg_header(&x, &h) &&
 	     (!fn || fn(&x, obj));
 	xdr_destroy(&x);
 	if (!ok)
 		return -EPROTO;
+	if (rawlen)
+		memcpy(out->data + out->len + total - rawlen, raw, rawlen);
 	out->len += total;
 	return 0;
+}
+
+static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+		     rpc_xdr_fn fn, void *obj)
+{
+	return put_frame_raw(out, hdr, fn, obj, NULL, 0);
 }
 
 /* An error with header @hdr as given (type and status included). */
@@ -195,25 +208,8 @@ int rpc_put_stream(struct rpc_buf *out, int proc, unsigned int serial,
 		   int status, const void *data, size_t len)
 {
 	struct hvd_msg_header h = stream_hdr(proc, serial, status);
-	size_t total = RPC_FRAME_MIN + len;
-	u_int wire = (u_int)total;
-	bool ok;
-	XDR x;
 
-	if (total > RPC_FRAME_MAX)
-		return -EMSGSIZE;
-	if (buf_reserve(out, total))
-		return -ENOMEM;
-	/* Header in XDR; stream data travels raw after it, as in libvirt. */
-	xdrmem_create(&x, (char *)out->data + out->len, RPC_FRAME_MIN, XDR_ENCODE);
-	ok = xdr_u_int(&x, &wire) && xdr_hvd_msg_header(&x, &h);
-	xdr_destroy(&x);
-	if (!ok)
-		return -EPROTO;
-	if (len)
-		memcpy(out->data + out->len + RPC_FRAME_MIN, data, len);
-	out->len += total;
-	return 0;
+	return put_frame_raw(out, &h, NULL, NULL, data, len);
 }
 
 int rpc_put_stream_error(struct rpc_buf *out, int proc, unsigned int serial,

@@ -95,36 +95,37 @@ static inline long long mk_now_ms(void)
 		loop_run_once(20); \
 	(cond); })
 
-/* Lines in <log_dir>/<name>.console.starts: how many workers ran. */
-static inline int mk_starts(const char *name)
+/*
+ * The fake's <log_dir>/<name>.console.starts: how many workers ran (the
+ * return value) and the pid of the last one (*@last, may be NULL).
+ */
+static inline int mk_starts_pid(const char *name, pid_t *last)
 {
 	char path[1024], line[64];
-	int n = 0;
+	int n = 0, pid = 0;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s.console.starts", log_dir, name);
 	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		n++;
-	fclose(f);
+	while (f && fgets(line, sizeof(line), f))
+		n += sscanf(line, "start %d", &pid) == 1;
+	if (f)
+		fclose(f);
+	if (last)
+		*last = pid;
 	return n;
 }
 
-/* The pid of the last worker started for @name. */
+static inline int mk_starts(const char *name)
+{
+	return mk_starts_pid(name, NULL);
+}
+
 static inline pid_t mk_last_pid(const char *name)
 {
-	char path[1024], line[64];
-	int pid = 0;
-	FILE *f;
+	pid_t pid;
 
-	snprintf(path, sizeof(path), "%s/%s.console.starts", log_dir, name);
-	f = fopen(path, "r");
-	ck_assert_ptr_nonnull(f);
-	while (fgets(line, sizeof(line), f))
-		sscanf(line, "start %d", &pid);
-	fclose(f);
+	ck_assert_int_gt(mk_starts_pid(name, &pid), 0);
 	return pid;
 }
 

@@ -273,16 +273,19 @@ START_TEST(start_failure_gives_worker_detail)
 }
 END_TEST
 
+/* Start over with another worker path or start timeout. */
+static void mk_reopen(const char *worker, int timeout_ms)
+{
+	mk_teardown();
+	mk_open(worker, timeout_ms);
+}
+
 START_TEST(start_timeout_kills_worker)
 {
 	struct hvd_dom *d;
 	struct hvd_err err;
 
-	backend_close(&be);
-	hvd_fini(&h);
-	test_rmdir(dir);
-	free(dir);
-	mk_open(FAKE_HVWORKER, 300);
+	mk_reopen(FAKE_HVWORKER, 300);
 	d = mk_define("slow", "fake-hang", NULL);
 	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "did not start within"));
@@ -296,11 +299,7 @@ START_TEST(exec_failure_is_start_failure)
 	struct hvd_dom *d;
 	struct hvd_err err;
 
-	backend_close(&be);
-	hvd_fini(&h);
-	test_rmdir(dir);
-	free(dir);
-	mk_open("/tmp", 1000);	/* passes access(X_OK), cannot be executed */
+	mk_reopen("/tmp", 1000);	/* passes access(X_OK), cannot be executed */
 	d = mk_define("noexec", "x", NULL);
 	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
 	ck_assert_ptr_nonnull(strstr(err.msg, "cannot run /tmp: Permission denied"));
