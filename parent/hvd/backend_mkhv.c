@@ -123,6 +123,12 @@ static int spawn(struct backend *be, struct mkhv_dom *md, struct hvd_err *err)
 		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
 				   "cannot start hvworker: %s", msg);
 	ret = worker_wait_running(&md->w, b->start_timeout_ms, &status);
+	if (ret && ret != -ECHILD && ret != -ETIMEDOUT) {
+		worker_kill(&md->w);
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
+				   "cannot read the status of hvworker: %s",
+				   strerror(-ret));
+	}
 	if (ret == -ETIMEDOUT) {
 		worker_kill(&md->w);
 		logf_(d, "worker did not report running within %d ms, killed",

@@ -249,8 +249,10 @@ void worker_parse_line(struct worker_proc *w, const char *line)
 int worker_read_status(struct worker_proc *w)
 {
 	char buf[1024];
+	int rounds = 0;
 
-	while (w->out_fd >= 0) {
+	/* At most 64 KiB per call: a chatty worker must not stall hvd. */
+	while (w->out_fd >= 0 && rounds++ < 64) {
 		ssize_t n = read(w->out_fd, buf, sizeof(buf));
 		ssize_t i;
 
@@ -283,7 +285,7 @@ int worker_read_status(struct worker_proc *w)
 			}
 		}
 	}
-	return 1;
+	return w->out_fd < 0;
 }
 
 static int64_t now_ms(void)
