@@ -34,13 +34,15 @@ run define 'virsh define /etc/mkhv/examples/demo-child.xml'
 check "virsh define demo-child.xml" \
 	eval 'rc_is define 0 && out_has define "Domain '"'demo'"' defined"'
 
-run start 'read up _ < /proc/uptime; echo T=$up; virsh start demo' 120
+run start 'read up _ < /proc/uptime; echo T=$up; virsh start demo; read up _ < /proc/uptime; echo S=$up' 120
 check "virsh start demo" \
 	eval 'rc_is start 0 && out_has start "Domain '"'demo'"' started"'
 await_console boot1 1 "mkhv-child: init reached" 150
 check "child console log: mkhv-child: init reached" \
 	eval '[ "$(tail -n 1 "$T_LOGS/boot1.txt")" -ge 1 ]'
 boot_s=$(awk -v a="$(uptime_of start)" -v b="$(uptime_of boot1)" 'BEGIN { printf "%.1f", b - a }')
+start_s=$(awk -v a="$(uptime_of start)" -v b="$(sed -n 's/^S=//p' "$T_LOGS/start.txt")" 'BEGIN { printf "%.1f", b - a }')
+echo "#   virsh start returned after ${start_s} s (worker: state running)"
 echo "#   child boot (virsh start -> init reached, seen by polling the log): ${boot_s} s"
 await_console hv 1 "mkhv-child: Hypervisor detected: Microsoft Hyper-V" 30
 check "child dmesg: Hypervisor detected: Microsoft Hyper-V" \
