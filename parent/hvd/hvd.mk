@@ -76,7 +76,7 @@ $(HVD_FAKE_WORKER): tests/unit/fake_hvworker.c
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
 
 $(HVD_MKHV_TESTS): $(BUILD)/tests/unit/test_hvd_%: tests/unit/test_hvd_%.c \
-		tests/unit/hvd_mkhv_util.h $(HVD_LIB) $(HVD_XML_LIB) \
+		tests/unit/hvd_mkhv_util.h tests/unit/hvd_rpc_util.h $(HVD_LIB) $(HVD_XML_LIB) \
 		$(HVD_OUT)/remote.h $(HVD_FAKE_WORKER)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HVD_TEST_CFLAGS) -DFAKE_HVWORKER='"$(abspath $(HVD_FAKE_WORKER))"' \

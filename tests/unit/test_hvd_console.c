@@ -12,7 +12,7 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
-#include "rpc.h"
+#include "hvd_rpc_util.h"
 #include "hvd_mkhv_util.h"
 
 static struct rpc_client c1, c2;
@@ -46,24 +46,8 @@ static size_t mk_frame(int proc, int type, unsigned int serial, int status,
 {
 	struct hvd_msg_header hdr = { REMOTE_PROGRAM, REMOTE_PROTOCOL_VERSION,
 				      proc, type, serial, status };
-	u_int len = 0;
-	size_t n;
-	XDR x;
 
-	xdrmem_create(&x, (char *)frame, sizeof(frame), XDR_ENCODE);
-	ck_assert(xdr_u_int(&x, &len));
-	ck_assert(xdr_hvd_msg_header(&x, &hdr));
-	if (fn)
-		ck_assert(fn(&x, args));
-	n = xdr_getpos(&x);
-	xdr_destroy(&x);
-	memcpy(frame + n, raw, rawlen);
-	n += rawlen;
-	frame[0] = n >> 24;
-	frame[1] = n >> 16;
-	frame[2] = n >> 8;
-	frame[3] = n;
-	return n;
+	return test_frame(frame, sizeof(frame), &hdr, fn, args, raw, rawlen);
 }
 
 /* Open the console of @d on client @c with stream serial @serial. */
