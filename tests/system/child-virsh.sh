@@ -71,8 +71,9 @@ check "virsh shutdown: unsupported until the VMBus shutdown service" \
 serial_send 'virsh console demo'
 check "virsh console: connected" wait_for 30 "Escape character is ^]"
 sleep 2
-serial_send 'echo mkhv-console-$((6*7))-ok'
-check "virsh console: the child's shell answers" wait_for 30 "mkhv-console-42-ok"
+# The child's hostname is demo (mkhv.name=demo), the parent's mkhv-parent.
+serial_send 'echo mkhv-console-$((6*7))-$(hostname)'
+check "virsh console: the child's shell answers" wait_for 30 "mkhv-console-42-demo"
 serial_send $'\x1d'
 sleep 2
 run back 'echo back-in-parent-$((2*21))'
