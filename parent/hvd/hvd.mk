@@ -83,7 +83,7 @@ $(HVD_MKHV_TESTS): $(BUILD)/tests/unit/test_hvd_%: tests/unit/test_hvd_%.c \
 		-o $@ $< $(HVD_LDLIBS) $(CHECK_LIBS)
 
 HVD_UNIT_TESTS := $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state \
-		  $(HVD_MKHV_TESTS)
+		  $(BUILD)/tests/unit/test_hvd_loop $(HVD_MKHV_TESTS)
 
 .PHONY: hvd hvd-check
 hvd: $(HVD)
