@@ -18,6 +18,11 @@
 
 struct backend_ops {
 	const char *name;
+	/*
+	 * 0: running now; 1: starting in the background, the backend calls
+	 * hvd_dom_start_done() when it knows; -1 with @err.  destroy is also
+	 * called on a domain still starting (d->starting).
+	 */
 	int (*start)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*shutdown)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*destroy)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -40,6 +41,9 @@ struct mkhv_dom {
 	struct backend *be;
 	struct hvd_dom *d;
 	struct worker_proc w;
+	bool starting;          /* spawned, "state running" not seen yet */
+	int timer_fd;           /* the start's deadline (timerfd), -1 */
+	char stderr_log[PATH_MAX];
 	bool stats_failed;      /* logged once per worker */
 };
 
@@ -65,6 +69,7 @@ static struct mkhv_be *priv(struct backend *be)
 
 static void on_worker_out(void *opaque, int fd, short revents);
 static void on_worker_pid(void *opaque, int fd, short revents);
+static void on_start_timeout(void *opaque, int fd, short revents);
 
 static void watch(struct mkhv_dom *md)
 {
@@ -72,6 +77,17 @@ static void watch(struct mkhv_dom *md)
 		loop_add(md->w.out_fd, POLLIN, on_worker_out, md);
 	if (md->w.pidfd >= 0)
 		loop_add(md->w.pidfd, POLLIN, on_worker_pid, md);
+	if (md->timer_fd >= 0)
+		loop_add(md->timer_fd, POLLIN, on_start_timeout, md);
+}
+
+static void timer_close(struct mkhv_dom *md)
+{
+	if (md->timer_fd < 0)
+		return;
+	loop_del(md->timer_fd);
+	close(md->timer_fd);
+	md->timer_fd = -1;
 }
 
 static void unwatch(struct mkhv_dom *md)
@@ -80,6 +96,8 @@ static void unwatch(struct mkhv_dom *md)
 		loop_del(md->w.out_fd);
 	if (md->w.pidfd >= 0)
 		loop_del(md->w.pidfd);
+	if (md->timer_fd >= 0)
+		loop_del(md->timer_fd);
 }
 
 static int path_of(char *buf, size_t len, const char *dir, const char *name,
@@ -91,23 +109,28 @@ static int path_of(char *buf, size_t len, const char *dir, const char *name,
 }
 
 /*
- * Spawn the worker of @d and wait for "state running".  On failure @err
- * carries the worker's own words (its "detail" line).
+ * Spawn the worker of @md's domain; the event loop then waits for its
+ * "state running" (start_ok) or its end or the deadline (start_failed).
+ * 0, or -1 with @err for what fails at once.
  */
 static int spawn(struct backend *be, struct mkhv_dom *md, struct hvd_err *err)
 {
 	struct mkhv_be *b = priv(be);
 	struct hvd_dom *d = md->d;
+	struct itimerspec its = {
+		.it_value = { b->start_timeout_ms / 1000,
+			      (b->start_timeout_ms % 1000) * 1000000L },
+	};
 	char *argv[WORKER_ARGV_MAX], store[8192], msg[512];
-	char console_log[PATH_MAX], stderr_log[PATH_MAX];
-	int ret, status = 0;
+	char console_log[PATH_MAX];
+	int ret;
 
 	if (mkdir(b->log_dir, 0750) < 0 && errno != EEXIST)
 		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
 				   "cannot create %s: %s", b->log_dir,
 				   strerror(errno));
-	if (path_of(stderr_log, sizeof(stderr_log), b->log_dir, d->def.name,
-		    ".log") ||
+	if (path_of(md->stderr_log, sizeof(md->stderr_log), b->log_dir,
+		    d->def.name, ".log") ||
 	    path_of(console_log, sizeof(console_log), b->log_dir, d->def.name,
 		    ".console"))
 		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
@@ -118,37 +141,23 @@ static int spawn(struct backend *be, struct mkhv_dom *md, struct hvd_err *err)
 			  argv, store, sizeof(store), msg, sizeof(msg));
 	if (ret < 0)
 		return hvd_err_set(err, VIR_ERR_CONFIG_UNSUPPORTED, "%s", msg);
-	ret = worker_spawn(&md->w, b->worker, argv, stderr_log, msg, sizeof(msg));
-	if (ret)
+	md->timer_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (md->timer_fd < 0 || timerfd_settime(md->timer_fd, 0, &its, NULL) < 0) {
+		ret = errno;
+		timer_close(md);
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
+				   "cannot arm the start timer: %s", strerror(ret));
+	}
+	ret = worker_spawn(&md->w, b->worker, argv, md->stderr_log, msg,
+			   sizeof(msg));
+	if (ret) {
+		timer_close(md);
 		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
 				   "cannot start hvworker: %s", msg);
-	ret = worker_wait_running(&md->w, b->start_timeout_ms, &status);
-	if (ret && ret != -ECHILD && ret != -ETIMEDOUT) {
-		worker_kill(&md->w);
-		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
-				   "cannot read the status of hvworker: %s",
-				   strerror(-ret));
 	}
-	if (ret == -ETIMEDOUT) {
-		worker_kill(&md->w);
-		logf_(d, "worker did not report running within %d ms, killed",
-		      b->start_timeout_ms);
-		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
-				   "hvworker of domain '%s' did not start within %d s",
-				   d->def.name, b->start_timeout_ms / 1000);
-	}
-	if (ret) {
-		logf_(d, "worker failed to start (%s, %s): %s",
-		      md->w.state[0] ? md->w.state : "no state",
-		      WIFSIGNALED(status) ? "killed" : "exited", md->w.detail);
-		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED, "%s",
-				   md->w.detail);
-	}
-	watch(md);
+	md->starting = true;
 	md->stats_failed = false;
-	logf_(d, "running (worker pid %d, partition %" PRIu64 ", console %s, log %s)",
-	      (int)md->w.pid, md->w.partition, md->w.pty[0] ? md->w.pty : "none",
-	      stderr_log);
+	watch(md);
 	return 0;
 }
 
@@ -159,9 +168,71 @@ static void dom_release(struct hvd_dom *d)
 	if (!md)
 		return;
 	unwatch(md);
+	timer_close(md);
 	worker_close_fds(&md->w);
 	free(md);
 	d->backend_priv = NULL;
+}
+
+/* "state running" arrived: the domain runs (a restart keeps its id). */
+static void start_ok(struct mkhv_dom *md)
+{
+	struct hvd_dom *d = md->d;
+
+	md->starting = false;
+	timer_close(md);
+	d->state = VIR_DOMAIN_RUNNING;
+	d->reason = VIR_DOMAIN_RUNNING_BOOTED;
+	logf_(d, "running (worker pid %d, partition %" PRIu64 ", console %s, log %s)",
+	      (int)md->w.pid, md->w.partition, md->w.pty[0] ? md->w.pty : "none",
+	      md->stderr_log);
+	hvd_dom_start_done(md->be->hvd, d, NULL);
+}
+
+/*
+ * The start failed: @err, or the worker's own words (its "detail" line)
+ * when it ended with @status before running.  The domain stops; a start
+ * request waiting for it gets the error.
+ */
+static void start_failed(struct mkhv_dom *md, int status,
+			 const struct hvd_err *err)
+{
+	struct backend *be = md->be;
+	struct hvd_dom *d = md->d;
+	struct hvd_err e;
+
+	if (!err) {
+		logf_(d, "worker failed to start (%s, %s): %s",
+		      md->w.state[0] ? md->w.state : "no state",
+		      WIFSIGNALED(status) ? "killed" : "exited",
+		      md->w.detail[0] ? md->w.detail :
+		      "it ended before its VM ran");
+		hvd_err_set(&e, VIR_ERR_OPERATION_FAILED, "%s",
+			    md->w.detail[0] ? md->w.detail :
+			    "hvworker ended before its VM ran");
+		err = &e;
+	}
+	d->state = VIR_DOMAIN_SHUTOFF;
+	d->reason = VIR_DOMAIN_SHUTOFF_FAILED;
+	dom_release(d);
+	hvd_dom_start_done(be->hvd, d, err);	/* may free a transient @d */
+}
+
+static void on_start_timeout(void *opaque, int fd, short revents)
+{
+	struct mkhv_dom *md = opaque;
+	int ms = priv(md->be)->start_timeout_ms;
+	struct hvd_err err;
+
+	(void)fd;
+	(void)revents;
+	unwatch(md);
+	worker_kill(&md->w);
+	logf_(md->d, "worker did not report running within %d ms, killed", ms);
+	hvd_err_set(&err, VIR_ERR_OPERATION_FAILED,
+		    "hvworker of domain '%s' did not start within %d s",
+		    md->d->def.name, ms / 1000);
+	start_failed(md, 0, &err);
 }
 
 /* The worker of @md ended with @status: apply the domain's policy. */
@@ -180,12 +251,10 @@ static void worker_ended(struct mkhv_dom *md, int status)
 		      mkhv_end_name(v.end), md->w.detail[0] ? ": " : "",
 		      md->w.detail);
 	if (v.restart) {
+		/* Still running (same id) while the new worker starts. */
 		logf_(d, "restarting");
-		if (!spawn(be, md, &err)) {
-			d->state = VIR_DOMAIN_RUNNING;
-			d->reason = VIR_DOMAIN_RUNNING_BOOTED;
+		if (!spawn(be, md, &err))
 			return;
-		}
 		logf_(d, "restart failed: %s", err.msg);
 		v.state = VIR_DOMAIN_SHUTOFF;
 		v.reason = VIR_DOMAIN_SHUTOFF_FAILED;
@@ -210,7 +279,10 @@ static void reap_now(struct mkhv_dom *md, bool block)
 
 	unwatch(md);
 	if (worker_reap(&md->w, block, &status) == 1) {
-		worker_ended(md, status);
+		if (md->starting)
+			start_failed(md, status, NULL);
+		else
+			worker_ended(md, status);
 		return;
 	}
 	watch(md);
@@ -222,8 +294,11 @@ static void on_worker_out(void *opaque, int fd, short revents)
 
 	(void)fd;
 	(void)revents;
-	if (worker_read_status(&md->w) != 1)
+	if (worker_read_status(&md->w) != 1) {
+		if (md->starting && md->w.running)
+			start_ok(md);
 		return;
+	}
 	/* EOF: the worker is ending.  With a pidfd, wait for it to say so. */
 	loop_del(fd);
 	if (md->w.pidfd < 0)
@@ -250,15 +325,14 @@ static int mkhv_start(struct backend *be, struct hvd_dom *d,
 		return hvd_err_set(err, VIR_ERR_NO_MEMORY, "%s", "");
 	md->be = be;
 	md->d = d;
+	md->timer_fd = -1;
 	if (spawn(be, md, err)) {
 		free(md);
 		return -1;
 	}
 	d->backend_priv = md;
-	d->state = VIR_DOMAIN_RUNNING;
-	d->reason = VIR_DOMAIN_RUNNING_BOOTED;
 	d->cpu_time_ns = 0;
-	return 0;
+	return 1;	/* start_ok() or start_failed() follows */
 }
 
 static int mkhv_destroy(struct backend *be, struct hvd_dom *d,
@@ -266,16 +340,24 @@ static int mkhv_destroy(struct backend *be, struct hvd_dom *d,
 {
 	struct mkhv_dom *md = d->backend_priv;
 
-	(void)be;
+	struct hvd_err e;
+
 	(void)err;
 	if (md && md->w.pid) {
 		unwatch(md);
 		worker_kill(&md->w);
-		logf_(d, "destroyed (worker pid killed and reaped)");
+		logf_(d, "destroyed (worker killed and reaped)");
 	}
 	dom_release(d);
 	d->state = VIR_DOMAIN_SHUTOFF;
 	d->reason = VIR_DOMAIN_SHUTOFF_DESTROYED;
+	if (d->starting) {
+		/* The start request waiting for it fails; hvd forgets @d. */
+		hvd_err_set(&e, VIR_ERR_OPERATION_FAILED,
+			    "domain '%s' was destroyed while starting",
+			    d->def.name);
+		hvd_dom_start_done(be->hvd, d, &e);
+	}
 	return 0;
 }
 
@@ -286,7 +368,7 @@ static int graceful(struct hvd_dom *d, const char *cmd, struct hvd_err *err)
 	char reply[WORKER_LINE_MAX];
 	int ret;
 
-	if (!md || !md->w.pid)
+	if (!md || !md->w.pid || md->starting)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "domain is not running");
 	ret = worker_request(&md->w, cmd, reply, sizeof(reply),
@@ -328,7 +410,7 @@ static void mkhv_update(struct backend *be, struct hvd_dom *d)
 	int ret;
 
 	(void)be;
-	if (!md || !md->w.pid)
+	if (!md || !md->w.pid || md->starting)
 		return;
 	ret = worker_request(&md->w, "stats", reply, sizeof(reply),
 			     MKHV_CONTROL_TIMEOUT_MS);
@@ -350,7 +432,7 @@ static int mkhv_console_path(struct backend *be, struct hvd_dom *d,
 	struct mkhv_dom *md = d->backend_priv;
 
 	(void)be;
-	if (!md || !md->w.pid)
+	if (!md || !md->w.pid || md->starting)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "domain is not running");
 	if (!md->w.pty[0])

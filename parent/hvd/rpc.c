@@ -20,6 +20,8 @@
 /* libvirt's internal virDrvFeature numbers that hvd answers "yes" to. */
 #define VIR_DRV_FEATURE_PROGRAM_KEEPALIVE 10
 
+static void drop_pending(struct rpc_client *c);
+
 /* ---- framing ---- */
 
 static int frame_reserve(struct rpc_frame *f, size_t need)
@@ -105,6 +107,7 @@ void rpc_buf_free(struct rpc_buf *b)
 void rpc_client_free(struct rpc_client *c)
 {
 	console_detach(c);
+	drop_pending(c);
 	rpc_frame_free(&c->in);
 	rpc_buf_free(&c->out);
 	free(c->uri);
@@ -510,6 +513,93 @@ static int reply_error(struct rpc_client *c, const struct hvd_msg_header *hdr,
 	return put_error(&c->out, hdr, &e);
 }
 
+/* ---- requests answered later (a domain's start) ---- */
+
+struct rpc_pending {
+	struct rpc_client *c;
+	struct hvd_msg_header hdr;
+	const struct rpc_proc *p;
+	uint8_t uuid[DOMAIN_UUID_LEN];
+	struct rpc_pending *next;
+};
+
+static struct rpc_pending *pending;
+
+static int defer(struct rpc_client *c, const struct hvd_msg_header *hdr,
+		 const struct rpc_proc *p, const uint8_t *uuid)
+{
+	struct rpc_pending *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return -ENOMEM;
+	q->c = c;
+	q->hdr = *hdr;
+	q->p = p;
+	memcpy(q->uuid, uuid, DOMAIN_UUID_LEN);
+	q->next = pending;
+	pending = q;
+	return 0;
+}
+
+/* The reply of a deferred start: empty, or the domain (CREATE_WITH_FLAGS). */
+static void answer(struct hvd *h, struct rpc_pending *q, struct hvd_dom *d,
+		   const struct hvd_err *err)
+{
+	struct rpc_ctx ctx = { .h = h, .c = q->c, .hdr = &q->hdr };
+	struct hvd_msg_header rh = q->hdr;
+	remote_domain_ret ret;
+
+	if (err) {
+		put_error(&q->c->out, &q->hdr, err);
+		return;
+	}
+	rh.type = HVD_MSG_REPLY;
+	rh.status = HVD_MSG_OK;
+	if (q->p->xret != RPC_XDR(xdr_remote_domain_ret)) {
+		put_frame(&q->c->out, &rh, NULL, NULL);
+		return;
+	}
+	memset(&ret, 0, sizeof(ret));
+	if (rpc_set_dom(&ctx, &ret.dom, d))
+		put_error(&q->c->out, &q->hdr, &ctx.err);
+	else
+		put_frame(&q->c->out, &rh, RPC_XDR(xdr_remote_domain_ret), &ret);
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, (char *)&ret);
+}
+
+void rpc_start_done(struct hvd *h, struct hvd_dom *d, const struct hvd_err *err)
+{
+	struct rpc_pending **pp = &pending;
+
+	while (*pp) {
+		struct rpc_pending *q = *pp;
+
+		if (memcmp(q->uuid, d->def.uuid, DOMAIN_UUID_LEN)) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		answer(h, q, d, err);
+		free(q);
+	}
+}
+
+static void drop_pending(struct rpc_client *c)
+{
+	struct rpc_pending **pp = &pending;
+
+	while (*pp) {
+		struct rpc_pending *q = *pp;
+
+		if (q->c != c) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		free(q);
+	}
+}
+
 static int call_proc(struct hvd *h, struct rpc_client *c,
 		     const struct hvd_msg_header *hdr, XDR *args_xdr,
 		     size_t len)
@@ -545,7 +635,15 @@ static int call_proc(struct hvd *h, struct rpc_client *c,
 				hdr->proc);
 		goto out;
 	}
-	if (p->fn(&ctx, args, ret)) {
+	r = p->fn(&ctx, args, ret);
+	if (r == RPC_DEFERRED) {
+		/* Answered by rpc_start_done(), when the domain runs or fails. */
+		r = defer(c, hdr, p, ctx.deferred_uuid);
+		if (r)
+			r = reply_error(c, hdr, VIR_ERR_NO_MEMORY, "%s", "");
+		goto out;
+	}
+	if (r) {
 		r = put_error(&c->out, hdr, &ctx.err);
 		goto out;
 	}
@@ -594,6 +692,7 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 
 	if (len < RPC_FRAME_MIN || len > RPC_FRAME_MAX)
 		return -EPROTO;
+	h->start_done = rpc_start_done;	/* starts answered later come here */
 	memset(&hdr, 0, sizeof(hdr));
 	xdrmem_create(&x, (char *)msg, (u_int)len, XDR_DECODE);
 	if (!xdr_u_int(&x, &wire_len) || wire_len != len ||

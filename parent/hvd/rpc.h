@@ -106,6 +106,12 @@ int rpc_client_input(struct hvd *h, struct rpc_client *c, const uint8_t *data,
 
 void rpc_client_free(struct rpc_client *c);
 
+/*
+ * rpc_start_done() - hvd->start_done: answer the requests waiting for @d's
+ * start (the reply, or @err).  rpc_dispatch() installs it.
+ */
+void rpc_start_done(struct hvd *h, struct hvd_dom *d, const struct hvd_err *err);
+
 /* ---- used by the procedure tables ---- */
 
 typedef bool_t (*rpc_xdr_fn)(XDR *xdrs, void *obj);
@@ -115,9 +121,15 @@ struct rpc_ctx {
 	struct rpc_client *c;
 	const struct hvd_msg_header *hdr;  /* the call (its serial names streams) */
 	struct hvd_err err;
+	const uint8_t *deferred_uuid;      /* with RPC_DEFERRED: the domain */
 };
 
-/* A handler returns 0 with *ret filled (malloc'd members) or -1 with ctx->err. */
+/*
+ * A handler returns 0 with *ret filled (malloc'd members) or -1 with
+ * ctx->err; or RPC_DEFERRED (a domain start going on in the background,
+ * ctx->deferred_uuid set): rpc_start_done() answers later.
+ */
+#define RPC_DEFERRED 1
 typedef int (*rpc_handler)(struct rpc_ctx *ctx, void *args, void *ret);
 
 struct rpc_proc {

@@ -289,16 +289,30 @@ static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
 
 /* ---- life cycle ---- */
 
+/* A start the backend finishes later is answered by rpc_start_done(). */
+static int start(struct rpc_ctx *ctx, void *args)
+{
+	int r = run_op(ctx, args, hvd_start);
+
+	if (r > 0) {
+		ctx->deferred_uuid = (const uint8_t *)DOM_ARG(args)->uuid;
+		return RPC_DEFERRED;
+	}
+	return r;
+}
+
 static int create(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	(void)ret;
-	return run_op(ctx, args, hvd_start);
+	return start(ctx, args);
 }
 
 static int create_with_flags(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	if (run_op(ctx, args, hvd_start))
-		return -1;
+	int r = start(ctx, args);
+
+	if (r)
+		return r;
 	return ret_dom(ctx, ret, hvd_by_uuid(ctx->h,
 			(const uint8_t *)DOM_ARG(args)->uuid));
 }

@@ -296,32 +296,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-int worker_wait_running(struct worker_proc *w, int timeout_ms, int *status)
-{
-	int64_t end = now_ms() + timeout_ms;
-
-	for (;;) {
-		struct pollfd p = { .fd = w->out_fd, .events = POLLIN };
-		int64_t left = end - now_ms();
-		int ret = worker_read_status(w);
-
-		if (w->running)
-			return 0;
-		if (ret != 0 || (w->state[0] && strcmp(w->state, "running"))) {
-			/* It failed (or its stdout is gone): wait for the end. */
-			worker_reap(w, true, status);
-			if (!w->detail[0])
-				snprintf(w->detail, sizeof(w->detail),
-					 "the worker ended before its VM ran");
-			return -ECHILD;
-		}
-		if (left <= 0)
-			return -ETIMEDOUT;
-		if (poll(&p, 1, (int)left) < 0 && errno != EINTR)
-			return -errno;
-	}
-}
-
 /* ---- control channel ---- */
 
 int worker_request(struct worker_proc *w, const char *cmd, char *reply,

@@ -68,13 +68,6 @@ void worker_parse_line(struct worker_proc *w, const char *line);
 int worker_read_status(struct worker_proc *w);
 
 /*
- * worker_wait_running() - wait up to @timeout_ms for "state running".
- * Return: 0 when running; -ECHILD when the worker ended first (w->detail
- * says why, the process is reaped, *@status is its wait status); -ETIMEDOUT.
- */
-int worker_wait_running(struct worker_proc *w, int timeout_ms, int *status);
-
-/*
  * worker_request() - send @cmd on the control channel and read the one
  * line answer into @reply within @timeout_ms.  0 or -errno.
  */

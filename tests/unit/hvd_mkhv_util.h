@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include <libvirt/libvirt.h>
+
 #include "backend.h"
 #include "loop.h"
 #include "hvd_test_util.h"
@@ -20,6 +22,21 @@ static struct hvd h;
 static struct backend be;
 static char *dir;
 static char log_dir[512], state_dir[512];
+/* What the last start finished in the background said (hvd->start_done). */
+static struct hvd_err start_err;
+static int starts_done, starts_failed;
+
+static inline void mk_start_done(struct hvd *hh, struct hvd_dom *d,
+				 const struct hvd_err *err)
+{
+	(void)hh;
+	(void)d;
+	starts_done++;
+	if (err) {
+		starts_failed++;
+		start_err = *err;
+	}
+}
 
 static inline void mk_open(const char *worker, int timeout_ms)
 {
@@ -32,6 +49,9 @@ static inline void mk_open(const char *worker, int timeout_ms)
 	snprintf(state_dir, sizeof(state_dir), "%s/state", dir);
 	ck_assert_int_eq(backend_open_cfg("mkhv", &cfg, &be, &err), 0);
 	ck_assert_int_eq(hvd_init(&h, state_dir, &be, &err), 0);
+	h.start_done = mk_start_done;
+	starts_done = starts_failed = 0;
+	memset(&start_err, 0, sizeof(start_err));
 }
 
 static inline void mk_setup(void)
@@ -69,17 +89,6 @@ static inline struct hvd_dom *mk_define(const char *name, const char *cmdline,
 	return d;
 }
 
-static inline struct hvd_dom *mk_start(const char *name, const char *cmdline,
-				const char *extra)
-{
-	struct hvd_dom *d = mk_define(name, cmdline, extra);
-	struct hvd_err err;
-
-	if (hvd_start(&h, d, 0, &err))
-		ck_abort_msg("start %s: %s", name, err.msg);
-	return d;
-}
-
 static inline long long mk_now_ms(void)
 {
 	struct timespec ts;
@@ -94,6 +103,43 @@ static inline long long mk_now_ms(void)
 	while (!(cond) && mk_now_ms() < _end) \
 		loop_run_once(20); \
 	(cond); })
+
+/* hvd_start() @d and run the loop until its worker reports running. */
+static inline struct hvd_dom *mk_start_dom(struct hvd_dom *d)
+{
+	struct hvd_err err;
+	int r = hvd_start(&h, d, 0, &err);
+
+	if (r < 0)
+		ck_abort_msg("start %s: %s", d->def.name, err.msg);
+	ck_assert(PUMP_UNTIL(!d->starting, 5000));
+	ck_assert_int_eq(d->state, VIR_DOMAIN_RUNNING);
+	ck_assert_int_gt(d->id, 0);
+	return d;
+}
+
+static inline struct hvd_dom *mk_start(const char *name, const char *cmdline,
+				       const char *extra)
+{
+	return mk_start_dom(mk_define(name, cmdline, extra));
+}
+
+/* hvd_start() @d, expecting the background start to fail: its error. */
+static inline const char *mk_start_fails(struct hvd_dom *d)
+{
+	struct hvd_err err;
+	int failed = starts_failed;
+
+	ck_assert_int_eq(hvd_start(&h, d, 0, &err), 1);
+	ck_assert(d->starting);
+	ck_assert_int_eq(d->id, -1);
+	ck_assert(PUMP_UNTIL(!d->starting, 5000));
+	ck_assert_int_eq(starts_failed, failed + 1);
+	ck_assert_int_eq(d->state, VIR_DOMAIN_SHUTOFF);
+	ck_assert_int_eq(d->reason, VIR_DOMAIN_SHUTOFF_FAILED);
+	ck_assert_int_eq(d->id, -1);
+	return start_err.msg;
+}
 
 /*
  * The fake's <log_dir>/<name>.console.starts: how many workers ran (the

@@ -4,6 +4,7 @@
  * stream path of rpc.c): DOMAIN_OPEN_CONSOLE and libvirt stream packets
  * between RPC clients and the console pty of a fake hvworker
  * (tests/unit/fake_hvworker.c echoes what it gets as "echo:<byte>").
+ * Also the other request answered later: a start, once the worker runs.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -333,6 +334,105 @@ START_TEST(test_backend_has_no_console)
 }
 END_TEST
 
+/* ---- a start answered when the worker runs (not console, same RPC path) ---- */
+
+static void call_start(struct rpc_client *c, struct hvd_dom *d, int proc,
+		       unsigned int serial)
+{
+	remote_domain_flags_args a = { .dom = { .name = d->def.name } };
+	size_t n;
+
+	memcpy(a.dom.uuid, d->def.uuid, sizeof(a.dom.uuid));
+	n = mk_frame(proc, HVD_MSG_CALL, serial, HVD_MSG_OK,
+		     proc == REMOTE_PROC_DOMAIN_CREATE ?
+		     RPC_XDR(xdr_remote_domain_args) :
+		     RPC_XDR(xdr_remote_domain_flags_args), &a, NULL, 0);
+	ck_assert_int_eq(rpc_dispatch(&h, c, frame, n), 0);
+}
+
+/* The one reply queued for @c: its status; the message or the domain id. */
+static int take_start_reply(struct rpc_client *c, int proc, unsigned int serial,
+			    char *msg, size_t len, int *id)
+{
+	struct hvd_msg_header hdr;
+	u_int flen;
+	XDR x;
+
+	ck_assert_uint_ge(c->out.len, RPC_FRAME_MIN);
+	xdrmem_create(&x, (char *)c->out.data, (u_int)c->out.len, XDR_DECODE);
+	ck_assert(xdr_u_int(&x, &flen));
+	ck_assert_uint_eq(flen, c->out.len);
+	ck_assert(xdr_hvd_msg_header(&x, &hdr));
+	ck_assert_int_eq(hdr.type, HVD_MSG_REPLY);
+	ck_assert_int_eq(hdr.proc, proc);
+	ck_assert_uint_eq(hdr.serial, serial);
+	if (hdr.status == HVD_MSG_ERROR) {
+		remote_error e;
+
+		memset(&e, 0, sizeof(e));
+		ck_assert(xdr_remote_error(&x, &e));
+		snprintf(msg, len, "%s", *e.message);
+		xdr_free((xdrproc_t)xdr_remote_error, &e);
+	} else if (proc == REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS) {
+		remote_domain_ret r;
+
+		memset(&r, 0, sizeof(r));
+		ck_assert(xdr_remote_domain_ret(&x, &r));
+		*id = r.dom.id;
+		xdr_free((xdrproc_t)xdr_remote_domain_ret, (char *)&r);
+	}
+	ck_assert_uint_eq(xdr_getpos(&x), flen);
+	xdr_destroy(&x);
+	c->out.len = c->out.off = 0;
+	return hdr.status;
+}
+
+START_TEST(start_reply_waits_for_running)
+{
+	struct hvd_dom *d = mk_define("s", "x", NULL);
+	char msg[256];
+	int id = 0;
+
+	call_start(&c1, d, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS, 31);
+	ck_assert_uint_eq(c1.out.len, 0);	/* not yet */
+	ck_assert(d->starting);
+	ck_assert(PUMP_UNTIL(c1.out.len > 0, 5000));
+	ck_assert_int_eq(take_start_reply(&c1, REMOTE_PROC_DOMAIN_CREATE_WITH_FLAGS,
+					  31, msg, sizeof(msg), &id), HVD_MSG_OK);
+	ck_assert_int_gt(id, 0);
+	ck_assert_int_eq(id, d->id);
+	ck_assert_int_eq(d->state, VIR_DOMAIN_RUNNING);
+}
+END_TEST
+
+START_TEST(start_failure_reply_has_worker_detail)
+{
+	struct hvd_dom *d = mk_define("f", "fake-fail", NULL);
+	char msg[256] = "";
+	int id = 0;
+
+	call_start(&c1, d, REMOTE_PROC_DOMAIN_CREATE, 32);
+	ck_assert_uint_eq(c1.out.len, 0);
+	ck_assert(PUMP_UNTIL(c1.out.len > 0, 5000));
+	ck_assert_int_eq(take_start_reply(&c1, REMOTE_PROC_DOMAIN_CREATE, 32, msg,
+					  sizeof(msg), &id), HVD_MSG_ERROR);
+	ck_assert_str_eq(msg, "operation failed: boot: fake failure");
+}
+END_TEST
+
+START_TEST(client_gone_while_starting)
+{
+	struct hvd_dom *d = mk_define("s", "x", NULL);
+
+	call_start(&c1, d, REMOTE_PROC_DOMAIN_CREATE, 33);
+	rpc_client_free(&c1);		/* virsh killed meanwhile */
+	c1.open = true;
+	ck_assert(PUMP_UNTIL(!d->starting, 5000));
+	ck_assert_int_eq(d->state, VIR_DOMAIN_RUNNING);
+	ck_assert_uint_eq(c1.out.len, 0);
+}
+END_TEST
+
 static Suite *console_suite(void)
 {
 	Suite *s = suite_create("hvd_console");
@@ -348,6 +448,9 @@ static Suite *console_suite(void)
 	tcase_add_test(tc, foreign_stream_packets_are_dropped);
 	tcase_add_test(tc, open_errors);
 	tcase_add_test(tc, test_backend_has_no_console);
+	tcase_add_test(tc, start_reply_waits_for_running);
+	tcase_add_test(tc, start_failure_reply_has_worker_detail);
+	tcase_add_test(tc, client_gone_while_starting);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -231,25 +231,20 @@ END_TEST
 
 START_TEST(serial_file_is_console_log)
 {
-	char xml_extra[1200], path[600];
+	char xml[2048], path[600];
+	struct hvd_dom *d;
+	struct hvd_err err;
 
 	snprintf(path, sizeof(path), "%s/serial.log", dir);
-	snprintf(xml_extra, sizeof(xml_extra), "<devices><serial type='file'>"
-		 "<source path='%s'/></serial></devices>", path);
-	/* mk_define adds its own <devices>: build this one by hand. */
-	{
-		char xml[2048 + 1200];
-		struct hvd_dom *d;
-		struct hvd_err err;
-
-		snprintf(xml, sizeof(xml),
-			 "<domain type='hyperv'><name>s1</name>"
-			 "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-			 "<os><type arch='x86_64'>hvm</type><kernel>/k</kernel></os>"
-			 "%s</domain>", xml_extra);
-		ck_assert_int_eq(hvd_define(&h, xml, strlen(xml), 0, &d, &err), 0);
-		ck_assert_int_eq(hvd_start(&h, d, 0, &err), 0);
-	}
+	/* mk_define adds its own <devices>: this one is written out. */
+	snprintf(xml, sizeof(xml),
+		 "<domain type='hyperv'><name>s1</name>"
+		 "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+		 "<os><type arch='x86_64'>hvm</type><kernel>/k</kernel></os>"
+		 "<devices><serial type='file'><source path='%s'/></serial>"
+		 "</devices></domain>", path);
+	ck_assert_int_eq(hvd_define(&h, xml, strlen(xml), 0, &d, &err), 0);
+	mk_start_dom(d);
 	strcat(path, ".argv");	/* the fake records next to its console log */
 	ck_assert_int_eq(access(path, F_OK), 0);
 }
@@ -258,18 +253,50 @@ END_TEST
 START_TEST(start_failure_gives_worker_detail)
 {
 	struct hvd_dom *d = mk_define("bad", "fake-fail", NULL);
-	struct hvd_err err;
 
-	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
-	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_FAILED);
-	ck_assert_str_eq(err.msg, "operation failed: boot: fake failure");
-	ck_assert_int_eq(d->state, VIR_DOMAIN_SHUTOFF);
-	ck_assert_int_eq(d->id, -1);
+	ck_assert_str_eq(mk_start_fails(d), "operation failed: boot: fake failure");
+	ck_assert_int_eq(start_err.code, VIR_ERR_OPERATION_FAILED);
 	ck_assert_uint_eq(loop_count(), 0);
 	ck_assert(!alive(mk_last_pid("bad")));	/* reaped, not a zombie */
 	/* It can be started again (and fails the same way). */
-	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
+	mk_start_fails(d);
 	ck_assert_int_eq(mk_starts("bad"), 2);
+}
+END_TEST
+
+START_TEST(start_does_not_block_hvd)
+{
+	struct hvd_dom *slow = mk_define("slow", "fake-hang", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_start(&h, slow, 0, &err), 1);
+	/* Meanwhile hvd goes on: another domain starts and runs. */
+	mk_start("quick", "x", NULL);
+	ck_assert(slow->starting);
+	ck_assert_int_eq(hvd_start(&h, slow, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is already starting");
+	ck_assert_int_eq(hvd_shutdown(&h, slow, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is starting");
+	/* destroy ends the start: its request fails, the worker is gone. */
+	ck_assert_int_eq(hvd_destroy(&h, slow, 0, &err), 0);
+	ck_assert(!slow->starting);
+	ck_assert(is_off(slow, VIR_DOMAIN_SHUTOFF_DESTROYED));
+	ck_assert_str_eq(start_err.msg, "operation failed: domain 'slow' was "
+			 "destroyed while starting");
+	ck_assert(!alive(mk_last_pid("slow")));
+}
+END_TEST
+
+START_TEST(undefined_while_starting_goes_at_failure)
+{
+	struct hvd_dom *d = mk_define("gone", "fake-fail", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_start(&h, d, 0, &err), 1);
+	ck_assert_int_eq(hvd_undefine(&h, d, 0, &err), 0);
+	ck_assert_ptr_eq(hvd_by_name(&h, "gone"), d);	/* transient now */
+	ck_assert(PUMP_UNTIL(!hvd_by_name(&h, "gone"), 3000));
+	ck_assert_int_eq(starts_failed, 1);
 }
 END_TEST
 
@@ -283,27 +310,22 @@ static void mk_reopen(const char *worker, int timeout_ms)
 START_TEST(start_timeout_kills_worker)
 {
 	struct hvd_dom *d;
-	struct hvd_err err;
 
 	mk_reopen(FAKE_HVWORKER, 300);
 	d = mk_define("slow", "fake-hang", NULL);
-	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
-	ck_assert_ptr_nonnull(strstr(err.msg, "did not start within"));
+	ck_assert_ptr_nonnull(strstr(mk_start_fails(d), "did not start within"));
 	ck_assert(!alive(mk_last_pid("slow")));
-	ck_assert_int_eq(d->id, -1);
 }
 END_TEST
 
 START_TEST(exec_failure_is_start_failure)
 {
 	struct hvd_dom *d;
-	struct hvd_err err;
 
 	mk_reopen("/tmp", 1000);	/* passes access(X_OK), cannot be executed */
 	d = mk_define("noexec", "x", NULL);
-	ck_assert_int_ne(hvd_start(&h, d, 0, &err), 0);
-	ck_assert_ptr_nonnull(strstr(err.msg, "cannot run /tmp: Permission denied"));
-	ck_assert_int_eq(d->id, -1);
+	ck_assert_ptr_nonnull(strstr(mk_start_fails(d),
+				     "cannot run /tmp: Permission denied"));
 }
 END_TEST
 
@@ -401,8 +423,7 @@ START_TEST(destroy_kills_and_reaps)
 	ck_assert_int_eq(hvd_destroy(&h, a, 0, &err), -1);
 	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_INVALID);
 	/* Start again after destroy. */
-	ck_assert_int_eq(hvd_start(&h, a, 0, &err), 0);
-	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
+	mk_start_dom(a);
 }
 END_TEST
 
@@ -431,7 +452,8 @@ START_TEST(graceful_when_worker_supports_it)
 	ck_assert_int_eq(hvd_reboot(&h, a, 0, &err), 0);
 	ck_assert(PUMP_UNTIL(mk_starts("a") == 2, 3000));
 	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
-	ck_assert_int_eq(hvd_shutdown(&h, a, 0, &err), 0);
+	/* Refused ("not running") until the new worker reports running. */
+	ck_assert(PUMP_UNTIL(hvd_shutdown(&h, a, 0, &err) == 0, 3000));
 	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_SHUTDOWN), 3000));
 }
 END_TEST
@@ -499,6 +521,8 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(life, start_runs_worker_with_its_arguments);
 	tcase_add_test(life, serial_file_is_console_log);
 	tcase_add_test(life, start_failure_gives_worker_detail);
+	tcase_add_test(life, start_does_not_block_hvd);
+	tcase_add_test(life, undefined_while_starting_goes_at_failure);
 	tcase_add_test(life, start_timeout_kills_worker);
 	tcase_add_test(life, exec_failure_is_start_failure);
 	tcase_add_test(life, poweroff_destroy_and_restart);
