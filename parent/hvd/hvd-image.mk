@@ -21,7 +21,8 @@ PARENT_INITRD_FILES += $(HVD_IMAGE_BIN)=/usr/sbin/hvd \
 	$(HVD_IMAGE_LIBS) $(HVD_IMAGE_SCHEMA) \
 	parent/hvd/hvd.init=/etc/mkhv/init.d/50-hvd \
 	configs/examples/web1.xml=/etc/mkhv/examples/web1.xml \
-	configs/examples/demo-child.xml=/etc/mkhv/examples/demo-child.xml
+	configs/examples/demo-child.xml=/etc/mkhv/examples/demo-child.xml \
+	parent/initramfs/demo=/etc/mkhv/init.d/70-demo
 
 $(BUILD)/parent/hvd-image.ok: $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH) scripts/initrd-bins.sh
 	$(Q)scripts/initrd-bins.sh -c "$(HVD_IMAGE_LIBS)" $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH)
