@@ -50,6 +50,8 @@ $(ESP_IMG): scripts/mkesp.sh $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
 # line, so the parent starts the demo child and shows its console
 # (parent/initramfs/demo; Ctrl-] returns to the parent's shell).
 RUN_ESP := $(BUILD)/run/esp.img
+ALL_TARGETS += $(RUN_ESP)
+SYSTEM_TESTS += tests/system/make-run.sh
 $(RUN_ESP): $(ESP_IMG) configs/mkhv.cfg
 	@mkdir -p $(@D)
 	$(Q)sed 's/^cmdline = .*/& mkhv.demo=demo/' configs/mkhv.cfg > $(@D)/mkhv.cfg
