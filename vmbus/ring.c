@@ -29,6 +29,9 @@
  * interrupt_mask).  Each value is loaded once into a local, checked, and
  * the local is used from then on.  Each side keeps its own index
  * privately and never reloads it from shared memory after attaching.
+ * The writer also keeps the last validated read_index (seen_read) and
+ * reloads it only when a packet does not fit in the space it implies;
+ * a corrupt read_index is therefore caught at the next reload.
  * Packet descriptors are copied out before they are checked.
  */
 #include <stdatomic.h>
@@ -224,10 +227,21 @@ static int write_prepare(struct vmbus_ring *ring, uint64_t total,
 	if (total > ring->size ||
 	    (uint64_t)align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE >= ring->size)
 		return -EMSGSIZE;
+	*need = align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE;
+	/*
+	 * The reader only ever frees space, so the free space computed from
+	 * the read_index we validated last is a lower bound: while it is
+	 * enough, leave the header cache line (which the reader writes)
+	 * alone.  Reload (W1) only when the packet does not fit.
+	 */
+	if (ring->seen_read_valid &&
+	    *need < ring_free(ring, ring->index, ring->seen_read))
+		return 0;
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
-	*need = align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	if (*need >= ring_free(ring, ring->index, r))
 		return -EAGAIN;
 	return 0;
@@ -377,6 +391,8 @@ int vmbus_ring_wait_space(struct vmbus_ring *ring, uint32_t bytes)
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	return bytes < ring_free(ring, ring->index, r) ? 1 : 0;
 }
 
@@ -392,6 +408,8 @@ int64_t vmbus_ring_write_space(struct vmbus_ring *ring)
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	return ring_free(ring, ring->index, r);
 }
 
