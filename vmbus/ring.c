@@ -85,8 +85,13 @@ static int ring_break(struct vmbus_ring *ring, enum vmbus_ring_fault fault)
 	return -EPROTO;
 }
 
-static void copy_out(const struct vmbus_ring *ring, uint32_t pos, void *dst,
-		     uint32_t len)
+/*
+ * copy_in/copy_out are inline so that the fixed-size pieces (the 16-byte
+ * descriptor, the 8-byte trailer) become plain moves instead of library
+ * calls; only payloads call memcpy.
+ */
+static inline void copy_out(const struct vmbus_ring *ring, uint32_t pos,
+			    void *dst, uint32_t len)
 {
 	uint32_t first = ring->size - pos;
 
@@ -98,8 +103,8 @@ static void copy_out(const struct vmbus_ring *ring, uint32_t pos, void *dst,
 	}
 }
 
-static uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos, const void *src,
-			uint32_t len)
+static inline uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos,
+			       const void *src, uint32_t len)
 {
 	uint32_t first = ring->size - pos;
 
@@ -254,8 +259,11 @@ static void write_tail(struct vmbus_ring *ring, uint32_t start, uint32_t pos,
 	static const uint8_t zeros[VMBUS_PKT_ALIGN];
 	uint64_t trailer = (uint64_t)start << 32;
 
-	pos = copy_in(ring, pos, zeros, align8(total) - total);
-	ring->index = copy_in(ring, pos, &trailer, sizeof(trailer));
+	if (total & (VMBUS_PKT_ALIGN - 1))
+		pos = copy_in(ring, pos, zeros, align8(total) - total);
+	/* pos is 8-aligned and size a multiple of 8: no wrap inside. */
+	vmbus_memcpy(ring->data + pos, &trailer, sizeof(trailer));
+	ring->index = ring_add(ring, pos, sizeof(trailer));
 }
 
 /* Publish everything written so far and decide about the signal. */
