@@ -476,5 +476,15 @@ int main(void)
 	printf("vmbus_ring_64B_batch1_notify_per_packet: %.5f\n", median(nt1, ROUNDS));
 	printf("vmbus_sleeps_per_s: %.1f\n", (double)sleeps / secs);
 	printf("vmbus_memcpy_1t_4KiB_GBps: %.3f\n", mc1 / 1e9);
+	{
+		/* Other load on the machine changes every figure. */
+		FILE *f = fopen("/proc/loadavg", "r");
+		double la;
+
+		if (f && fscanf(f, "%lf", &la) == 1)
+			printf("vmbus_loadavg_1min: %.2f\n", la);
+		if (f)
+			fclose(f);
+	}
 	return 0;
 }
