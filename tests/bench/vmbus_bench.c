@@ -25,8 +25,8 @@
  * ever) matters on a host where another thread may share the core.
  *
  * The baseline has no protocol: a head and a tail counter, one 4 KiB slot
- * per block, the same copy in and copy out, the same pinning; it spins and
- * yields instead of sleeping.
+ * per block, the same copy in and copy out, the same pinning; it polls as
+ * long as the ring's sides do, then naps instead of sleeping until woken.
  *
  * VMBUS_BENCH_MS sets the time per measurement (default 1000), split into
  * ROUNDS alternating rounds.
@@ -305,12 +305,20 @@ static struct {
 	uint8_t buf[RING_DATA] __attribute__((aligned(4096)));
 } raw;
 
+/*
+ * The same patience as the ring's sides: poll SPIN_LIMIT times, then stop
+ * burning the core (the peer may share it under load).  With no wake-up
+ * protocol the sleeper wakes itself: 50 us, far below the ring's 10 ms
+ * futex timeout, so the baseline is never the slower waiter.
+ */
 static void raw_wait(unsigned int *spins)
 {
-	if (++*spins % 1024)
+	static const struct timespec nap = { 0, 50000 };
+
+	if (++*spins < SPIN_LIMIT)
 		cpu_relax();
 	else
-		sched_yield();	/* an overcommitted host still runs the peer */
+		nanosleep(&nap, NULL);
 }
 
 static void *raw_producer(void *arg)
