@@ -69,8 +69,9 @@ run() {  # $1 = uri, $2 = commands; prints seconds
 	awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f\n", b - a }'
 }
 
-# What durability alone costs here: the state dir's three fsyncs per pair
-# (temp file, directory after the rename, directory after the unlink),
+# What durability alone costs here: the state dir's three syncs per pair
+# (fdatasync of the temp file, fsync of the directory after the rename and
+# after the unlink),
 # with no RPC and no XML, in the same file system.
 disk_floor() {
 	"${PY:-python3}" - "$1" "$N" <<'PY'
