@@ -45,6 +45,10 @@ struct hv_partition {
 	u32 max_vps;			/* VP indexes 0..max_vps-1 */
 	u32 cpu_weight;			/* relative share, default 1024 */
 	u32 cpu_cap_permille;		/* 0 = uncapped */
+	/* The cap's accounting (sched.c), under cap_lock: the current
+	 * period's start (host TSC) and the run time charged in it. */
+	spinlock_t cap_lock;
+	u64 cap_period_start, cap_used;
 	struct hv_vp *vps[MKHV_MAX_CHILD_VPS];
 	u64 intercept_page;		/* parent GPA of the message page, 0 = none */
 	u64 nr_mapped;			/* pages mapped (= lent by the parent) */
