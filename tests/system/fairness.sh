@@ -57,7 +57,7 @@ run cwait "sleep 10" 30
 run c1 'kill -USR2 $(cat /tmp/f4.pid); sleep 1; echo f4 $(grep stats /tmp/f4.out | tail -n 1); cut -d" " -f1 /proc/uptime' 30
 secs=$(awk -v a="$(tail -n 1 "$T_LOGS/c0.txt")" -v b="$(tail -n 1 "$T_LOGS/c1.txt")" 'BEGIN { print b - a }')
 ran=$(( $(ns c1 4) - $(ns c0 4) ))
-capshare=$(awk -v d="$ran" -v t="$secs" 'BEGIN { printf "%.1f", t > 0 ? d / (t * 1e7) : 0 }')
+capshare=$(awk -v d="$ran" -v t="$secs" 'BEGIN { printf "%.1f", (t > 0 ? d / (t * 1e7) : 0) }')
 echo "# capped at 30%: ${capshare}% of ${secs} s"
 check "cap 300 permille: ${capshare}% of the pCPU, within 10% of 30%" within "$capshare" 30
 run stop4 'kill $(cat /tmp/f4.pid); sleep 2'
