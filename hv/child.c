@@ -18,6 +18,7 @@
 #include <mkhv/errno.h>
 #include <mkhv/lib.h>
 #include <mkhv/mm.h>
+#include <mkhv/port.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 
@@ -34,6 +35,7 @@ void child_init(struct hv_partition *parent, struct ownership *o)
 {
 	parent_part = parent;
 	own = o;
+	port_init(parent, o);
 }
 
 struct hv_partition *child_get(u64 id)
@@ -218,6 +220,7 @@ u16 hc_delete_partition(struct hypercall_args *a)
 	}
 	arch_partition_destroy(p);
 	intercept_free(p);
+	port_free(p);	/* the VPs are stopped: no child call is running */
 	returned = ownership_release_child(own, (u16)p->id);
 	pr_info("partition %u deleted: %llu pages back to the parent\n", p->id,
 		(unsigned long long)returned);
@@ -353,6 +356,7 @@ u16 hc_create_vp(struct hypercall_args *a)
 	vlapic_init(&vp->vlapic, in.vp_index, p->hv.tsc_hz, p->hv.apic_hz);
 	/* vp_alloc() zeroed the synthetic timers: all disabled. */
 	synic_init(&vp->synic);
+	synic_inbox_init(&vp->inbox);
 	/* APs wait for their SIPI from VP 0, as on hardware. */
 	vp->wait_sipi = in.vp_index != 0;
 	if (arch_vp_create(vp)) {
@@ -563,7 +567,9 @@ static void post_vector(struct hv_vp *vp, u8 vector)
 
 bool child_pull_posted(struct hv_vp *vp)
 {
-	bool any = false;
+	/* The parent's SynIC messages and events first (port.c). */
+	bool any = synic_inbox_drain(&vp->inbox, &vp->synic, vp->part,
+				     &vp->vlapic);
 	int i;
 
 	for (i = 0; i < 4; i++) {

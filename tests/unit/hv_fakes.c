@@ -91,6 +91,20 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
 	return 0;
 }
 
+int arch_guest_or64(struct hv_partition *part, gpa_t gpa, u64 bits, u64 *old)
+{
+	u64 v;
+
+	(void)part;
+	if ((gpa & 7) || !fake_range_ok(gpa, 8))
+		return -EFAULT;
+	memcpy(&v, fake_guest_mem + (gpa - fake_guest_base), 8);
+	*old = v;
+	v |= bits;
+	memcpy(fake_guest_mem + (gpa - fake_guest_base), &v, 8);
+	return 0;
+}
+
 u64 arch_hv_mem_free(void)
 {
 	return fake_hv_mem_free;
