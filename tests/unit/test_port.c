@@ -62,6 +62,15 @@ static uint16_t connect(uint64_t child, uint32_t conn, uint32_t port,
 	return ST(hc(pvp, HVCALL_CONNECT_PORT, 0, &in, sizeof(in)));
 }
 
+/* A port of @type for the child and its connection @conn. */
+static void port_conn(uint32_t port, uint32_t type, uint16_t flags,
+		      uint32_t conn)
+{
+	ck_assert_uint_eq(create_port(cid, port, type, flags),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(connect(cid, conn, port, type), HV_STATUS_SUCCESS);
+}
+
 /* The child posts @size bytes of 0xab with type @type on @conn. */
 static uint16_t post(struct hv_vp *vp, uint32_t conn, uint32_t type,
 		     uint32_t size)
@@ -113,10 +122,7 @@ START_TEST(test_message_roundtrip)
 {
 	const struct mkhv_output_receive *o = out_page();
 
-	ck_assert_uint_eq(create_port(cid, 0x100, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x100, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x100, HV_PORT_TYPE_MESSAGE, 0, 4);
 	ck_assert_uint_eq(connect(cid, 1, 0x100, HV_PORT_TYPE_MESSAGE),
 			  HV_STATUS_SUCCESS);	/* two connections, one port */
 	ck_assert_uint_eq(post(cvp, 4, 1, 40), HV_STATUS_SUCCESS);
@@ -279,14 +285,8 @@ START_TEST(test_post_message_hostile)
 					    .message_type = 1 };
 
 	ck_assert_uint_eq(post(cvp, 4, 1, 8), HV_STATUS_INVALID_CONNECTION_ID);
-	ck_assert_uint_eq(create_port(cid, 0x30, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(create_port(cid, 0x31, HV_PORT_TYPE_EVENT, 1),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x30, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 5, 0x31, HV_PORT_TYPE_EVENT),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x30, HV_PORT_TYPE_MESSAGE, 0, 4);
+	port_conn(0x31, HV_PORT_TYPE_EVENT, 1, 5);
 	ck_assert_uint_eq(post(cvp, 6, 1, 8), HV_STATUS_INVALID_CONNECTION_ID);
 	ck_assert_uint_eq(post(cvp, 0, 1, 8), HV_STATUS_INVALID_CONNECTION_ID);
 	ck_assert_uint_eq(post(cvp, 4, 0, 8), HV_STATUS_INVALID_PARAMETER);
@@ -320,10 +320,7 @@ START_TEST(test_queue_bounded_and_ordered)
 	const struct mkhv_output_receive *o = out_page();
 	uint32_t i, got = 0;
 
-	ck_assert_uint_eq(create_port(cid, 0x40, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x40, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x40, HV_PORT_TYPE_MESSAGE, 0, 4);
 	for (i = 0; i < MKHV_CHILD_MSG_QUEUE; i++)
 		ck_assert_uint_eq(post(cvp, 4, 1 + i, i % 241),
 				  HV_STATUS_SUCCESS);
@@ -346,14 +343,8 @@ START_TEST(test_signal_event_coalesces)
 	int i;
 
 	ck_assert_uint_eq(signal(cvp, 7, 0), HV_STATUS_INVALID_CONNECTION_ID);
-	ck_assert_uint_eq(create_port(cid, 0x50, HV_PORT_TYPE_EVENT, 4),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(create_port(cid, 0x51, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 7, 0x50, HV_PORT_TYPE_EVENT),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 8, 0x51, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x50, HV_PORT_TYPE_EVENT, 4, 7);
+	port_conn(0x51, HV_PORT_TYPE_MESSAGE, 0, 8);
 	for (i = 0; i < 1000; i++)
 		ck_assert_uint_eq(signal(cvp, 7, 0), HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(signal(cvp, 7, 3), HV_STATUS_SUCCESS);
@@ -384,14 +375,8 @@ END_TEST
 
 START_TEST(test_receive_notify_armed_once)
 {
-	ck_assert_uint_eq(create_port(cid, 0x60, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(create_port(cid, 0x61, HV_PORT_TYPE_EVENT, 1),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x60, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 9, 0x61, HV_PORT_TYPE_EVENT),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x60, HV_PORT_TYPE_MESSAGE, 0, 4);
+	port_conn(0x61, HV_PORT_TYPE_EVENT, 1, 9);
 	/* Not armed: queued silently. */
 	ck_assert_uint_eq(post(cvp, 4, 1, 8), HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(fake_notifies, 0);
@@ -425,10 +410,7 @@ START_TEST(test_receive_armed_before_ports)
 {
 	ck_assert_uint_eq(receive(cid, NOTIFY), HV_STATUS_SUCCESS);
 	ck_assert_ptr_nonnull(child_get(cid)->ports);
-	ck_assert_uint_eq(create_port(cid, 0x70, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x70, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x70, HV_PORT_TYPE_MESSAGE, 0, 4);
 	ck_assert_uint_eq(post(cvp, 4, 1, 8), HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(fake_notifies, 1);
 	ck_assert_uint_eq(notify_word(), 1);
@@ -469,14 +451,8 @@ START_TEST(test_delete_and_disconnect)
 	const struct mkhv_output_receive *o = out_page();
 	uint64_t rax;
 
-	ck_assert_uint_eq(create_port(cid, 0x80, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(create_port(cid, 0x81, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x80, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 5, 0x81, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x80, HV_PORT_TYPE_MESSAGE, 0, 4);
+	port_conn(0x81, HV_PORT_TYPE_MESSAGE, 0, 5);
 	ck_assert_uint_eq(post(cvp, 4, 1, 8), HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(post(cvp, 5, 2, 8), HV_STATUS_SUCCESS);
 	ck_assert_uint_eq(post(cvp, 4, 3, 8), HV_STATUS_SUCCESS);
@@ -516,10 +492,7 @@ START_TEST(test_delete_partition_frees_ports)
 {
 	u64 free_before;
 
-	ck_assert_uint_eq(create_port(cid, 0x90, HV_PORT_TYPE_MESSAGE, 0),
-			  HV_STATUS_SUCCESS);
-	ck_assert_uint_eq(connect(cid, 4, 0x90, HV_PORT_TYPE_MESSAGE),
-			  HV_STATUS_SUCCESS);
+	port_conn(0x90, HV_PORT_TYPE_MESSAGE, 0, 4);
 	ck_assert_uint_eq(post(cvp, 4, 1, 8), HV_STATUS_SUCCESS);
 	free_before = mm_free_bytes();
 	ck_assert_uint_eq(simple(HVCALL_DELETE_PARTITION, cid),
