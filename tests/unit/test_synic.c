@@ -150,6 +150,34 @@ START_TEST(test_post_busy_slot_pending_then_eom)
 }
 END_TEST
 
+/*
+ * Linux frees a slot with cmpxchg(type, 0) and then reads msg_pending.
+ * If it does so between the hv's read of the type and its write of the
+ * flag, it saw no flag and will never EOM: the hv must look at the type
+ * again after setting the flag and deliver.  The hook is that guest: it
+ * frees the slot just before the hv's second read of the type.
+ */
+static int type_reads;
+
+static void guest_frees_slot(gpa_t gpa, size_t len)
+{
+	if (gpa == SIMP_GPA + 2 * 256 && len == 4 && ++type_reads == 2)
+		slot(2)[0] = 0;
+}
+
+START_TEST(test_post_slot_freed_while_flagging)
+{
+	enable_vmbus_sint();
+	slot(2)[0] = 7;
+	type_reads = 0;
+	fake_copy_from_hook = guest_frees_slot;
+	ck_assert_int_eq(synic_post(&sy, &part, &vl, 2, msg), 0);
+	ck_assert_uint_eq(slot(2)[0], 0x01);
+	ck_assert_uint_eq(sy.pending, 0);
+	ck_assert_int_eq(vlapic_pending(&vl), 0xf2);
+}
+END_TEST
+
 #define SIEFP_GPA	(0x100000ull + 0x4000)
 
 static u64 flags_word(int sint, int w)
@@ -258,6 +286,7 @@ int main(void)
 	tcase_add_test(tc, test_post_masked_sint);
 	tcase_add_test(tc, test_post_auto_eoi);
 	tcase_add_test(tc, test_post_busy_slot_pending_then_eom);
+	tcase_add_test(tc, test_post_slot_freed_while_flagging);
 	tcase_add_test(tc, test_signal_flags);
 	tcase_add_test(tc, test_inbox_order_and_eom);
 	tcase_add_test(tc, test_inbox_bounded);
