@@ -404,7 +404,8 @@ static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
 /* Registers that are not in the VMCB/VMCS: readable while the VP runs. */
 static bool reg_is_statistic(u32 name)
 {
-	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS;
+	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS ||
+	       name == HV_REGISTER_TIME_REF_COUNT;
 }
 
 static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
@@ -412,6 +413,11 @@ static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
 	if (name == HV_REGISTER_VP_RUNTIME) {
 		v->low = hyperv_ticks_to_ref(&vp->part->hv,
 			__atomic_load_n(&vp->run_ticks, __ATOMIC_RELAXED));
+		v->high = 0;
+		return 0;
+	}
+	if (name == HV_REGISTER_TIME_REF_COUNT) {
+		v->low = hyperv_ref_time(&vp->part->hv);
 		v->high = 0;
 		return 0;
 	}
@@ -571,6 +577,9 @@ bool child_pull_posted(struct hv_vp *vp)
 	bool any = synic_inbox_drain(&vp->inbox, &vp->synic, vp->part,
 				     &vp->vlapic);
 	int i;
+
+	if (synic_inbox_take_space(&vp->inbox))
+		port_inbox_space(vp->part);
 
 	for (i = 0; i < 4; i++) {
 		u64 bits = __atomic_exchange_n(&vp->posted_irr[i], 0,

@@ -37,6 +37,7 @@ struct port_table {
 	struct port_entry ports[MKHV_MAX_PORTS];
 	struct conn_entry conns[MKHV_MAX_PORTS];
 	u64 notify_gpa;		/* armed by Receive: parent GPA, 0 = not armed */
+	bool inbox_space;	/* MKHV_RECEIVE_INBOX_SPACE to report */
 	u32 q_head, q_len;	/* ring of MKHV_CHILD_MSG_QUEUE messages */
 	struct mkhv_received_message *q[Q_PAGES];
 };
@@ -459,6 +460,21 @@ u16 hc_signal_event(struct hypercall_args *a)
 	return st;
 }
 
+void port_inbox_space(struct hv_partition *p)
+{
+	struct port_table *t = __atomic_load_n(&p->ports, __ATOMIC_ACQUIRE);
+	bool notify;
+
+	if (!t)
+		return;	/* no Receive ever: the parent polls, if anything */
+	spin_lock(&t->lock);
+	t->inbox_space = true;
+	notify = take_notify(t);
+	spin_unlock(&t->lock);
+	if (notify)
+		arch_notify_parent();
+}
+
 /* ---- the parent pulls ---- */
 
 static void receive(struct port_table *t, struct mkhv_output_receive *o)
@@ -473,6 +489,9 @@ static void receive(struct port_table *t, struct mkhv_output_receive *o)
 	}
 	if (t->q_len)
 		o->flags |= MKHV_RECEIVE_MORE;
+	if (t->inbox_space)
+		o->flags |= MKHV_RECEIVE_INBOX_SPACE;
+	t->inbox_space = false;
 	for (i = 0; i < MKHV_MAX_PORTS; i++) {
 		struct port_entry *e = &t->ports[i];
 

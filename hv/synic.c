@@ -190,6 +190,7 @@ int synic_inbox_post(struct synic_inbox *in, u32 sint, const void *msg)
 	for (i = 0; i < MKHV_VP_MSG_INBOX && in->msgs[i].used; i++)
 		;
 	if (i == MKHV_VP_MSG_INBOX) {
+		__atomic_store_n(&in->refused, 1, __ATOMIC_RELEASE);
 		spin_unlock(&in->lock);
 		return -ENOSPC;
 	}
@@ -201,6 +202,21 @@ int synic_inbox_post(struct synic_inbox *in, u32 sint, const void *msg)
 	update_work(in);
 	spin_unlock(&in->lock);
 	return 0;
+}
+
+bool synic_inbox_take_space(struct synic_inbox *in)
+{
+	bool space = false;
+
+	if (!__atomic_load_n(&in->refused, __ATOMIC_ACQUIRE))
+		return false;
+	spin_lock(&in->lock);
+	if (in->refused && in->nr_msgs < MKHV_VP_MSG_INBOX) {
+		in->refused = 0;
+		space = true;
+	}
+	spin_unlock(&in->lock);
+	return space;
 }
 
 int synic_inbox_signal(struct synic_inbox *in, u32 sint, u32 flag)

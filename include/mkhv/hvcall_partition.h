@@ -130,6 +130,9 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 #define HV_X64_REGISTER_EFER	0x00080001
 /* Time the VP has run, 100 ns units; readable while the VP runs. */
 #define HV_REGISTER_VP_RUNTIME	0x00090000
+/* The partition reference counter (MSR 0x40000020's value), 100 ns units;
+ * readable while the VP runs (the worker's timesync samples it). */
+#define HV_REGISTER_TIME_REF_COUNT	0x00090004
 /* mkhv's own statistic (readable while the VP runs): exits the hv took. */
 #define MKHV_REGISTER_VP_EXITS	0x0009f000
 
@@ -384,11 +387,17 @@ _Static_assert(sizeof(struct hv_output_signal_event_direct) == 8, "signal direct
  * makes the hv store the u64 1 at @notify_gpa (parent RAM, 8-byte aligned)
  * and send the 0xF3 callback IPI, once (the next Receive re-arms).  So the
  * parent clears the word, calls Receive, and sleeps only while the word is
- * 0: nothing can be lost between the call and the sleep.
+ * 0: nothing can be lost between the call and the sleep.  A VP inbox that
+ * refused a PostMessageDirect and then has room again notifies the same
+ * way and shows as MKHV_RECEIVE_INBOX_SPACE.
  */
 #define HVCALL_MKHV_RECEIVE		0x8104
 #define MKHV_RECEIVE_MAX_MESSAGES	11
-#define MKHV_RECEIVE_MORE		0x1	/* output flags */
+/* Output flags. */
+#define MKHV_RECEIVE_MORE		0x1	/* messages still queued: call again */
+#define MKHV_RECEIVE_INBOX_SPACE	0x2	/* a VP inbox that refused a
+						 * PostMessageDirect (INSUFFICIENT_BUFFERS)
+						 * has room again: retry now */
 
 struct mkhv_input_receive {
 	uint64_t partition_id;		/* 0x00: a child */
@@ -420,7 +429,7 @@ _Static_assert(sizeof(struct mkhv_received_event) == 16, "received event");
 struct mkhv_output_receive {
 	uint32_t nr_messages;		/* 0x00: entries used in messages[] */
 	uint32_t nr_events;		/* 0x04: entries used in events[] */
-	uint32_t flags;			/* 0x08: MKHV_RECEIVE_MORE */
+	uint32_t flags;			/* 0x08: MKHV_RECEIVE_MORE, _INBOX_SPACE */
 	uint32_t reserved;		/* 0x0c: 0 */
 	struct mkhv_received_event events[MKHV_MAX_PORTS];	/* 0x10 */
 	struct mkhv_received_message messages[MKHV_RECEIVE_MAX_MESSAGES]; /* 0x410 */

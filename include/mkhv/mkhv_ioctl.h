@@ -236,21 +236,33 @@ struct mkhv_vm_disconnect {
  * MKHV_VM_RECEIVE: what the child sent (HvCallMkhvReceive): up to
  * MKHV_RECEIVE_MAX_MESSAGES messages, oldest first, and every event port
  * with pending flags (reported once, then cleared; signals coalesce).
- * MKHV_RECEIVE_MORE in out.flags: more messages are queued, call again
- * at once.  Blocks until there is something, unless
+ * out.flags: MKHV_RECEIVE_MORE, more messages are queued, call again at
+ * once; MKHV_RECEIVE_INBOX_SPACE, a VP inbox that made POST_MESSAGE fail
+ * with -EAGAIN has room again (retry the queued posts now).  Blocks until
+ * there is something (a message, an event or INBOX_SPACE), at most
+ * @timeout_ms if non-zero (then -ETIMEDOUT), unless
  * MKHV_VM_RECEIVE_NONBLOCK (then it may return nothing); the 0xF3
- * callback wakes it; -EINTR on a signal (nothing is lost).  Several
- * threads may call it; each message goes to exactly one.
+ * callback wakes it; -EINTR on a signal or after MKHV_VM_RECEIVE_KICK
+ * (nothing is lost).  Several threads may call it; each message goes to
+ * exactly one.
  */
 #define MKHV_VM_RECEIVE_NONBLOCK	0x1
+#define MKHV_VM_RECEIVE_TIMEOUT_MAX	3600000u	/* ms: one hour */
 
 struct mkhv_vm_receive {
 	uint32_t flags;		/* in: MKHV_VM_RECEIVE_NONBLOCK */
-	uint32_t reserved;	/* in: 0 */
+	uint32_t timeout_ms;	/* in: 0 = no limit; must be 0 with NONBLOCK */
 	struct mkhv_output_receive out;	/* out (hvcall_partition.h) */
 };
 
 #define MKHV_VM_RECEIVE		_IOWR(MKHV_IOC_MAGIC, 0x18, struct mkhv_vm_receive)
+
+/*
+ * MKHV_VM_RECEIVE_KICK (no argument): the RECEIVE sleeping on this VM, or
+ * the next one to sleep, returns -EINTR (a worker's stop or its own
+ * timers, without signals).
+ */
+#define MKHV_VM_RECEIVE_KICK	_IO(MKHV_IOC_MAGIC, 0x1b)
 
 /*
  * MKHV_VM_POST_MESSAGE: HvCallPostMessageDirect of one SynIC message into

@@ -164,7 +164,8 @@ static inline bool mkhv_regs_statistics_only(const struct hv_register_assoc *a,
 
 	for (i = 0; i < n; i++)
 		if (a[i].name != HV_REGISTER_VP_RUNTIME &&
-		    a[i].name != MKHV_REGISTER_VP_EXITS)
+		    a[i].name != MKHV_REGISTER_VP_EXITS &&
+		    a[i].name != HV_REGISTER_TIME_REF_COUNT)
 			return false;
 	return true;
 }
@@ -244,12 +245,14 @@ static inline int mkhv_disconnect_validate(const struct mkhv_vm_disconnect *d)
 	return 0;
 }
 
-/* MKHV_VM_RECEIVE request: known flags only. */
+/* MKHV_VM_RECEIVE request: known flags; a timeout only for a blocking call. */
 static inline int mkhv_receive_validate(const struct mkhv_vm_receive *r)
 {
-	if (r->reserved || (r->flags & ~(uint32_t)MKHV_VM_RECEIVE_NONBLOCK))
+	if (r->flags & ~(uint32_t)MKHV_VM_RECEIVE_NONBLOCK)
 		return -EINVAL;
-	return 0;
+	if ((r->flags & MKHV_VM_RECEIVE_NONBLOCK) && r->timeout_ms)
+		return -EINVAL;
+	return r->timeout_ms > MKHV_VM_RECEIVE_TIMEOUT_MAX ? -EINVAL : 0;
 }
 
 /* The hv's HvCallMkhvReceive answer: counts and sizes in range, else -EIO. */
@@ -258,12 +261,20 @@ static inline int mkhv_receive_out_validate(const struct mkhv_output_receive *o)
 	uint32_t i;
 
 	if (o->nr_messages > MKHV_RECEIVE_MAX_MESSAGES ||
-	    o->nr_events > MKHV_MAX_PORTS || (o->flags & ~MKHV_RECEIVE_MORE))
+	    o->nr_events > MKHV_MAX_PORTS ||
+	    (o->flags & ~(uint32_t)(MKHV_RECEIVE_MORE | MKHV_RECEIVE_INBOX_SPACE)))
 		return -EIO;
 	for (i = 0; i < o->nr_messages; i++)
 		if (o->messages[i].payload_size > HV_MESSAGE_PAYLOAD_MAX)
 			return -EIO;
 	return 0;
+}
+
+/* Does a Receive answer carry anything for the caller? */
+static inline bool mkhv_receive_has_news(const struct mkhv_output_receive *o)
+{
+	return o->nr_messages || o->nr_events ||
+	       (o->flags & MKHV_RECEIVE_INBOX_SPACE);
 }
 
 /* MKHV_VM_POST_MESSAGE: a VP of the VM, a SINT, a non-zero type, <= 240 bytes. */

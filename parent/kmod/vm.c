@@ -101,6 +101,7 @@ struct mkhv_vm {
 	 */
 	u64 rx_notify __aligned(8);
 	wait_queue_head_t rx_wq;
+	atomic_t rx_kick;	/* MKHV_VM_RECEIVE_KICK pending */
 };
 
 static LIST_HEAD(mkhv_vms);
@@ -631,6 +632,7 @@ static int hc_receive(struct mkhv_vm *vm, struct mkhv_output_receive *o)
 static long vm_receive(struct mkhv_vm *vm, void __user *arg)
 {
 	struct mkhv_vm_receive *r;
+	long left;
 	int ret;
 
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
@@ -642,6 +644,8 @@ static long vm_receive(struct mkhv_vm *vm, void __user *arg)
 	ret = mkhv_receive_validate(r);
 	if (ret)
 		goto out;
+	left = r->timeout_ms ? msecs_to_jiffies(r->timeout_ms) :
+			       MAX_SCHEDULE_TIMEOUT;
 	for (;;) {
 		/*
 		 * Clear the word, then pull: whatever the child sends after
@@ -657,12 +661,22 @@ static long vm_receive(struct mkhv_vm *vm, void __user *arg)
 						   vm->pid);
 			goto out;
 		}
-		if (r->out.nr_messages || r->out.nr_events ||
+		if (mkhv_receive_has_news(&r->out) ||
 		    (r->flags & MKHV_VM_RECEIVE_NONBLOCK))
 			break;
-		if (wait_event_interruptible(vm->rx_wq,
-					     READ_ONCE(vm->rx_notify))) {
+		if (atomic_xchg(&vm->rx_kick, 0)) {
 			ret = -EINTR;
+			goto out;
+		}
+		left = wait_event_interruptible_timeout(vm->rx_wq,
+				READ_ONCE(vm->rx_notify) ||
+				atomic_read(&vm->rx_kick), left);
+		if (left < 0) {
+			ret = -EINTR;
+			goto out;
+		}
+		if (!left) {
+			ret = -ETIMEDOUT;
 			goto out;
 		}
 	}
@@ -773,6 +787,10 @@ static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 		return vm_post_message(vm, uarg);
 	case MKHV_VM_SIGNAL_EVENT:
 		return vm_signal_event(vm, uarg);
+	case MKHV_VM_RECEIVE_KICK:
+		atomic_set(&vm->rx_kick, 1);
+		wake_up(&vm->rx_wq);
+		return 0;
 	default:
 		return -ENOTTY;
 	}

@@ -142,24 +142,48 @@ static void receive(int vm)
 
 	memset(&r, 0xff, sizeof(r));
 	r.flags = MKHV_VM_RECEIVE_NONBLOCK;
-	r.reserved = 0;
+	r.timeout_ms = 0;
 	check("RECEIVE non-blocking: nothing queued",
 	      io(vm, MKHV_VM_RECEIVE, &r) == 0 && r.out.nr_messages == 0 &&
 	      r.out.nr_events == 0 && r.out.flags == 0);
 	r.flags = 2;
 	check("RECEIVE unknown flag: -EINVAL",
 	      io(vm, MKHV_VM_RECEIVE, &r) == -EINVAL);
+	r.flags = MKHV_VM_RECEIVE_NONBLOCK;
+	r.timeout_ms = 5;
+	check("RECEIVE non-blocking with a timeout: -EINVAL",
+	      io(vm, MKHV_VM_RECEIVE, &r) == -EINVAL);
 	r.flags = 0;
-	r.reserved = 1;
-	check("RECEIVE reserved: -EINVAL", io(vm, MKHV_VM_RECEIVE, &r) == -EINVAL);
+	r.timeout_ms = 200;
+	check("RECEIVE with a 200 ms timeout: -ETIMEDOUT",
+	      io(vm, MKHV_VM_RECEIVE, &r) == -ETIMEDOUT);
+	r.timeout_ms = 0;
+	check("RECEIVE_KICK", ioctl(vm, MKHV_VM_RECEIVE_KICK) == 0);
+	check("the next RECEIVE returns -EINTR at once",
+	      io(vm, MKHV_VM_RECEIVE, &r) == -EINTR);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_alarm;	/* no SA_RESTART */
 	sigaction(SIGALRM, &sa, NULL);
-	r.reserved = 0;
 	alarm(1);
 	check("RECEIVE blocks until a signal: -EINTR",
 	      io(vm, MKHV_VM_RECEIVE, &r) == -EINTR);
 	alarm(0);
+}
+
+/* HvRegisterTimeRefCount through GET_REGS: the child's clock runs. */
+static void ref_time(int vm)
+{
+	struct hv_register_assoc r = { .name = HV_REGISTER_TIME_REF_COUNT };
+	struct mkhv_vm_regs a = { .vp_index = 0, .count = 1,
+				  .regs = (uint64_t)(uintptr_t)&r };
+	uint64_t t0;
+
+	check("GET_REGS TIME_REF_COUNT", io(vm, MKHV_VM_GET_REGS, &a) == 0);
+	t0 = r.value.low;
+	usleep(100000);
+	check("it advances about 100 ms (1e6 units of 100 ns) in 100 ms",
+	      io(vm, MKHV_VM_GET_REGS, &a) == 0 &&
+	      r.value.low - t0 >= 900000 && r.value.low - t0 < 100000000);
 }
 
 static void to_child(int vm)
@@ -215,6 +239,7 @@ int main(void)
 	check("CREATE_VP 0", io(vm, MKHV_VM_CREATE_VP, &cvp) == 0);
 	connections(vm, pid);
 	receive(vm);
+	ref_time(vm);
 	to_child(vm);
 
 	/* A second VM: its own connection ids, its own port ids. */

@@ -300,6 +300,9 @@ START_TEST(statistics_only_regs)
 	r[1].name = HV_X64_REGISTER_RIP;
 	ck_assert(!mkhv_regs_statistics_only(r, 2));
 	ck_assert(mkhv_regs_statistics_only(r, 1));
+	/* The reference counter is one too (timesync samples it). */
+	r[1].name = HV_REGISTER_TIME_REF_COUNT;
+	ck_assert(mkhv_regs_statistics_only(r, 2));
 }
 END_TEST
 
@@ -348,6 +351,7 @@ START_TEST(vm_ioctl_numbers)
 			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_VM_INSTALL_INTERCEPT,
 			      MKHV_VM_CONNECT, MKHV_VM_DISCONNECT, MKHV_VM_RECEIVE,
 			      MKHV_VM_POST_MESSAGE, MKHV_VM_SIGNAL_EVENT,
+			      MKHV_VM_RECEIVE_KICK,
 			      MKHV_IOC_GET_INFO,
 			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
 
@@ -435,11 +439,39 @@ START_TEST(receive_args)
 	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
 	r.flags = MKHV_VM_RECEIVE_NONBLOCK;
 	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
-	r.flags = 2;
+	r.timeout_ms = 10;	/* a timeout makes no sense without blocking */
 	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
 	r.flags = 0;
-	r.reserved = 1;
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.timeout_ms = MKHV_VM_RECEIVE_TIMEOUT_MAX;
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.timeout_ms = MKHV_VM_RECEIVE_TIMEOUT_MAX + 1;
 	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+	r.timeout_ms = 0xffffffffu;
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+	r.timeout_ms = 0;
+	r.flags = 2;
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+}
+END_TEST
+
+/* What wakes a blocking RECEIVE up: messages, events, or inbox space. */
+START_TEST(receive_news)
+{
+	static struct mkhv_output_receive o;
+
+	memset(&o, 0, sizeof(o));
+	ck_assert(!mkhv_receive_has_news(&o));
+	o.flags = MKHV_RECEIVE_MORE;	/* cannot come alone, but is no news */
+	ck_assert(!mkhv_receive_has_news(&o));
+	o.flags = MKHV_RECEIVE_INBOX_SPACE;
+	ck_assert(mkhv_receive_has_news(&o));
+	o.flags = 0;
+	o.nr_events = 1;
+	ck_assert(mkhv_receive_has_news(&o));
+	o.nr_events = 0;
+	o.nr_messages = 1;
+	ck_assert(mkhv_receive_has_news(&o));
 }
 END_TEST
 
@@ -463,7 +495,9 @@ START_TEST(receive_answer)
 	o.nr_events = MKHV_MAX_PORTS + 1;
 	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
 	o.nr_events = 0;
-	o.flags = 2;
+	o.flags = MKHV_RECEIVE_INBOX_SPACE;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), 0);
+	o.flags = 4;
 	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
 	/* Sizes of messages beyond nr_messages are not looked at. */
 	o.flags = 0;
@@ -554,6 +588,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, disconnect_args);
 	tcase_add_test(tc, receive_args);
 	tcase_add_test(tc, receive_answer);
+	tcase_add_test(tc, receive_news);
 	tcase_add_test(tc, post_message_args);
 	tcase_add_test(tc, signal_event_args);
 	tcase_add_test(tc, status_port_errors);

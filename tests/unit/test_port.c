@@ -617,6 +617,50 @@ START_TEST(test_post_direct_inbox_bounded)
 }
 END_TEST
 
+/*
+ * The inbox refused a post; once the child takes a message the parent
+ * learns it (MKHV_RECEIVE_INBOX_SPACE, notified if armed), once.
+ */
+START_TEST(test_post_direct_inbox_space_notifies)
+{
+	struct hv_synic_message *s = simp_slot(2);
+	const struct mkhv_output_receive *o = out_page();
+	int i;
+
+	enable_synic(cvp, 0xf3);
+	ck_assert_uint_eq(post_direct(cid, 0, 2, 1, 0, 0), HV_STATUS_SUCCESS);
+	child_pull_posted(cvp);		/* in the slot */
+	for (i = 0; i < MKHV_VP_MSG_INBOX; i++)
+		ck_assert_uint_eq(post_direct(cid, 0, 2, 1, 0, 0),
+				  HV_STATUS_SUCCESS);
+	child_pull_posted(cvp);		/* slot busy: 16 stay queued */
+	ck_assert_uint_eq(post_direct(cid, 0, 2, 1, 0, 0),
+			  HV_STATUS_INSUFFICIENT_BUFFERS);
+	ck_assert_uint_eq(receive(cid, NOTIFY), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(o->flags, 0);
+	ck_assert_uint_eq(fake_notifies, 0);
+	/* Still full: nothing to report. */
+	child_pull_posted(cvp);
+	ck_assert_uint_eq(fake_notifies, 0);
+	/* The guest takes the message and EOMs: one slot frees up. */
+	s->message_type = 0;
+	ck_assert_int_eq(synic_wrmsr(&cvp->synic, HV_X64_MSR_EOM, 0), 1);
+	ck_assert(child_pull_posted(cvp));
+	ck_assert_uint_eq(fake_notifies, 1);
+	ck_assert_uint_eq(notify_word(), 1);
+	ck_assert_uint_eq(receive(cid, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(o->flags, MKHV_RECEIVE_INBOX_SPACE);
+	ck_assert_uint_eq(receive(cid, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(o->flags, 0);		/* reported once */
+	/* Further drains without a new refusal report nothing. */
+	s->message_type = 0;
+	ck_assert_int_eq(synic_wrmsr(&cvp->synic, HV_X64_MSR_EOM, 0), 1);
+	child_pull_posted(cvp);
+	ck_assert_uint_eq(fake_notifies, 1);
+	ck_assert_uint_eq(post_direct(cid, 0, 2, 1, 0, 0), HV_STATUS_SUCCESS);
+}
+END_TEST
+
 START_TEST(test_post_direct_waits_for_synic)
 {
 	ck_assert_uint_eq(post_direct(cid, 0, 2, 1, 4, 9), HV_STATUS_SUCCESS);
@@ -746,6 +790,7 @@ int main(void)
 	tcase_add_test(tc, test_post_direct_delivered_on_vp_cpu);
 	tcase_add_test(tc, test_post_direct_eom_and_order);
 	tcase_add_test(tc, test_post_direct_inbox_bounded);
+	tcase_add_test(tc, test_post_direct_inbox_space_notifies);
 	tcase_add_test(tc, test_post_direct_waits_for_synic);
 	tcase_add_test(tc, test_post_direct_hostile);
 	tcase_add_test(tc, test_signal_direct);

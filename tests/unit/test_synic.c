@@ -258,6 +258,7 @@ START_TEST(test_inbox_bounded)
 	for (i = 0; i < MKHV_VP_MSG_INBOX; i++)
 		ck_assert_int_eq(synic_inbox_post(&in, 2, msg), 0);
 	ck_assert_int_eq(synic_inbox_post(&in, 2, msg), -ENOSPC);
+	ck_assert(!synic_inbox_take_space(&in));	/* still full */
 	/* Disabled SynIC: kept, not lost. */
 	ck_assert(!synic_inbox_drain(&in, &sy, &part, &vl));
 	ck_assert_uint_eq(in.nr_msgs, MKHV_VP_MSG_INBOX);
@@ -271,6 +272,9 @@ START_TEST(test_inbox_bounded)
 	ck_assert(!synic_inbox_drain(&in, &sy, &part, &vl));
 	ck_assert_uint_eq(in.nr_msgs, 0);
 	ck_assert_uint_eq(in.event_sints, 1u << 2);	/* SIEF still off */
+	/* Room again after the refusal: reported once. */
+	ck_assert(synic_inbox_take_space(&in));
+	ck_assert(!synic_inbox_take_space(&in));
 }
 END_TEST
 

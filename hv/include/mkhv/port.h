@@ -37,6 +37,13 @@ void port_init(struct hv_partition *parent, struct ownership *own);
  */
 void port_free(struct hv_partition *p);
 
+/**
+ * port_inbox_space() - on a pool pCPU: a VP of @p whose inbox refused a
+ * PostMessageDirect has room again (synic_inbox_take_space()): tell the
+ * parent (MKHV_RECEIVE_INBOX_SPACE, and the armed notification).
+ */
+void port_inbox_space(struct hv_partition *p);
+
 /* Hypercall handlers (hv/hypercall.c's table). */
 u16 hc_create_port(struct hypercall_args *a);
 u16 hc_delete_port(struct hypercall_args *a);

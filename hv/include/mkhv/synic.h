@@ -61,6 +61,7 @@ struct synic_inbox {
 	u32 next_seq;
 	u32 nr_msgs;
 	u16 event_sints;	/* SINTs with flags in events[] */
+	volatile u8 refused;	/* a post found it full (atomics) */
 	struct synic_inbox_msg msgs[MKHV_VP_MSG_INBOX];
 	u64 events[HV_SYNIC_SINT_COUNT][HV_EVENT_FLAGS_COUNT / 64];
 };
@@ -120,6 +121,13 @@ void synic_inbox_init(struct synic_inbox *in);
  * reports HV_STATUS_INSUFFICIENT_BUFFERS).
  */
 int synic_inbox_post(struct synic_inbox *in, u32 sint, const void *msg);
+
+/**
+ * synic_inbox_take_space() - did the inbox refuse a post (-ENOSPC) and
+ * has it room again?  Then the refusal is forgotten and the caller tells
+ * the parent to retry (once per refusal).  VP's pCPU, after a drain.
+ */
+bool synic_inbox_take_space(struct synic_inbox *in);
 
 /**
  * synic_inbox_signal() - mark SIEF flag @flag of SINT @sint pending (any
