@@ -68,7 +68,7 @@ SYSTEM_TESTS += tests/system/vmbus-hv.sh
 
 $(KMOD_VMBUSTEST): $(KMOD_DIR)/vmbustest.c $(KMOD_HDRS)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $<
+	$(Q)$(CC) $(HOST_CFLAGS) -pthread -static -o $@ $<
 
 $(KMOD_OUT)/mkhv-vmbustest.stripped: $(KMOD_VMBUSTEST)
 	@mkdir -p $(@D)

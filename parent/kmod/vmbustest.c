@@ -10,11 +10,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <mkhv/mkhv_ioctl.h>
@@ -221,6 +223,230 @@ static void to_child(int vm)
 	      signal_(vm, 1, 2, 0, &newly) == -ENOENT);
 }
 
+/* ---- end to end: a real-mode child VP makes the calls ---- */
+
+/*
+ * The child's 64 KiB at GPA 0xF0000 (CS = F000 with base 0xF0000): code at
+ * 0xF0100, its SIM page at 0xF8000, SIEF page at 0xF9000, hypercall input
+ * at 0xFA000.  GPA 0 is unmapped: "mov al, [0]" ends each step with an
+ * UNMAPPED_GPA intercept whose RAX is the step's result.
+ */
+#define E2E_BASE	0xf0000u
+#define E2E_SIZE	0x10000u
+#define E2E_SIMP	0xf8000u
+#define E2E_SIEFP	0xf9000u
+#define E2E_INPUT	0xfa000u
+#define IP_HYPERCALL	0x100	/* vmmcall; mov al, [0] */
+#define IP_WRMSR	0x110	/* wrmsr; mov al, [0] */
+#define IP_NOTHING	0x113	/* mov al, [0] */
+
+static uint8_t *e2e_ram;
+
+static uint8_t *gpa(uint32_t a)
+{
+	return e2e_ram + (a - E2E_BASE);
+}
+
+/* One step of VP 0: registers in, run to its intercept; RAX out, or -1. */
+static int64_t step(int vm, uint64_t rip, uint64_t rax, uint64_t rcx,
+		    uint64_t rdx, uint64_t r8)
+{
+	struct hv_register_assoc r[5] = {
+		{ .name = HV_X64_REGISTER_RIP, .value.low = rip },
+		{ .name = HV_X64_REGISTER_RAX, .value.low = rax },
+		{ .name = HV_X64_REGISTER_RAX + 1, .value.low = rcx },
+		{ .name = HV_X64_REGISTER_RAX + 2, .value.low = rdx },
+		{ .name = HV_X64_REGISTER_RAX + 8, .value.low = r8 },
+	};
+	struct mkhv_vm_regs a = { .vp_index = 0, .count = 5,
+				  .regs = (uint64_t)(uintptr_t)r };
+	static struct mkhv_vm_run run;
+
+	if (io(vm, MKHV_VM_SET_REGS, &a))
+		return -1;
+	memset(&run, 0, sizeof(run));
+	if (io(vm, MKHV_VM_RUN, &run) ||
+	    run.msg.message_type != HVMSG_UNMAPPED_GPA)
+		return -1;
+	return (int64_t)run.msg.rax;
+}
+
+/* The child's HvCallPostMessage of @size bytes of @fill on @conn: status. */
+static int64_t child_post(int vm, uint32_t conn, uint32_t type, uint32_t size,
+			  uint8_t fill)
+{
+	struct hv_input_post_message *in = (void *)gpa(E2E_INPUT);
+	int64_t st;
+
+	memset(in, 0, sizeof(*in));
+	in->connection_id = conn;
+	in->message_type = type;
+	in->payload_size = size;
+	memset(in->payload, fill, size);
+	/* RAX starts as a sentinel: a vmmcall that never ran shows. */
+	st = step(vm, IP_HYPERCALL, 0xdeadbeef, HVCALL_POST_MESSAGE, E2E_INPUT, 0);
+	return st < 0 ? st : (st & 0xffff);
+}
+
+static int wrmsr_(int vm, uint32_t msr, uint64_t v)
+{
+	return step(vm, IP_WRMSR, (uint32_t)v, msr, v >> 32, 0) < 0 ? -1 : 0;
+}
+
+struct receiver {
+	int vm;
+	int ret;
+	struct mkhv_vm_receive r;
+};
+
+static void *receiver_thread(void *arg)
+{
+	struct receiver *rc = arg;
+
+	rc->r.flags = 0;
+	rc->r.timeout_ms = 30000;
+	rc->ret = io(rc->vm, MKHV_VM_RECEIVE, &rc->r);
+	return NULL;
+}
+
+static void e2e_child_to_parent(int vm)
+{
+	static struct receiver rc;
+	static struct mkhv_vm_receive r;
+	const struct mkhv_received_message *m = &rc.r.out.messages[0];
+	pthread_t t;
+	int i, ok = 0;
+	int64_t st;
+
+	/* A RECEIVE asleep when the child posts: the 0xF3 path wakes it. */
+	rc.vm = vm;
+	pthread_create(&t, NULL, receiver_thread, &rc);
+	usleep(300000);
+	st = child_post(vm, 4, 1, 16, 0xc5);
+	check("child HvPostMessage on connection 4: success", st == 0);
+	pthread_join(t, NULL);
+	check("the sleeping RECEIVE woke up with it",
+	      rc.ret == 0 && rc.r.out.nr_messages == 1);
+	check("connection 4, type 1, 16 bytes, VP 0, payload intact",
+	      m->connection_id == 4 && m->message_type == 1 &&
+	      m->payload_size == 16 && m->vp_index == 0 &&
+	      m->payload[0] == 0xc5 && m->payload[15] == 0xc5 &&
+	      m->payload[16] == 0);
+	st = step(vm, IP_HYPERCALL, 0xdeadbeef,
+		  HVCALL_SIGNAL_EVENT | HV_HYPERCALL_FAST_BIT, 0x2001, 0);
+	check("child HvSignalEvent (fast) on connection 0x2001: success",
+	      st >= 0 && (st & 0xffff) == 0);
+	r.flags = MKHV_VM_RECEIVE_NONBLOCK;
+	check("RECEIVE: the event, flag 0, on connection 0x2001",
+	      io(vm, MKHV_VM_RECEIVE, &r) == 0 && r.out.nr_events == 1 &&
+	      r.out.events[0].connection_id == 0x2001 &&
+	      r.out.events[0].flags == 1 && r.out.nr_messages == 0);
+	check("child PostMessage on an unknown connection: INVALID_CONNECTION_ID",
+	      child_post(vm, 99, 1, 8, 0) == HV_STATUS_INVALID_CONNECTION_ID);
+	check("child PostMessage of 241 bytes: INVALID_PARAMETER",
+	      child_post(vm, 4, 1, 241, 0) == HV_STATUS_INVALID_PARAMETER);
+	check("child PostMessage on the event connection: INVALID_PORT_ID",
+	      child_post(vm, 0x2001, 1, 8, 0) == HV_STATUS_INVALID_PORT_ID);
+	for (i = 0; i < MKHV_CHILD_MSG_QUEUE; i++)
+		if (child_post(vm, 4, 2 + i, 8, (uint8_t)i) == 0)
+			ok++;
+	check("a flooding child: 32 messages queue", ok == MKHV_CHILD_MSG_QUEUE);
+	check("the 33rd: INSUFFICIENT_BUFFERS (Linux retries)",
+	      child_post(vm, 4, 99, 8, 0) == HV_STATUS_INSUFFICIENT_BUFFERS);
+	ok = 0;
+	do {
+		if (io(vm, MKHV_VM_RECEIVE, &r))
+			break;
+		for (i = 0; i < (int)r.out.nr_messages; i++, ok++)
+			if (r.out.messages[i].message_type != (uint32_t)(2 + ok))
+				ok = -1000;
+	} while (r.out.flags & MKHV_RECEIVE_MORE);
+	check("RECEIVE gives all 32 back, in order", ok == MKHV_CHILD_MSG_QUEUE);
+	check("and the child may post again", child_post(vm, 4, 1, 0, 0) == 0);
+	io(vm, MKHV_VM_RECEIVE, &r);
+}
+
+static void e2e_parent_to_child(int vm)
+{
+	const uint8_t *slot = gpa(E2E_SIMP + 2 * 256);
+	static struct mkhv_vm_post_message m;
+	uint32_t newly;
+	uint64_t flags;
+
+	check("the child enables its SynIC (SIMP, SIEFP, SINT2, SCONTROL)",
+	      wrmsr_(vm, 0x40000083, E2E_SIMP | 1) == 0 &&
+	      wrmsr_(vm, 0x40000082, E2E_SIEFP | 1) == 0 &&
+	      wrmsr_(vm, 0x40000092, 0xf3) == 0 &&
+	      wrmsr_(vm, 0x40000080, 1) == 0);
+	memset(&m, 0, sizeof(m));
+	m.vp_index = 0;
+	m.sint = 2;
+	m.message_type = 1;
+	m.payload_size = 8;
+	memcpy(m.payload, "1stmsg!!", 8);
+	check("POST_MESSAGE twice", io(vm, MKHV_VM_POST_MESSAGE, &m) == 0 &&
+	      (memcpy(m.payload, "2ndmsg!!", 8),
+	       io(vm, MKHV_VM_POST_MESSAGE, &m) == 0));
+	check("the VP runs", step(vm, IP_NOTHING, 0, 0, 0, 0) >= 0);
+	check("SIMP slot 2 holds the first message, msg_pending set",
+	      slot[0] == 1 && slot[4] == 8 && !memcmp(slot + 16, "1stmsg!!", 8) &&
+	      (slot[5] & 1));
+	/* The guest's vmbus_signal_eom(): free the slot, then EOM. */
+	((uint8_t *)slot)[0] = 0;
+	check("the child writes EOM", wrmsr_(vm, 0x40000084, 0) == 0);
+	check("then the slot holds the second message",
+	      slot[0] == 1 && !memcmp(slot + 16, "2ndmsg!!", 8) && !(slot[5] & 1));
+	check("SIGNAL_EVENT flag 5 of SINT2",
+	      signal_(vm, 0, 2, 5, &newly) == 0 && newly == 1);
+	step(vm, IP_NOTHING, 0, 0, 0, 0);
+	memcpy(&flags, gpa(E2E_SIEFP + 2 * 256), 8);
+	check("bit 5 set in the SIEF page's SINT2 area", flags == 1u << 5);
+}
+
+static void end_to_end(int dev)
+{
+	static const uint8_t code[] = {
+		[0x00] = 0x0f, 0x01, 0xd9, 0xa0, 0x00, 0x00,	/* vmmcall; mov al,[0] */
+		[0x10] = 0x0f, 0x30, 0xa0, 0x00, 0x00,		/* wrmsr; mov al,[0] */
+	};
+	struct mkhv_vm_map_memory mm = { 0 };
+	struct mkhv_vm_create_vp cvp = { 0 };
+	uint64_t pid;
+	int vm;
+
+	e2e_ram = mmap(NULL, E2E_SIZE, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	vm = create_vm(dev, 1, &pid);
+	check("end to end: a VM with 64 KiB at 0xF0000 and VP 0",
+	      e2e_ram != MAP_FAILED && vm >= 0 &&
+	      io(vm, MKHV_VM_CREATE_VP, &cvp) == 0);
+	if (vm < 0 || e2e_ram == MAP_FAILED)
+		return;
+	memcpy(gpa(E2E_BASE + IP_HYPERCALL), code, sizeof(code));
+	{
+		/* Reset CS has base 0xFFFF0000: move it to our 64 KiB. */
+		struct hv_register_assoc cs = { .name = HV_X64_REGISTER_CS };
+		struct mkhv_vm_regs a = { .vp_index = 0, .count = 1,
+					  .regs = (uint64_t)(uintptr_t)&cs };
+
+		check("CS base 0xF0000", io(vm, MKHV_VM_GET_REGS, &a) == 0 &&
+		      (cs.value.low = E2E_BASE,
+		       io(vm, MKHV_VM_SET_REGS, &a) == 0));
+	}
+	mm.userspace_addr = (uint64_t)(uintptr_t)e2e_ram;
+	mm.size = E2E_SIZE;
+	mm.guest_pfn = E2E_BASE >> 12;
+	mm.flags = HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE |
+		   HV_MAP_GPA_EXECUTABLE;
+	check("MAP_MEMORY", io(vm, MKHV_VM_MAP_MEMORY, &mm) == 0);
+	check("CONNECT 4 (messages) and 0x2001 (events)",
+	      connect_(vm, 4, HV_PORT_TYPE_MESSAGE, 0, NULL) == 0 &&
+	      connect_(vm, 0x2001, HV_PORT_TYPE_EVENT, 0, NULL) == 0);
+	e2e_child_to_parent(vm);
+	e2e_parent_to_child(vm);
+	close(vm);
+}
+
 int main(void)
 {
 	struct mkhv_vm_create_vp cvp = { 0 };
@@ -251,6 +477,7 @@ int main(void)
 	      port2 != (uint32_t)(pid << 8));
 	close(vm2);
 	close(vm);
+	end_to_end(dev);
 	printf("vmbustest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
