@@ -67,13 +67,17 @@ static void table_free(struct port_table *t)
 	mm_free_page(t);
 }
 
-/* @p's table, made on first use; the caller holds @p's part_lock. */
+/*
+ * @p's table, made on first use; the caller holds @p's part_lock.  Never
+ * for a finalized child: DeletePartition finalizes before port_free(),
+ * so a table made after that would leak.
+ */
 static struct port_table *table_get(struct hv_partition *p)
 {
 	struct port_table *t = p->ports;
 	u32 i;
 
-	if (t)
+	if (t || p->state == PART_FINALIZED)
 		return t;
 	t = mm_alloc_page();
 	if (!t)
@@ -94,9 +98,12 @@ void port_free(struct hv_partition *p)
 {
 	struct port_table *t;
 
+	/* part_lock: a parent call holding it may be using the table. */
 	spin_lock(&port_lock);
+	spin_lock(&p->part_lock);
 	t = p->ports;
 	__atomic_store_n(&p->ports, NULL, __ATOMIC_RELEASE);
+	spin_unlock(&p->part_lock);
 	spin_unlock(&port_lock);
 	if (t)
 		table_free(t);
@@ -209,7 +216,9 @@ u16 hc_create_port(struct hypercall_args *a)
 	p = child_lock(in.connection_partition_id, &st);
 	if (!p)
 		goto out;
-	if (port_id_in_use(in.port_id)) {
+	if (p->state == PART_FINALIZED) {
+		st = HV_STATUS_INVALID_PARTITION_STATE;
+	} else if (port_id_in_use(in.port_id)) {
 		st = HV_STATUS_INVALID_PORT_ID;
 	} else if (!(t = table_get(p))) {
 		st = HV_STATUS_INSUFFICIENT_MEMORY;
@@ -525,7 +534,7 @@ u16 hc_mkhv_receive(struct hypercall_args *a)
 		return st;
 	/* A table now, so that the armed notification cannot get lost. */
 	t = in.notify_gpa ? table_get(p) : p->ports;
-	if (in.notify_gpa && !t) {
+	if (in.notify_gpa && !t && p->state != PART_FINALIZED) {
 		st = HV_STATUS_INSUFFICIENT_MEMORY;
 	} else if (t) {
 		spin_lock(&t->lock);

@@ -488,6 +488,19 @@ START_TEST(test_delete_and_disconnect)
 }
 END_TEST
 
+/* A finalized child gets no new ports (nor a table that would leak). */
+START_TEST(test_finalized_child_gets_no_ports)
+{
+	ck_assert_uint_eq(simple(HVCALL_FINALIZE_PARTITION, cid),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(create_port(cid, 0xa0, HV_PORT_TYPE_MESSAGE, 0),
+			  HV_STATUS_INVALID_PARTITION_STATE);
+	ck_assert_uint_eq(receive(cid, NOTIFY), HV_STATUS_SUCCESS);
+	ck_assert_ptr_null(child_get(cid)->ports);
+	ck_assert_uint_eq(out_page()->nr_messages, 0);
+}
+END_TEST
+
 START_TEST(test_delete_partition_frees_ports)
 {
 	u64 free_before;
@@ -786,6 +799,7 @@ int main(void)
 	tcase_add_test(tc, test_receive_armed_before_ports);
 	tcase_add_test(tc, test_receive_hostile);
 	tcase_add_test(tc, test_delete_and_disconnect);
+	tcase_add_test(tc, test_finalized_child_gets_no_ports);
 	tcase_add_test(tc, test_delete_partition_frees_ports);
 	tcase_add_test(tc, test_post_direct_delivered_on_vp_cpu);
 	tcase_add_test(tc, test_post_direct_eom_and_order);
