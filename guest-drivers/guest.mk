@@ -9,7 +9,28 @@
 # fragment: the kernel path is spelled out.)
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
-GUEST_MODULES :=
+GUEST_MODULES := hv_vmbus hv_utils
+# Prints the VMBus version and devices the child found (mkhv-child: lines);
+# /sbin/poweroff and /sbin/reboot for the shutdown integration service's
+# orderly_poweroff() / orderly_reboot().
+GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices \
+	guest-drivers/initramfs/orderly-shutdown=/sbin/poweroff \
+	guest-drivers/initramfs/orderly-shutdown=/sbin/reboot
+
+# hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
+# with the two libraries it links (the image has no libc otherwise) and
+# the init.d script that starts it.  Left out, with a warning, on a build
+# machine without hyperv-daemons.
+GUEST_KVP_DAEMON := $(wildcard /usr/sbin/hv_kvp_daemon)
+ifneq ($(GUEST_KVP_DAEMON),)
+GUEST_FILES := $(GUEST_KVP_DAEMON)=/usr/sbin/hv_kvp_daemon \
+	$(realpath /lib/x86_64-linux-gnu/libc.so.6)=/lib/x86_64-linux-gnu/libc.so.6 \
+	$(realpath /lib64/ld-linux-x86-64.so.2)=/lib64/ld-linux-x86-64.so.2 \
+	guest-drivers/initramfs/kvp-daemon=/etc/mkhv/init.d/50-kvp-daemon
+else
+$(warning hv_kvp_daemon not found (install hyperv-daemons): the child image has no KVP daemon)
+GUEST_FILES :=
+endif
 
 ALL_TARGETS += $(GUEST_INITRD)
 PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
@@ -17,15 +38,17 @@ PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
 
 # Test tooling in the child image: the probe script and its module.
 GUEST_PROBE_KO := $(BUILD)/guest/probe/mkhv_probe.ko
-GUEST_FILES := guest-drivers/initramfs/probe=/etc/mkhv/init.d/50-probe \
-	       $(GUEST_PROBE_KO)=/lib/modules/mkhv_probe.ko
+GUEST_TEST_FILES := guest-drivers/initramfs/probe=/etc/mkhv/init.d/60-probe \
+		    $(GUEST_PROBE_KO)=/lib/modules/mkhv_probe.ko
 
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
 		guest-drivers/initramfs/profile guest-drivers/initramfs/probe \
+		guest-drivers/initramfs/kvp-daemon guest-drivers/initramfs/vmbus-devices \
+		guest-drivers/initramfs/orderly-shutdown $(GUEST_KVP_DAEMON) \
 		$(GUEST_PROBE_KO) $(BUILD)/kernel/vmlinuz
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
 		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") \
-		$@ $(GUEST_FILES)
+		$@ $(GUEST_VMBUS_REPORT) $(GUEST_FILES) $(GUEST_TEST_FILES)
 
 # mkhv_probe.ko: built out of tree against the child kernel's Debian
 # headers (as parent/kmod/kmod.mk builds mkhv.ko), in a copy under $(BUILD).

@@ -564,7 +564,7 @@ int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m)
 
 /* ---- interrupts between a child's VPs ---- */
 
-static void post_vector(struct hv_vp *vp, u8 vector)
+void child_post_vector(struct hv_vp *vp, u8 vector)
 {
 	__atomic_fetch_or(&vp->posted_irr[vector / 64], 1ull << (vector % 64),
 			  __ATOMIC_RELEASE);
@@ -600,7 +600,7 @@ static void deliver(struct hv_vp *to, const struct vlapic_ipi *ipi)
 {
 	switch (ipi->mode) {
 	case VLAPIC_DM_FIXED:
-		post_vector(to, ipi->vector);
+		child_post_vector(to, ipi->vector);
 		break;
 	case VLAPIC_DM_INIT:
 		__atomic_store_n(&to->wait_sipi, 1, __ATOMIC_RELEASE);
@@ -638,4 +638,33 @@ void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi)
 		if (hit)
 			deliver(to, ipi);
 	}
+}
+
+/*
+ * HvCallAssertVirtualInterrupt: the parent's device models (an I/O APIC
+ * in the worker) interrupt a VP: a fixed vector into its vLAPIC, as an IPI
+ * would arrive.  Physical destination mode, edge; other types refused.
+ */
+u16 hc_assert_virtual_interrupt(struct hypercall_args *a)
+{
+	struct hv_input_assert_virtual_interrupt in;
+	struct hv_partition *p;
+	struct hv_vp *vp;
+	u16 st;
+
+	memcpy(&in, a->in, sizeof(in));
+	if (in.control_flags || in.target_vtl || in.rsvd_z0 || in.rsvd_z1 ||
+	    in.vector < 16 || in.vector > 255 ||
+	    in.interrupt_type != HV_X64_INTERRUPT_TYPE_FIXED)
+		return HV_STATUS_INVALID_PARAMETER;
+	p = child_lock(in.partition_id, &st);
+	if (!p)
+		return st;
+	vp = in.dest_addr < MKHV_MAX_CHILD_VPS ? p->vps[in.dest_addr] : NULL;
+	if (vp)
+		child_post_vector(vp, (u8)in.vector);
+	else
+		st = HV_STATUS_INVALID_VP_INDEX;
+	spin_unlock(&p->part_lock);
+	return st;
 }

@@ -151,6 +151,23 @@ _Static_assert(sizeof(struct hv_input_install_intercept) == 0x18, "intercept");
 _Static_assert(offsetof(struct hv_input_install_intercept, intercept_parameter) == 0x10,
 	       "intercept param");
 
+/* ---- HvCallAssertVirtualInterrupt (0x94) ---- */
+#define HV_X64_INTERRUPT_TYPE_FIXED	0x0	/* the only type mkhv takes */
+struct hv_input_assert_virtual_interrupt {
+	uint64_t partition_id;		/* 0x00: a child */
+	uint32_t interrupt_type;	/* 0x08: HV_X64_INTERRUPT_TYPE_* */
+	uint32_t control_flags;		/* 0x0c: bit 0 level, bit 1 logical
+					 * destination; mkhv takes 0 only */
+	uint64_t dest_addr;		/* 0x10: the target's APIC id (= VP index) */
+	uint32_t vector;		/* 0x18: 16..255 */
+	uint8_t target_vtl;		/* 0x1c: must be 0 */
+	uint8_t rsvd_z0;		/* 0x1d */
+	uint16_t rsvd_z1;		/* 0x1e */
+};
+_Static_assert(sizeof(struct hv_input_assert_virtual_interrupt) == 0x20, "assert");
+_Static_assert(offsetof(struct hv_input_assert_virtual_interrupt, vector) == 0x18,
+	       "assert vector");
+
 /* ---- mkhv's own partition calls (after HVCALL_MKHV_GET_INFO/LOG_READ) ---- */
 #define HVCALL_MKHV_SET_INTERCEPT_PAGE	0x8102
 #define HVCALL_MKHV_RESUME_VP		0x8103
@@ -204,12 +221,25 @@ struct hv_intercept_message {
 	uint64_t rax;			/* 0x38: RAX (OUT data, MSR write low) */
 	uint64_t rdx;			/* 0x40 */
 	uint64_t next_rip;		/* 0x48: RIP after the instruction, 0 = unknown */
-	uint8_t reserved2[256 - 0x50];
+	/*
+	 * HVMSG_UNMAPPED_GPA only (as the TLFS memory intercept message):
+	 * the bytes at RIP, fetched by the hv through the VP's page tables
+	 * (fewer when a page does not translate), and the GPRs, so the
+	 * worker emulates an MMIO access without another call.
+	 */
+	uint8_t instruction_byte_count;	/* 0x50: 0..16 */
+	uint8_t reserved3[7];		/* 0x51 */
+	uint8_t instruction_bytes[16];	/* 0x58 */
+	uint64_t gpr[16];		/* 0x68: RAX RCX RDX RBX RSP RBP RSI RDI
+					 * R8..R15 (x86 encoding order) */
+	uint8_t reserved2[256 - 0xe8];	/* 0xe8 */
 };
 _Static_assert(sizeof(struct hv_intercept_message) == 256, "message");
 _Static_assert(offsetof(struct hv_intercept_message, vp_index) == 0x10, "vp");
 _Static_assert(offsetof(struct hv_intercept_message, port) == 0x30, "port");
 _Static_assert(offsetof(struct hv_intercept_message, next_rip) == 0x48, "nrip");
+_Static_assert(offsetof(struct hv_intercept_message, instruction_bytes) == 0x58, "insn");
+_Static_assert(offsetof(struct hv_intercept_message, gpr) == 0x68, "gpr");
 
 /*
  * ---- SynIC messages and events between the parent and a child (issue 8) ----

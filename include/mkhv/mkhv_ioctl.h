@@ -191,6 +191,20 @@ struct mkhv_vm_intercept {
 #define MKHV_VM_INSTALL_INTERCEPT _IOW(MKHV_IOC_MAGIC, 0x15, struct mkhv_vm_intercept)
 
 /*
+ * MKHV_VM_ASSERT_INTERRUPT: HvCallAssertVirtualInterrupt: raise @vector
+ * in VP @vp_index's x2APIC (the VP may be running), as the worker's
+ * interrupt controller models deliver device interrupts.
+ */
+struct mkhv_vm_interrupt {
+	uint32_t vp_index;	/* in */
+	uint32_t type;		/* in: HV_X64_INTERRUPT_TYPE_FIXED */
+	uint32_t vector;	/* in: 16..255 */
+	uint32_t flags;		/* in: 0 */
+};
+
+#define MKHV_VM_ASSERT_INTERRUPT _IOW(MKHV_IOC_MAGIC, 0x16, struct mkhv_vm_interrupt)
+
+/*
  * ---- SynIC messages and events (issue 8): the worker's VMBus transport ----
  *
  * The child talks to the parent with HvCallPostMessage / HvCallSignalEvent
@@ -203,7 +217,8 @@ struct mkhv_vm_intercept {
  * unknown connection id or VP, -EEXIST connection id in use, -ENOSPC
  * MKHV_MAX_PORTS connections already, -EAGAIN the VP's inbox is full
  * (MKHV_VP_MSG_INBOX messages the child has not taken: retry later),
- * -EINTR a signal, -EIO a malformed answer from the hv.
+ * -EINTR a signal, -EIO a malformed answer from the hv.  Numbers 0x20-0x2f
+ * are this group's.
  */
 
 /*
@@ -222,7 +237,7 @@ struct mkhv_vm_connect {
 	uint32_t port_id;	/* out: the port's id in the hv */
 };
 
-#define MKHV_VM_CONNECT		_IOWR(MKHV_IOC_MAGIC, 0x16, struct mkhv_vm_connect)
+#define MKHV_VM_CONNECT		_IOWR(MKHV_IOC_MAGIC, 0x20, struct mkhv_vm_connect)
 
 /* MKHV_VM_DISCONNECT: HvCallDisconnectPort + HvCallDeletePort (rescind). */
 struct mkhv_vm_disconnect {
@@ -230,7 +245,7 @@ struct mkhv_vm_disconnect {
 	uint32_t flags;		/* in: 0 */
 };
 
-#define MKHV_VM_DISCONNECT	_IOW(MKHV_IOC_MAGIC, 0x17, struct mkhv_vm_disconnect)
+#define MKHV_VM_DISCONNECT	_IOW(MKHV_IOC_MAGIC, 0x21, struct mkhv_vm_disconnect)
 
 /*
  * MKHV_VM_RECEIVE: what the child sent (HvCallMkhvReceive): up to
@@ -255,14 +270,14 @@ struct mkhv_vm_receive {
 	struct mkhv_output_receive out;	/* out (hvcall_partition.h) */
 };
 
-#define MKHV_VM_RECEIVE		_IOWR(MKHV_IOC_MAGIC, 0x18, struct mkhv_vm_receive)
+#define MKHV_VM_RECEIVE		_IOWR(MKHV_IOC_MAGIC, 0x22, struct mkhv_vm_receive)
 
 /*
  * MKHV_VM_RECEIVE_KICK (no argument): the RECEIVE sleeping on this VM, or
  * the next one to sleep, returns -EINTR (a worker's stop or its own
  * timers, without signals).
  */
-#define MKHV_VM_RECEIVE_KICK	_IO(MKHV_IOC_MAGIC, 0x1b)
+#define MKHV_VM_RECEIVE_KICK	_IO(MKHV_IOC_MAGIC, 0x25)
 
 /*
  * MKHV_VM_POST_MESSAGE: HvCallPostMessageDirect of one SynIC message into
@@ -278,7 +293,7 @@ struct mkhv_vm_post_message {
 	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX]; /* in */
 };
 
-#define MKHV_VM_POST_MESSAGE	_IOW(MKHV_IOC_MAGIC, 0x19, struct mkhv_vm_post_message)
+#define MKHV_VM_POST_MESSAGE	_IOW(MKHV_IOC_MAGIC, 0x23, struct mkhv_vm_post_message)
 
 /*
  * MKHV_VM_SIGNAL_EVENT: HvCallSignalEventDirect: set flag @flag of SINT
@@ -293,7 +308,7 @@ struct mkhv_vm_signal_event {
 	uint32_t newly_signaled; /* out: 0 or 1 */
 };
 
-#define MKHV_VM_SIGNAL_EVENT	_IOWR(MKHV_IOC_MAGIC, 0x1a, struct mkhv_vm_signal_event)
+#define MKHV_VM_SIGNAL_EVENT	_IOWR(MKHV_IOC_MAGIC, 0x24, struct mkhv_vm_signal_event)
 
 _Static_assert(sizeof(struct mkhv_vm_connect) == 16, "connect size");
 _Static_assert(sizeof(struct mkhv_vm_disconnect) == 8, "disconnect size");
@@ -313,6 +328,7 @@ _Static_assert(offsetof(struct mkhv_vm_regs, regs) == 8, "regs ptr");
 _Static_assert(sizeof(struct mkhv_vm_run) == 8 + 256, "run size");
 _Static_assert(offsetof(struct mkhv_vm_run, msg) == 8, "run msg");
 _Static_assert(sizeof(struct mkhv_vm_intercept) == 8, "intercept size");
+_Static_assert(sizeof(struct mkhv_vm_interrupt) == 16, "interrupt size");
 _Static_assert(MKHV_VM_REGS_MAX * sizeof(struct hv_register_assoc) +
 	       sizeof(struct hv_input_vp_registers) <= 4096, "regs fit a page");
 

@@ -180,6 +180,17 @@ static inline int mkhv_intercept_req_validate(const struct mkhv_vm_intercept *c)
 	return 0;
 }
 
+/* MKHV_VM_ASSERT_INTERRUPT: a VP of the VM, a fixed interrupt, a vector. */
+static inline int mkhv_interrupt_req_validate(const struct mkhv_vm_interrupt *c,
+					      uint32_t max_vps)
+{
+	if (c->flags || c->vp_index >= max_vps ||
+	    c->vector < 16 || c->vector > 255 ||
+	    c->type != HV_X64_INTERRUPT_TYPE_FIXED)
+		return -EINVAL;
+	return 0;
+}
+
 /* A register association from the caller: reserved fields must be 0. */
 static inline int mkhv_reg_assoc_validate(const struct hv_register_assoc *a)
 {

@@ -497,6 +497,28 @@ static long vm_install_intercept(struct mkhv_vm *vm, void __user *arg)
 	return ret;
 }
 
+static long vm_assert_interrupt(struct mkhv_vm *vm, void __user *arg)
+{
+	struct hv_input_assert_virtual_interrupt *in;
+	struct mkhv_vm_interrupt c;
+	int ret;
+
+	if (copy_from_user(&c, arg, sizeof(c)))
+		return -EFAULT;
+	ret = mkhv_interrupt_req_validate(&c, vm->max_vps);
+	if (ret)
+		return ret;
+	/* No vm->lock: the UART raises it from any worker thread, often. */
+	in = mkhv_hc_begin();
+	in->partition_id = vm->pid;
+	in->interrupt_type = c.type;
+	in->dest_addr = c.vp_index;
+	in->vector = c.vector;
+	ret = mkhv_hc_call(HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, NULL, NULL);
+	mkhv_hc_end();
+	return ret;
+}
+
 /* ---- SynIC messages and events: the worker's VMBus transport ---- */
 
 static int hc_delete_port(u32 port_id)
@@ -777,6 +799,8 @@ static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 		return vm_run(vm, uarg);
 	case MKHV_VM_INSTALL_INTERCEPT:
 		return vm_install_intercept(vm, uarg);
+	case MKHV_VM_ASSERT_INTERRUPT:
+		return vm_assert_interrupt(vm, uarg);
 	case MKHV_VM_CONNECT:
 		return vm_connect(vm, uarg);
 	case MKHV_VM_DISCONNECT:

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "acpi_tables.h"
+#include "ioapic.h"
 #include "guest.h"
 
 #define HDR_LEN		36
@@ -97,7 +98,7 @@ static void build_fadt(uint8_t *t, uint64_t dsdt)
 
 static uint32_t madt_len(unsigned int nr_vcpus)
 {
-	return MADT_HDR_LEN + nr_vcpus * MADT_X2APIC_LEN;
+	return MADT_HDR_LEN + nr_vcpus * MADT_X2APIC_LEN + MADT_IOAPIC_LEN;
 }
 
 static void build_madt(uint8_t *t, unsigned int nr_vcpus)
@@ -107,7 +108,7 @@ static void build_madt(uint8_t *t, unsigned int nr_vcpus)
 
 	header(t, "APIC", len, 5);
 	put32(t + 36, 0xfee00000);	/* LAPIC address (unused in x2APIC) */
-	put32(t + 40, 0);		/* flags: no PCAT_COMPAT (no 8259) */
+	put32(t + 40, 0);		/* flags: no PCAT_COMPAT (no 8259: HW-reduced) */
 	for (unsigned int i = 0; i < nr_vcpus; i++, e += MADT_X2APIC_LEN) {
 		put8(e, MADT_TYPE_LOCAL_X2APIC);
 		put8(e + 1, MADT_X2APIC_LEN);
@@ -115,6 +116,12 @@ static void build_madt(uint8_t *t, unsigned int nr_vcpus)
 		put32(e + 8, 1);	/* enabled */
 		put32(e + 12, i);	/* ACPI processor UID */
 	}
+	/* The worker's I/O APIC: GSIs 0-23 = ISA IRQs, identity (no overrides). */
+	put8(e, MADT_TYPE_IOAPIC);
+	put8(e + 1, MADT_IOAPIC_LEN);
+	put8(e + 2, 0);			/* I/O APIC ID */
+	put32(e + 4, IOAPIC_BASE);
+	put32(e + 8, 0);		/* GSI base */
 	seal(t, len, 9);
 }
 

@@ -38,6 +38,8 @@
 
 #define MADT_TYPE_LOCAL_X2APIC	9
 #define MADT_X2APIC_LEN		16
+#define MADT_TYPE_IOAPIC	1
+#define MADT_IOAPIC_LEN		12
 
 /* The compiled DSDT (dsdt.asl -> $(BUILD)/parent/worker/dsdt_aml.c). */
 extern const unsigned char hvworker_dsdt_aml[];

@@ -9,8 +9,10 @@
  *   from a method; ACPICA returns the string as is), _UID 0, _STA 0x0F and
  *   a _CRS (hv_vmbus fails without one; the IRQ is ignored on x86).  Its
  *   parent is a module device (ACPI0004) as on Hyper-V Gen2.
- * - \_SB.COM1: the 16550 at 0x3F8 the worker emulates, without an IRQ
- *   (there is no interrupt controller for it: 8250_pnp polls).
+ * - \_SB.COM1: the 16550 at 0x3F8 the worker emulates, on IRQ 4 (GSI 4
+ *   of the worker's I/O APIC, MADT): interrupt-driven, where without an
+ *   IRQ the 8250 driver polls the UART ~50 times a second (exits an idle
+ *   child would pay) and never sees console input.
  */
 DefinitionBlock ("dsdt.aml", "DSDT", 2, "MKHV  ", "MKHVDSDT", 1)
 {
@@ -46,6 +48,7 @@ DefinitionBlock ("dsdt.aml", "DSDT", 2, "MKHV  ", "MKHVDSDT", 1)
             Name (_CRS, ResourceTemplate ()
             {
                 IO (Decode16, 0x03F8, 0x03F8, 0x01, 0x08)
+                IRQNoFlags () {4}
             })
         }
     }

@@ -85,6 +85,18 @@ static int be_install_io(void *ctx, uint16_t port, uint32_t access)
 	return xioctl(b->vm_fd, MKHV_VM_INSTALL_INTERCEPT, &c);
 }
 
+static int be_assert_irq(void *ctx, uint32_t vp, uint8_t vector)
+{
+	struct mkhv_backend *b = ctx;
+	struct mkhv_vm_interrupt c = {
+		.vp_index = vp,
+		.type = HV_X64_INTERRUPT_TYPE_FIXED,
+		.vector = vector,
+	};
+
+	return xioctl(b->vm_fd, MKHV_VM_ASSERT_INTERRUPT, &c);
+}
+
 const struct vm_backend_ops mkhv_backend_ops = {
 	.create_vp = be_create_vp,
 	.map = be_map,
@@ -92,6 +104,7 @@ const struct vm_backend_ops mkhv_backend_ops = {
 	.run = be_run,
 	.install_io = be_install_io,
 	.get_regs = be_get_regs,
+	.assert_irq = be_assert_irq,
 };
 
 int mkhv_backend_open(struct mkhv_backend *b, uint32_t nr_vcpus,

@@ -49,6 +49,13 @@ static uint8_t iir(struct uart16550 *u)
 	return fifo | UART_IIR_NO_INT;
 }
 
+bool uart_irq_line(const struct uart16550 *u)
+{
+	if (!(u->mcr & UART_MCR_OUT2))
+		return false;
+	return ((u->ier & UART_IER_RDI) && u->rx_count) || u->thri_pending;
+}
+
 /* In loopback the modem outputs come back as the modem inputs. */
 static uint8_t msr(const struct uart16550 *u)
 {

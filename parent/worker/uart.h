@@ -2,10 +2,10 @@
 /*
  * hvworker: a 16550A UART (the child's ttyS0 at 0x3f8).  Register-level
  * model of what Linux's 8250 driver uses: THR/RBR, DLL/DLM behind DLAB,
- * IER, IIR/FCR (FIFO bits), LCR, MCR (loopback), LSR, MSR, SCR.  No
- * interrupt line (the child has no interrupt controller for it; the 8250
- * driver polls), so IIR only reports what is pending.  Not thread-safe:
- * the caller serialises (hvworker's I/O lock).
+ * IER, IIR/FCR (FIFO bits), LCR, MCR (loopback), LSR, MSR, SCR, and the
+ * interrupt output (ISA IRQ 4, to the worker's I/O APIC), gated by
+ * MCR.OUT2 as on a PC.  Not thread-safe: the caller serialises
+ * (hvworker's I/O lock).
  */
 #ifndef HVWORKER_UART_H
 #define HVWORKER_UART_H
@@ -40,7 +40,9 @@
 #define UART_IIR_FIFO	0xc0
 #define UART_FCR_ENABLE	0x01
 #define UART_FCR_CLEAR_RCVR 0x02
+#define UART_MCR_OUT2	0x08	/* gates the interrupt line on a PC */
 #define UART_MCR_LOOP	0x10
+#define UART_IRQ	4
 #define UART_LSR_DR	0x01
 #define UART_LSR_THRE	0x20
 #define UART_LSR_TEMT	0x40
@@ -59,6 +61,8 @@ void uart_init(struct uart16550 *u, void (*out)(void *ctx, uint8_t c),
 /* Register access at offset @off (0..7) from the base port. */
 uint8_t uart_read(struct uart16550 *u, unsigned int off);
 void uart_write(struct uart16550 *u, unsigned int off, uint8_t v);
+/* The interrupt line: OUT2 set and an enabled condition pending. */
+bool uart_irq_line(const struct uart16550 *u);
 /* A byte from the console for the guest; -ENOSPC if the buffer is full. */
 int uart_rx_push(struct uart16550 *u, uint8_t c);
 

@@ -6,11 +6,26 @@
 #include <string.h>
 
 #include "guest.h"
+#include "mmio_decode.h"
 #include "vmm.h"
 
 #define IO_ACCESS_WRITE	1
 #define IO_FLAG_STRING	0x1
 #define MSR_INSN_LEN	2	/* rdmsr / wrmsr */
+
+/* The I/O APIC's output: a fixed interrupt for a VP (io_lock held). */
+static int ioapic_deliver(void *ctx, uint32_t dest, uint8_t vector)
+{
+	struct vm *vm = ctx;
+	int ret;
+
+	if (!vm->ops->assert_irq)
+		return -ENODEV;
+	ret = vm->ops->assert_irq(vm->ctx, dest, vector);
+	if (!ret)
+		atomic_fetch_add(&vm->irqs, 1);
+	return ret;
+}
 
 void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	     void (*console_out)(void *ctx, uint8_t c), void *console_ctx)
@@ -21,6 +36,7 @@ void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
 	pthread_mutex_init(&vm->io_lock, NULL);
 	uart_init(&vm->uart, console_out, console_ctx);
 	rtc_init(&vm->rtc, NULL);
+	ioapic_init(&vm->ioapic, ioapic_deliver, vm);
 	atomic_store(&vm->exit, VM_RUNNING);
 }
 
@@ -60,15 +76,24 @@ const char *vm_exit_name(enum vm_exit e)
 	       names[e] : "error";
 }
 
+static uint8_t uart_port(struct vm *vm, uint16_t port, int write, uint8_t v)
+{
+	uint8_t r = 0;
+
+	if (write)
+		uart_write(&vm->uart, port - UART_COM1_BASE, v);
+	else
+		r = uart_read(&vm->uart, port - UART_COM1_BASE);
+	/* Any access may move the line (IER, MCR, THR written, IIR read). */
+	ioapic_set_irq(&vm->ioapic, UART_IRQ, uart_irq_line(&vm->uart));
+	return r;
+}
+
 /* One byte-wide port; the caller holds io_lock. */
 static uint8_t port_byte(struct vm *vm, uint16_t port, int write, uint8_t v)
 {
-	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NR_PORTS) {
-		if (!write)
-			return uart_read(&vm->uart, port - UART_COM1_BASE);
-		uart_write(&vm->uart, port - UART_COM1_BASE, v);
-		return 0;
-	}
+	if (port >= UART_COM1_BASE && port < UART_COM1_BASE + UART_NR_PORTS)
+		return uart_port(vm, port, write, v);
 	switch (port) {
 	case RTC_PORT_INDEX:
 	case RTC_PORT_DATA:
@@ -114,6 +139,36 @@ int vm_claim_ports(struct vm *vm)
 	for (i = 0; i < sizeof(ports) / sizeof(ports[0]) && !ret; i++)
 		ret = vm->ops->install_io(vm->ctx, ports[i], rw);
 	return ret;
+}
+
+void vm_console_input(struct vm *vm, const uint8_t *buf, size_t n)
+{
+	pthread_mutex_lock(&vm->io_lock);
+	for (size_t i = 0; i < n; i++)
+		uart_rx_push(&vm->uart, buf[i]);	/* full: lost, as on a UART */
+	ioapic_set_irq(&vm->ioapic, UART_IRQ, uart_irq_line(&vm->uart));
+	pthread_mutex_unlock(&vm->io_lock);
+}
+
+uint64_t vm_mmio(struct vm *vm, uint64_t gpa, unsigned int size, int write,
+		 uint64_t val)
+{
+	uint64_t r = 0;
+
+	pthread_mutex_lock(&vm->io_lock);
+	if (gpa >= IOAPIC_BASE && gpa < IOAPIC_BASE + IOAPIC_SIZE) {
+		if (write)
+			ioapic_mmio_write(&vm->ioapic, gpa - IOAPIC_BASE,
+					  size, (uint32_t)val);
+		else
+			r = ioapic_mmio_read(&vm->ioapic, gpa - IOAPIC_BASE,
+					     size);
+	} else {
+		atomic_fetch_add(&vm->unknown_mmio_accesses, 1);
+		r = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+	}
+	pthread_mutex_unlock(&vm->io_lock);
+	return write ? 0 : r;
 }
 
 int vm_read_stats(struct vm *vm, uint32_t nr_vps, struct vm_stats *st)
@@ -227,6 +282,63 @@ static int handle_io(struct vm *vm, uint32_t vp,
 	return resume_at(vm, vp, rip, true, rax, false, 0);
 }
 
+static int set_reg_and_rip(struct vm *vm, uint32_t vp, int reg, uint64_t val,
+			   uint64_t rip)
+{
+	struct hv_register_assoc r[2];
+	int ret;
+
+	memset(r, 0, sizeof(r));
+	r[0].name = HV_X64_REGISTER_RIP;
+	r[0].value.low = rip;
+	r[1].name = HV_X64_REGISTER_RAX + (uint32_t)reg;
+	r[1].value.low = val;
+	ret = vm->ops->set_regs(vm->ctx, vp, r, reg >= 0 ? 2 : 1);
+	if (ret)
+		vm_request_exit(vm, VM_EXIT_ERROR,
+				"VP %u: setting registers failed (%s)", vp,
+				strerror(-ret));
+	return ret;
+}
+
+/*
+ * An access to a GPA with no RAM: emulate the instruction from the bytes
+ * and registers the hv sent.  An instruction that is not a plain load or
+ * store (or an execute) ends the VM with what it was.
+ */
+static int handle_mmio(struct vm *vm, uint32_t vp,
+		       const struct hv_intercept_message *m)
+{
+	struct mmio_insn in;
+	uint64_t v;
+	int ret;
+
+	atomic_fetch_add(&vm->mmio_exits, 1);
+	ret = m->access_type == 2 ? -EINVAL :
+	      mmio_decode(m->instruction_bytes, m->instruction_byte_count,
+			  m->execution_state & 0x100, &in);
+	if (ret) {
+		vm_request_exit(vm, VM_EXIT_CRASHED,
+				"VP %u %s unmapped GPA %#llx at rip %#llx (%u instruction bytes: %02x %02x %02x %02x)",
+				vp, m->access_type == 2 ? "executed" : "accessed",
+				(unsigned long long)m->gpa,
+				(unsigned long long)m->rip,
+				m->instruction_byte_count, m->instruction_bytes[0],
+				m->instruction_bytes[1], m->instruction_bytes[2],
+				m->instruction_bytes[3]);
+		return 1;
+	}
+	if (in.write) {
+		v = mmio_store_value(&in, in.reg >= 0 ? m->gpr[in.reg] : 0);
+		vm_mmio(vm, m->gpa, in.size, 1, v);
+		return set_reg_and_rip(vm, vp, -1, 0, m->rip + in.len);
+	}
+	v = vm_mmio(vm, m->gpa, in.size, 0, 0);
+	return set_reg_and_rip(vm, vp, in.reg,
+			       mmio_reg_merge(m->gpr[in.reg], v, &in),
+			       m->rip + in.len);
+}
+
 /* An MSR the hv forwarded: reads give 0, writes are dropped. */
 static int handle_msr(struct vm *vm, uint32_t vp,
 		      const struct hv_intercept_message *m)
@@ -256,11 +368,7 @@ int vm_handle_intercept(struct vm *vm, uint32_t vp,
 				(unsigned long long)m->rip);
 		return 1;
 	case HVMSG_UNMAPPED_GPA:
-		vm_request_exit(vm, VM_EXIT_CRASHED,
-				"VP %u accessed unmapped GPA %#llx at rip %#llx",
-				vp, (unsigned long long)m->gpa,
-				(unsigned long long)m->rip);
-		return 1;
+		return handle_mmio(vm, vp, m);
 	default:
 		vm_request_exit(vm, VM_EXIT_ERROR,
 				"VP %u: unknown intercept message %#x", vp,

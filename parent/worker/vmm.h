@@ -8,7 +8,8 @@
  * One thread per vCPU runs vm_vcpu_loop(): RUN -> intercept message ->
  * handle (I/O ports: the UART, the RTC, the ACPI sleep and reset
  * registers; other ports read all-ones and ignore writes, in the hv once
- * vm_claim_ports() told it which ports are ours) -> set RIP (and RAX for IN) ->
+ * vm_claim_ports() told it which ports are ours; MMIO: the I/O APIC,
+ * decoded from the instruction bytes the hv sends, and all-ones elsewhere) -> set RIP (and RAX for IN) ->
  * RUN again, until some vCPU ends the VM (S5, reset, HALT, triple fault or
  * an error); vm_exit_reason() then says why.
  */
@@ -21,6 +22,7 @@
 
 #include <mkhv/hvcall_partition.h>
 
+#include "ioapic.h"
 #include "rtc.h"
 #include "uart.h"
 
@@ -38,6 +40,11 @@ struct vm_backend_ops {
 	 * NULL: the backend forwards every port.
 	 */
 	int (*install_io)(void *ctx, uint16_t port, uint32_t access);
+	/*
+	 * Raise fixed interrupt @vector in VP @vp (may be running).  NULL:
+	 * the VM has no interrupts from the worker's devices.
+	 */
+	int (*assert_irq)(void *ctx, uint32_t vp, uint8_t vector);
 	/* Read registers (may be NULL); statistics work while @vp runs. */
 	int (*get_regs)(void *ctx, uint32_t vp, struct hv_register_assoc *regs,
 			uint32_t n);
@@ -58,9 +65,11 @@ struct vm {
 	pthread_mutex_t io_lock;	/* device models */
 	struct uart16550 uart;
 	struct rtc rtc;
+	struct ioapic ioapic;		/* at IOAPIC_BASE; UART on pin 4 */
 	_Atomic int exit;		/* enum vm_exit; the first one wins */
 	char exit_detail[160];
 	_Atomic uint64_t io_exits, unknown_port_accesses;
+	_Atomic uint64_t mmio_exits, unknown_mmio_accesses, irqs;
 };
 
 void vm_init(struct vm *vm, const struct vm_backend_ops *ops, void *ctx,
@@ -72,6 +81,16 @@ void vm_destroy(struct vm *vm);
  * from the hypervisor.  Return: 0 or the backend's -errno.
  */
 int vm_claim_ports(struct vm *vm);
+
+/* Console input for the guest's UART (raises its interrupt). */
+void vm_console_input(struct vm *vm, const uint8_t *buf, size_t n);
+
+/*
+ * One MMIO access of @size bytes at @gpa (the I/O APIC, or nothing: reads
+ * all-ones, writes dropped).  Return: the value read.
+ */
+uint64_t vm_mmio(struct vm *vm, uint64_t gpa, unsigned int size, int write,
+		 uint64_t val);
 
 /* What the hv counted for the VM's VPs (their sum). */
 struct vm_stats {

@@ -10,9 +10,11 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "control.h"
 #include "guest.h"
 #include "linux_loader.h"
 #include "worker.h"
@@ -25,6 +27,7 @@ static void usage(FILE *out)
 		"usage: hvworker --name NAME --memory MiB --vcpus N --kernel BZIMAGE\n"
 		"                [--initrd FILE] [--cmdline STRING] [--console-log FILE]\n"
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
+		"                [--control-fd N]\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n");
 }
@@ -64,6 +67,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 		{ "console-pty", no_argument, NULL, 'p' },
 		{ "weight", required_argument, NULL, 'w' },
 		{ "cap", required_argument, NULL, 'C' },
+		{ "control-fd", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,6 +75,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->control_fd = -1;
 	optind = 0;	/* full re-initialisation (tests call us repeatedly) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -117,6 +122,13 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 				return bad(err, errlen, "--cap (permille, 1-16000)",
 					   optarg);
 			o->cap_permille = (uint32_t)v;
+			break;
+		case 'f':
+			if (parse_u64(optarg, 3, INT_MAX, &v) ||
+			    fcntl((int)v, F_GETFD) < 0)
+				return bad(err, errlen, "--control-fd (an open fd >= 3)",
+					   optarg);
+			o->control_fd = (int)v;
 			break;
 		case 'h':
 			usage(out);
@@ -203,7 +215,7 @@ static void console_out(void *ctx, uint8_t c)
 	if (con->log_fd >= 0 && write(con->log_fd, &c, 1) < 0)
 		con->log_fd = -1;
 	if (con->pty_fd >= 0 && write(con->pty_fd, &c, 1) < 0 &&
-	    errno != EAGAIN)
+	    errno != EAGAIN && errno != EIO)
 		con->pty_fd = -1;
 }
 
@@ -224,10 +236,7 @@ static void *console_rx(void *arg)
 		}
 		if (n <= 0)
 			return NULL;
-		pthread_mutex_lock(&con->vm->io_lock);
-		for (ssize_t i = 0; i < n; i++)
-			uart_rx_push(&con->vm->uart, buf[i]);
-		pthread_mutex_unlock(&con->vm->io_lock);
+		vm_console_input(con->vm, (const uint8_t *)buf, (size_t)n);
 	}
 }
 
@@ -245,12 +254,23 @@ static int console_open(struct console *con, const struct worker_opts *o,
 		}
 	}
 	if (o->console_pty) {
+		struct termios t;
+
 		con->pty_fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC |
 					   O_NONBLOCK);
 		if (con->pty_fd < 0 || grantpt(con->pty_fd) ||
 		    unlockpt(con->pty_fd)) {
 			snprintf(err, errlen, "console pty: %s", strerror(errno));
 			return -errno;
+		}
+		/*
+		 * Raw, as a serial line: no echo of the guest's output back
+		 * into its input, no line editing or CR/LF mapping (on a pty
+		 * master, tcsetattr sets the slave side's modes).
+		 */
+		if (!tcgetattr(con->pty_fd, &t)) {
+			cfmakeraw(&t);
+			tcsetattr(con->pty_fd, TCSANOW, &t);
 		}
 		fprintf(status, "hvworker: console-pty %s\n", ptsname(con->pty_fd));
 		fflush(status);
@@ -301,9 +321,10 @@ static void print_stats(struct vm *vm, uint32_t nr_vps, FILE *status)
 	if (ret)
 		fprintf(status, "hvworker: stats unavailable (%s)\n", strerror(-ret));
 	else
-		fprintf(status, "hvworker: stats runtime_ns %llu exits %llu\n",
+		fprintf(status, "hvworker: stats runtime_ns %llu exits %llu io_exits %llu\n",
 			(unsigned long long)st.runtime_ns,
-			(unsigned long long)st.exits);
+			(unsigned long long)st.exits,
+			(unsigned long long)atomic_load(&vm->io_exits));
 	fflush(status);
 }
 
@@ -380,6 +401,8 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	struct sigaction sa;
 	struct linux_boot_info bi;
 	struct console con = { .log_fd = -1, .pty_fd = -1 };
+	struct control_stats stats;
+	struct control ctl;
 	struct guest_mem mem;
 	struct vm vm;
 	uint8_t *kernel = NULL, *initrd = NULL, *ram = MAP_FAILED;
@@ -457,6 +480,15 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	sa.sa_handler = stats_handler;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR2, &sa, NULL);
+	control_init(&ctl, o->control_fd);
+	stats = (struct control_stats){ &vm, o->vcpus };
+	control_set_hook(&ctl, CONTROL_STATS, control_stats_hook, &stats);
+	ret = control_start(&ctl);
+	if (ret) {
+		control_stop(&ctl);
+		ret = setup_fail(status, "control channel", strerror(-ret));
+		goto out_con;
+	}
 	fprintf(status, "hvworker: state running\n");
 	fflush(status);
 	/*
@@ -474,6 +506,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		started++;
 	}
 	run_vcpus(&vm, threads, started, status);
+	control_stop(&ctl);
 	fprintf(status, "hvworker: state %s\nhvworker: detail %s\n",
 		vm_exit_name(vm_exit_reason(&vm)), vm.exit_detail);
 	fflush(status);

@@ -10,9 +10,13 @@
  *   hvworker: state <reason>            shutdown | reboot | halted |
  *                                       crashed | error, then
  *   hvworker: detail <text>             why, in words
- *   hvworker: stats runtime_ns <n> exits <n>   on SIGUSR2: the hv's
- *                                       counters summed over the VPs
+ *   hvworker: stats runtime_ns <n> exits <n> io_exits <n>
+ *                                       on SIGUSR2: the hv's counters
+ *                                       summed over the VPs, and the port
+ *                                       intercepts the worker handled
  * Exit status: 0 shutdown, 2 reboot, 3 halted/crashed, 1 error.
+ *
+ * With --control-fd N, hvd's commands arrive on fd N (control.h).
  */
 #ifndef HVWORKER_WORKER_H
 #define HVWORKER_WORKER_H
@@ -44,6 +48,7 @@ struct worker_opts {
 	const char *cmdline;	/* NULL = "" */
 	const char *console_log;	/* NULL = none */
 	bool console_pty;
+	int control_fd;		/* --control-fd (control.h), -1 = none */
 };
 
 /*

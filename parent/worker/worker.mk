@@ -15,7 +15,9 @@ HVWORKER      := $(BUILD)/parent/hvworker
 WORKER_CFLAGS := $(HOST_CFLAGS) -Ihv/include -DMKHV_HOST_TEST -pthread -MMD -MP
 
 # The VM core (no /dev/mkhv): what the unit tests link.
-WORKER_CORE   := guest acpi_tables linux_loader uart rtc vmm worker hv_shim
+WORKER_CORE   := guest acpi_tables linux_loader uart rtc ioapic mmio_decode vmm worker hv_shim
+# hvd's control channel (--control-fd)
+WORKER_CORE   += control
 WORKER_CORE_OBJS := $(patsubst %,$(WORKER_OUT)/%.o,$(WORKER_CORE)) \
 		    $(WORKER_OUT)/bzimage.o $(WORKER_OUT)/dsdt_aml.o
 WORKER_MAIN_OBJS := $(WORKER_OUT)/hvworker.o $(WORKER_OUT)/mkhv_backend.o
@@ -85,6 +87,7 @@ $(WORKER_OUT)/mkhv-vmtest.stripped: $(VMTEST)
 
 # ---- unit tests ----
 WORKER_TESTS := acpi_tables linux_loader uart rtc vmm worker
+WORKER_TESTS += control
 WORKER_TEST_BINS := $(patsubst %,$(BUILD)/tests/unit/test_hvworker_%,$(WORKER_TESTS))
 UNIT_TESTS += $(WORKER_TEST_BINS)
 
@@ -105,5 +108,6 @@ hvworker-check: $(WORKER_TEST_BINS)
 	$(Q)scripts/run-unit.sh $(WORKER_TEST_BINS)
 
 -include $(WORKER_OUT)/*.d
-SYSTEM_TESTS += tests/system/child-worker.sh
+SYSTEM_TESTS += tests/system/child-worker.sh tests/system/child-boot.sh \
+		tests/system/fairness.sh
 BENCHES += scripts/bench-child-boot.sh

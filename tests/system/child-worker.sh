@@ -6,13 +6,9 @@
 # log and in the parent that each worker created its partition, mapped
 # its RAM, created its VP and set its boot registers, and that killing a
 # worker (kill -9) deletes exactly its partition and gives every page
-# back, while the other VM stays.
-#
-# NOT YET (needs the hv's child-pool scheduler, issue 7): a resumed VP does
-# not run, so the guest never prints and never reaches S5.  When the VP
-# does run, the test also requires the guest's console line and the
-# worker's "state shutdown"; until then those checks are reported as
-# "not yet" and do not fail the test.
+# back, while the other VM stays.  The guest runs on the hv's child pool:
+# its console line and its ACPI S5 come back through the worker.
+
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
 test_init child-worker

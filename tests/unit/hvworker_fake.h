@@ -33,6 +33,9 @@ struct fake_vm {
 	unsigned int wait_blocked;	/* VP 0 waits for this many blocked VPs */
 	unsigned int blocked;		/* VPs sleeping in RUN now */
 	uint8_t claimed[65536];		/* install_io() access masks */
+	unsigned int irqs;		/* assert_irq() calls */
+	uint32_t irq_vp;
+	uint8_t irq_vector;		/* the last one */
 	int fail_install;		/* -errno for install_io */
 };
 
@@ -168,6 +171,16 @@ static inline int fake_install_io(void *ctx, uint16_t port, uint32_t access)
 	return 0;
 }
 
+static inline int fake_assert_irq(void *ctx, uint32_t vp, uint8_t vector)
+{
+	struct fake_vm *f = ctx;
+
+	f->irqs++;
+	f->irq_vp = vp;
+	f->irq_vector = vector;
+	return 0;
+}
+
 /* Statistics: VP n has run (n + 1) ms and taken 10 * (n + 1) exits. */
 static inline int fake_get_regs(void *ctx, uint32_t vp,
 				struct hv_register_assoc *r, uint32_t n)
@@ -210,6 +223,7 @@ static const struct vm_backend_ops fake_ops = {
 	.run = fake_run,
 	.install_io = fake_install_io,
 	.get_regs = fake_get_regs,
+	.assert_irq = fake_assert_irq,
 };
 
 #endif /* HVWORKER_FAKE_H */

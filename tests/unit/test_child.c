@@ -418,7 +418,7 @@ START_TEST(test_children_cannot_manage_partitions)
 		HVCALL_CREATE_PARTITION, HVCALL_INITIALIZE_PARTITION,
 		HVCALL_FINALIZE_PARTITION, HVCALL_DELETE_PARTITION,
 		HVCALL_MAP_GPA_PAGES, HVCALL_UNMAP_GPA_PAGES, HVCALL_CREATE_VP,
-		HVCALL_INSTALL_INTERCEPT,
+		HVCALL_INSTALL_INTERCEPT, HVCALL_ASSERT_VIRTUAL_INTERRUPT,
 		HVCALL_GET_VP_REGISTERS, HVCALL_SET_VP_REGISTERS,
 		HVCALL_MKHV_SET_INTERCEPT_PAGE, HVCALL_MKHV_RESUME_VP,
 		HVCALL_MKHV_GET_INFO,
@@ -431,6 +431,59 @@ START_TEST(test_children_cannot_manage_partitions)
 				  HV_STATUS_ACCESS_DENIED);
 	ck_assert_ptr_nonnull(child_get(id));
 	free(cvp);
+}
+END_TEST
+
+static uint16_t assert_irq(uint64_t id, uint32_t type, uint64_t vp,
+			   uint32_t vector)
+{
+	struct hv_input_assert_virtual_interrupt in = {
+		.partition_id = id, .interrupt_type = type, .dest_addr = vp,
+		.vector = vector,
+	};
+
+	return ST(hc(pvp, HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, &in, sizeof(in)));
+}
+
+START_TEST(test_assert_virtual_interrupt)
+{
+	uint64_t id = create(2);
+	struct hv_vp *vp1;
+	struct hv_input_assert_virtual_interrupt in = {
+		.partition_id = id, .vector = 0x40,
+	};
+
+	ck_assert_uint_eq(create_vp(id, 0), HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(create_vp(id, 1), HV_STATUS_SUCCESS);
+	vp1 = child_get(id)->vps[1];
+	/* Fixed: posted to the VP's vLAPIC inbox, the VP woken. */
+	fake_wakes = 0;
+	ck_assert_uint_eq(assert_irq(id, HV_X64_INTERRUPT_TYPE_FIXED, 1, 0x41),
+			  HV_STATUS_SUCCESS);
+	ck_assert_uint_eq(vp1->posted_irr[1], 1ull << 1);
+	ck_assert_uint_eq(fake_wakes, 1);
+	/* ExtINT (an 8259's INTR) is not taken: children have no 8259. */
+	ck_assert_uint_eq(assert_irq(id, 7, 1, 0x34), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(vp1->posted_irr[0], 0);
+	/* Hostile: types, vectors, flags, VTL, VPs, partitions. */
+	ck_assert_uint_eq(assert_irq(id, 4 /* NMI */, 0, 0x40),
+			  HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(assert_irq(id, 0xffffffff, 0, 0x40),
+			  HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(assert_irq(id, 0, 0, 15), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(assert_irq(id, 0, 0, 256), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(assert_irq(id, 0, 2, 0x40), HV_STATUS_INVALID_VP_INDEX);
+	ck_assert_uint_eq(assert_irq(id, 0, ~0ull, 0x40), HV_STATUS_INVALID_VP_INDEX);
+	ck_assert_uint_eq(assert_irq(id + 1, 0, 0, 0x40),
+			  HV_STATUS_INVALID_PARTITION_ID);
+	in.control_flags = 2;	/* logical destination */
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, &in,
+				sizeof(in))), HV_STATUS_INVALID_PARAMETER);
+	in.control_flags = 0;
+	in.target_vtl = 1;
+	ck_assert_uint_eq(ST(hc(pvp, HVCALL_ASSERT_VIRTUAL_INTERRUPT, 0, &in,
+				sizeof(in))), HV_STATUS_INVALID_PARAMETER);
+	ck_assert_uint_eq(child_get(id)->vps[0]->posted_irr[1], 0);
 }
 END_TEST
 
@@ -498,6 +551,7 @@ int main(void)
 	tcase_add_test(tc, test_vp_runtime_register);
 	tcase_add_test(tc, test_run_loop_calls);
 	tcase_add_test(tc, test_children_cannot_manage_partitions);
+	tcase_add_test(tc, test_assert_virtual_interrupt);
 	tcase_add_test(tc, test_ipis_between_vps);
 	suite_add_tcase(s, tc);
 	return hv_check_run(s);

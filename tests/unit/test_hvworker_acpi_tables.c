@@ -157,7 +157,7 @@ START_TEST(madt_one_x2apic_per_vcpu)
 
 	build(n);
 	m = table(l.madt, "APIC");
-	ck_assert_uint_eq(rd32(m + 4), 44 + 16 * n);
+	ck_assert_uint_eq(rd32(m + 4), 44 + 16 * n + 12);
 	ck_assert_uint_eq(rd32(m + 40) & 1, 0);		/* no PCAT_COMPAT */
 	e = m + 44;
 	for (unsigned int i = 0; i < n; i++, e += 16) {
@@ -167,7 +167,12 @@ START_TEST(madt_one_x2apic_per_vcpu)
 		ck_assert_uint_eq(rd32(e + 8), 1);	/* enabled */
 		ck_assert_uint_eq(rd32(e + 12), i);	/* UID */
 	}
-	ck_assert_uint_eq(l.madt + 44 + 16 * n, l.end);
+	/* Then the I/O APIC the UART's IRQ 4 goes through. */
+	ck_assert_uint_eq(e[0], MADT_TYPE_IOAPIC);
+	ck_assert_uint_eq(e[1], MADT_IOAPIC_LEN);
+	ck_assert_uint_eq(rd32(e + 4), 0xfec00000);
+	ck_assert_uint_eq(rd32(e + 8), 0);		/* GSI base */
+	ck_assert_uint_eq(l.madt + 44 + 16 * n + 12, l.end);
 }
 END_TEST
 

@@ -108,6 +108,102 @@ START_TEST(stats_sum_over_vps)
 }
 END_TEST
 
+/* An unmapped-GPA intercept as the hv sends it: bytes at RIP and GPRs. */
+static struct hv_intercept_message mmio_msg(uint64_t gpa, int write,
+					    const char *bytes, unsigned int n)
+{
+	struct hv_intercept_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.message_type = HVMSG_UNMAPPED_GPA;
+	m.execution_state = 0x100;		/* long mode */
+	m.rip = 0x1000;
+	m.gpa = gpa;
+	m.access_type = (uint8_t)write;
+	m.instruction_byte_count = (uint8_t)n;
+	memcpy(m.instruction_bytes, bytes, n);
+	return m;
+}
+
+START_TEST(mmio_ioapic_through_decoded_instructions)
+{
+	struct hv_intercept_message m;
+
+	/* mov %esi,(%rax): IOREGSEL = 1 (VER) */
+	m = mmio_msg(IOAPIC_BASE, 1, "\x89\x30", 2);
+	m.gpr[6] = 1;
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 0);
+	ck_assert_uint_eq(f.rip, 0x1002);
+	/* mov 0x10(%rax),%eax: IOWIN -> EAX, the upper half zeroed */
+	m = mmio_msg(IOAPIC_BASE + 0x10, 0, "\x8b\x40\x10", 3);
+	m.gpr[0] = 0xdeadbeef00000000ULL;
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 0);
+	ck_assert_uint_eq(f.rip, 0x1003);
+	ck_assert_uint_eq(f.rax, 0x00170020);
+	ck_assert_uint_eq(vm.mmio_exits, 2);
+	ck_assert_uint_eq(vm.unknown_mmio_accesses, 0);
+}
+END_TEST
+
+START_TEST(mmio_elsewhere_reads_all_ones)
+{
+	struct hv_intercept_message m = mmio_msg(0xd0000000, 0, "\x8b\x07", 2);
+
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 0);
+	ck_assert_uint_eq(f.rax, 0xffffffff);
+	m = mmio_msg(0xd0000000, 1, "\xc7\x07\x01\x00\x00\x00", 6);
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 0);	/* dropped */
+	ck_assert_uint_eq(f.rip, 0x1006);
+	ck_assert_uint_eq(vm.unknown_mmio_accesses, 2);
+	ck_assert_int_eq(vm_exit_reason(&vm), VM_RUNNING);
+}
+END_TEST
+
+START_TEST(mmio_that_cannot_be_emulated_ends_the_vm)
+{
+	struct hv_intercept_message m = mmio_msg(0xd0000000, 1, "\xf0\x01\x07", 3);
+
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 1);	/* lock add */
+	ck_assert_int_eq(vm_exit_reason(&vm), VM_EXIT_CRASHED);
+	ck_assert_ptr_nonnull(strstr(vm.exit_detail, "unmapped GPA 0xd0000000"));
+}
+END_TEST
+
+START_TEST(mmio_execute_ends_the_vm)
+{
+	struct hv_intercept_message m = mmio_msg(0xd0000000, 2, "\x8b\x07", 2);
+
+	ck_assert_int_eq(vm_handle_intercept(&vm, 0, &m), 1);
+	ck_assert_int_eq(vm_exit_reason(&vm), VM_EXIT_CRASHED);
+	ck_assert_ptr_nonnull(strstr(vm.exit_detail, "executed"));
+}
+END_TEST
+
+/* The UART's line through the I/O APIC, as Linux programs pin 4. */
+START_TEST(uart_interrupts_through_ioapic)
+{
+	vm_mmio(&vm, IOAPIC_BASE, 4, 1, 0x10 + 2 * 4 + 1);	/* RTE 4 high */
+	vm_mmio(&vm, IOAPIC_BASE + 0x10, 4, 1, 1u << 24);	/* dest APIC 1 */
+	vm_mmio(&vm, IOAPIC_BASE, 4, 1, 0x10 + 2 * 4);		/* RTE 4 low */
+	vm_mmio(&vm, IOAPIC_BASE + 0x10, 4, 1, 0x24);		/* vector, edge, unmasked */
+	vm_port_io(&vm, UART_COM1_BASE + UART_MCR, 1, 1, UART_MCR_OUT2);
+	ck_assert_uint_eq(f.irqs, 0);
+	vm_port_io(&vm, UART_COM1_BASE + UART_IER, 1, 1, UART_IER_THRI);
+	ck_assert_uint_eq(f.irqs, 1);				/* THR empty */
+	ck_assert_uint_eq(f.irq_vector, 0x24);
+	ck_assert_uint_eq(f.irq_vp, 1);
+	vm_port_io(&vm, UART_COM1_BASE + UART_IIR, 1, 0, 0);	/* identified */
+	vm_port_io(&vm, UART_COM1_BASE, 1, 1, 'x');		/* THR again */
+	ck_assert_uint_eq(f.irqs, 2);
+	/* Console input with RX interrupts on. */
+	vm_port_io(&vm, UART_COM1_BASE + UART_IIR, 1, 0, 0);
+	vm_port_io(&vm, UART_COM1_BASE + UART_IER, 1, 1, UART_IER_RDI);
+	vm_console_input(&vm, (const uint8_t *)"ab", 2);
+	ck_assert_uint_eq(f.irqs, 3);
+	ck_assert_uint_eq(vm.irqs, 3);
+}
+END_TEST
+
 START_TEST(sleep_register_s5)
 {
 	/* Other sleep types, or SLP_EN clear, do nothing. */
@@ -245,6 +341,11 @@ static Suite *vmm_suite(void)
 	tcase_add_test(tc, rtc_through_ports);
 	tcase_add_test(tc, claimed_ports_are_the_emulated_ones);
 	tcase_add_test(tc, stats_sum_over_vps);
+	tcase_add_test(tc, mmio_ioapic_through_decoded_instructions);
+	tcase_add_test(tc, mmio_elsewhere_reads_all_ones);
+	tcase_add_test(tc, mmio_that_cannot_be_emulated_ends_the_vm);
+	tcase_add_test(tc, mmio_execute_ends_the_vm);
+	tcase_add_test(tc, uart_interrupts_through_ioapic);
 	tcase_add_test(tc, sleep_register_s5);
 	tcase_add_test(tc, reset_register);
 	tcase_add_test(tc, in_sets_rax_and_rip);

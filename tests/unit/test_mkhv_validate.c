@@ -344,6 +344,25 @@ START_TEST(intercept_from_hv)
 }
 END_TEST
 
+START_TEST(assert_interrupt_args)
+{
+	struct mkhv_vm_interrupt c = { 1, HV_X64_INTERRUPT_TYPE_FIXED, 0x34, 0 };
+
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), 0);
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 1), -EINVAL);	/* VP 1 of 1 */
+	c.type = 7;	/* ExtINT: no 8259 in a HW-reduced ACPI child */
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.type = HV_X64_INTERRUPT_TYPE_FIXED;
+	c.vector = 15;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.vector = 256;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+	c.vector = 0x40;
+	c.flags = 1;
+	ck_assert_int_eq(mkhv_interrupt_req_validate(&c, 2), -EINVAL);
+}
+END_TEST
+
 START_TEST(vm_ioctl_numbers)
 {
 	unsigned long n[] = { MKHV_IOC_CREATE_VM, MKHV_VM_MAP_MEMORY,
@@ -351,7 +370,7 @@ START_TEST(vm_ioctl_numbers)
 			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_VM_INSTALL_INTERCEPT,
 			      MKHV_VM_CONNECT, MKHV_VM_DISCONNECT, MKHV_VM_RECEIVE,
 			      MKHV_VM_POST_MESSAGE, MKHV_VM_SIGNAL_EVENT,
-			      MKHV_VM_RECEIVE_KICK,
+			      MKHV_VM_RECEIVE_KICK, MKHV_VM_ASSERT_INTERRUPT,
 			      MKHV_IOC_GET_INFO,
 			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
 
@@ -582,6 +601,7 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, statistics_only_regs);
 	tcase_add_test(tc, install_intercept_args);
 	tcase_add_test(tc, intercept_from_hv);
+	tcase_add_test(tc, assert_interrupt_args);
 	tcase_add_test(tc, vm_ioctl_numbers);
 	tcase_add_test(tc, connect_args);
 	tcase_add_test(tc, port_ids_unique);

@@ -49,6 +49,9 @@ int child_post_intercept(struct hv_vp *vp, const struct hv_intercept_message *m)
  */
 void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi);
 
+/** child_post_vector() - a fixed interrupt for @vp from another CPU. */
+void child_post_vector(struct hv_vp *vp, u8 vector);
+
 /**
  * child_pull_posted() - on the VP's own pCPU, before each entry: deliver
  * the parent's SynIC messages and events waiting in the VP's inbox
@@ -69,5 +72,6 @@ u16 hc_get_vp_registers(struct hypercall_args *a);
 u16 hc_set_vp_registers(struct hypercall_args *a);
 u16 hc_mkhv_set_intercept_page(struct hypercall_args *a);
 u16 hc_mkhv_resume_vp(struct hypercall_args *a);
+u16 hc_assert_virtual_interrupt(struct hypercall_args *a);
 
 #endif /* MKHV_CHILD_H */

@@ -9,6 +9,7 @@
 #include <mkhv/child.h>
 #include <mkhv/errno.h>
 #include <mkhv/hypercall.h>
+#include <mkhv/gva.h>
 #include <mkhv/intercept.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
@@ -288,10 +289,23 @@ static enum run_result child_npf(struct vcpu_x86 *v)
 	struct hv_intercept_message m;
 	u64 err = vmcb->ctl.exitinfo1;
 
+	struct gva_mode mode = {
+		.cr0 = vmcb->save.cr0, .cr3 = vmcb->save.cr3,
+		.cr4 = vmcb->save.cr4, .efer = vmcb->save.efer,
+	};
+
 	msg_header(v, &m, HVMSG_UNMAPPED_GPA);
 	m.gpa = vmcb->ctl.exitinfo2;
 	m.access_type = (err & BIT(4)) ? 2 : (err & BIT(1)) ? 1 : 0;
 	m.next_rip = has_nrips ? vmcb->ctl.next_rip : 0;
+	m.instruction_byte_count = (u8)gva_read(v->vp->part, &mode,
+		vmcb->save.cs.base + vmcb->save.rip, m.instruction_bytes,
+		sizeof(m.instruction_bytes));
+	/* guest_regs is the GPRs in encoding order; RAX and RSP live in the VMCB. */
+	_Static_assert(sizeof(v->regs) == sizeof(m.gpr), "GPR order");
+	memcpy(m.gpr, &v->regs, sizeof(m.gpr));
+	m.gpr[0] = vmcb->save.rax;
+	m.gpr[4] = vmcb->save.rsp;
 	return post(v, &m);
 }
 

@@ -1,0 +1,885 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hvworker: the VMBus server of one child partition (vmbus_host.h).
+ *
+ * vmbus/channel.c does the channel-management protocol; this file gives
+ * it its environment (struct vmbus_server_ops): SynIC messages through
+ * the transport with a bounded queue for busy SIMP slots, ring mapping
+ * from GPADL pages through guest_ptr(), and the device channels with
+ * their rings (vmbus/ring.c), events and timers.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "guest.h"
+#include "ic.h"
+#include "vmbus_host.h"
+
+#define RETRY_MS		2	/* busy SIMP slot: retry this often, */
+#define RETRY_SLOW_MS		50	/* or this often once busy for a second */
+#define STUCK_LOG_MS		10000	/* log once when a slot stays busy this long */
+#define RUN_WAIT_MS		1000
+
+struct msgq_entry {
+	uint32_t vp;
+	uint32_t len;
+	uint8_t data[VMBUS_MAX_MSG_SIZE];
+};
+
+struct vmbus_host {
+	struct vmbus_host_config cfg;
+	pthread_mutex_t lock;
+	struct vmbus_server srv;
+	struct vmbus_host_dev devs[VMBUS_HOST_MAX_DEVS];
+	uint32_t ndevs;
+	struct msgq_entry *q;		/* VMBUS_HOST_MSGQ_MAX entries */
+	uint32_t q_head, q_count;
+	uint64_t q_retry_at, q_busy_since;
+	bool q_stuck_logged;
+	atomic_bool stop;
+	pthread_t thread;
+	bool thread_running;
+	bool started;		/* connection ids connected */
+	struct vmbus_ic *ic;
+	struct vmbus_host_status cnt;	/* counters part */
+	uint64_t log_window;
+	uint32_t log_count;
+	uint8_t rxbuf[VMBUS_HOST_MAX_PKT];
+};
+
+/* ---- clocks and log ---------------------------------------------------- */
+
+static uint64_t real_mono_ms(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static uint64_t real_utc_100ns(void *ctx)
+{
+	struct timespec ts;
+
+	(void)ctx;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 10000000 + (uint64_t)ts.tv_nsec / 100 +
+	       IC_WLTIMEDELTA;
+}
+
+static const struct vmbus_host_clock real_clock = {
+	.mono_ms = real_mono_ms,
+	.utc_100ns = real_utc_100ns,
+};
+
+uint64_t vmbus_host_now_ms(struct vmbus_host *h)
+{
+	return h->cfg.clock->mono_ms(h->cfg.clock->ctx);
+}
+
+uint64_t vmbus_host_utc_100ns(struct vmbus_host *h)
+{
+	return h->cfg.clock->utc_100ns(h->cfg.clock->ctx);
+}
+
+bool vmbus_host_has_ref_time(struct vmbus_host *h)
+{
+	return h->cfg.ops->ref_time != NULL;
+}
+
+int vmbus_host_ref_time(struct vmbus_host *h, uint64_t *ref)
+{
+	if (!h->cfg.ops->ref_time)
+		return -EOPNOTSUPP;
+	return h->cfg.ops->ref_time(h->cfg.ctx, ref);
+}
+
+const struct vmbus_host_config *vmbus_host_cfg(struct vmbus_host *h)
+{
+	return &h->cfg;
+}
+
+struct vmbus_ic *vmbus_host_ic(struct vmbus_host *h)
+{
+	return h->ic;
+}
+
+static void emit(struct vmbus_host *h, const char *line)
+{
+	if (h->cfg.log)
+		h->cfg.log(h->cfg.log_ctx, line);
+	else
+		fprintf(stderr, "hvworker: vmbus: %s\n", line);
+}
+
+/* Rate-limited: a misbehaving guest must not flood the worker log. */
+void vmbus_host_logf(struct vmbus_host *h, const char *fmt, ...)
+{
+	uint64_t now = vmbus_host_now_ms(h), sec = now / 1000;
+	char line[256];
+	va_list ap;
+
+	if (sec != h->log_window) {
+		if (h->log_count > h->cfg.log_per_sec) {
+			snprintf(line, sizeof(line), "%u log lines suppressed",
+				 h->log_count - h->cfg.log_per_sec);
+			emit(h, line);
+		}
+		h->log_window = sec;
+		h->log_count = 0;
+	}
+	if (h->log_count++ >= h->cfg.log_per_sec) {
+		h->cnt.log_suppressed++;
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	emit(h, line);
+}
+
+/* ---- SynIC messages: post now or queue ------------------------------- */
+
+static int post_one(struct vmbus_host *h, uint32_t vp, const void *msg, uint32_t len)
+{
+	return h->cfg.ops->post(h->cfg.ctx, vp, VMBUS_HOST_SINT,
+				VMBUS_HOST_MSG_TYPE, msg, len);
+}
+
+/* Post queued messages in order until the slot is busy again. */
+static void flush_queue(struct vmbus_host *h, uint64_t now)
+{
+	while (h->q_count) {
+		struct msgq_entry *e = &h->q[h->q_head];
+		int rc = post_one(h, e->vp, e->data, e->len);
+
+		if (rc == -EAGAIN) {
+			h->q_retry_at = now + (now - h->q_busy_since >= 1000 ?
+					       RETRY_SLOW_MS : RETRY_MS);
+			if (!h->q_stuck_logged && now - h->q_busy_since >= STUCK_LOG_MS) {
+				vmbus_host_logf(h, "guest VP %u has not freed its SINT2 message slot for %llu ms (%u messages queued)",
+						e->vp, (unsigned long long)(now - h->q_busy_since),
+						h->q_count);
+				h->q_stuck_logged = true;
+			}
+			return;
+		}
+		if (rc) {
+			h->cnt.msgs_dropped++;
+			vmbus_host_logf(h, "post to VP %u failed (%s): message type %u dropped",
+					e->vp, strerror(-rc), e->len >= 4 ? e->data[0] : 0);
+		} else {
+			h->cnt.msgs_posted++;
+		}
+		h->q_head = (h->q_head + 1) % VMBUS_HOST_MSGQ_MAX;
+		h->q_count--;
+		h->q_busy_since = now;
+		h->q_stuck_logged = false;
+	}
+}
+
+static bool gpadl_in_ram(struct vmbus_host *h, const struct vmbus_gpadl_info *g,
+			 uint64_t *bad)
+{
+	for (uint32_t r = 0; r < g->range_count; r++)
+		for (uint32_t k = 0; k < g->ranges[r].page_count; k++)
+			if (!guest_ptr(h->cfg.mem, g->ranges[r].pfns[k] << VMBUS_PAGE_SHIFT,
+				       VMBUS_PAGE_SIZE)) {
+				*bad = g->ranges[r].pfns[k];
+				return false;
+			}
+	return true;
+}
+
+static int srv_send(void *ctx, uint32_t vp, const void *msg, uint32_t len)
+{
+	struct vmbus_host *h = ctx;
+	struct vmbus_channel_gpadl_created gc;
+	uint64_t now = vmbus_host_now_ms(h);
+	struct msgq_entry *e;
+	int rc;
+
+	if (vp >= h->cfg.nr_vps) {
+		h->cnt.msgs_dropped++;
+		vmbus_host_logf(h, "guest asked for messages on VP %u of %u: dropped",
+				vp, h->cfg.nr_vps);
+		return -EINVAL;
+	}
+	/*
+	 * A GPADL whose pages are not all guest RAM is refused here, where
+	 * the server announces it created (the guest then never uses it;
+	 * opening a channel on it fails too).
+	 */
+	if (len == sizeof(gc)) {
+		memcpy(&gc, msg, sizeof(gc));
+		if (gc.header.msgtype == CHANNELMSG_GPADL_CREATED &&
+		    gc.creation_status == VMBUS_STATUS_SUCCESS) {
+			const struct vmbus_gpadl_info *g =
+				vmbus_server_find_gpadl(&h->srv, gc.child_relid, gc.gpadl);
+			uint64_t bad;
+
+			if (g && !gpadl_in_ram(h, g, &bad)) {
+				vmbus_host_logf(h, "GPADL %#x of relid %u: page %#llx is not guest RAM: refused",
+						gc.gpadl, gc.child_relid,
+						(unsigned long long)bad);
+				gc.creation_status = VMBUS_STATUS_INVALID_PARAMETER;
+				msg = &gc;
+			}
+		}
+	}
+	if (!h->q_count) {
+		rc = post_one(h, vp, msg, len);
+		if (!rc) {
+			h->cnt.msgs_posted++;
+			return 0;
+		}
+		if (rc != -EAGAIN) {
+			h->cnt.msgs_dropped++;
+			vmbus_host_logf(h, "post to VP %u failed (%s): message dropped",
+					vp, strerror(-rc));
+			return 0;
+		}
+		h->q_busy_since = now;
+		h->q_retry_at = now + RETRY_MS;
+	}
+	if (h->q_count == VMBUS_HOST_MSGQ_MAX) {
+		h->cnt.msgs_dropped++;
+		vmbus_host_logf(h, "message queue full (guest VP %u not taking messages): dropped", vp);
+		return -ENOBUFS;
+	}
+	e = &h->q[(h->q_head + h->q_count) % VMBUS_HOST_MSGQ_MAX];
+	e->vp = vp;
+	e->len = len;
+	memcpy(e->data, msg, len);
+	h->q_count++;
+	h->cnt.msgs_queued++;
+	return 0;
+}
+
+static void *srv_alloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	return malloc(size);
+}
+
+static void srv_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+static struct vmbus_host_dev *dev_by_relid(struct vmbus_host *h, uint32_t relid)
+{
+	for (uint32_t i = 0; i < h->ndevs; i++)
+		if (h->devs[i].relid == relid && relid)
+			return &h->devs[i];
+	return NULL;
+}
+
+/*
+ * Guest pages [pfns[0], pfns[0] + n) as one pointer: Linux allocates each
+ * channel's rings as physically contiguous pages, which are contiguous in
+ * the worker's RAM mapping too when inside one RAM part.
+ */
+static uint8_t *map_pages(struct vmbus_host *h, const uint64_t *pfns, uint32_t n)
+{
+	for (uint32_t k = 1; k < n; k++)
+		if (pfns[k] != pfns[0] + k)
+			return NULL;
+	return guest_ptr(h->cfg.mem, pfns[0] << VMBUS_PAGE_SHIFT,
+			 (uint64_t)n << VMBUS_PAGE_SHIFT);
+}
+
+static int srv_open(void *ctx, const struct vmbus_open_request *req)
+{
+	struct vmbus_host *h = ctx;
+	struct vmbus_host_dev *d = dev_by_relid(h, req->relid);
+	const struct vmbus_gpadl_range *r = &req->gpadl->ranges[0];
+	uint32_t down = req->downstream_page, up_pages, down_pages;
+	uint8_t *up, *dn;
+	uint64_t bad;
+	int rc;
+
+	if (!d || d->broken)
+		return -ENODEV;
+	if (req->target_vp >= h->cfg.nr_vps) {
+		vmbus_host_logf(h, "%s: open with target VP %u of %u: refused",
+				d->name, req->target_vp, h->cfg.nr_vps);
+		return -EINVAL;
+	}
+	if (!gpadl_in_ram(h, req->gpadl, &bad)) {
+		vmbus_host_logf(h, "%s: ring page %#llx is not guest RAM: open refused",
+				d->name, (unsigned long long)bad);
+		return -EFAULT;
+	}
+	/* The server checked 2 <= down <= pages - 2. */
+	up_pages = down;
+	down_pages = r->page_count - down;
+	up = map_pages(h, r->pfns, up_pages);
+	dn = map_pages(h, r->pfns + down, down_pages);
+	if (!up || !dn) {
+		vmbus_host_logf(h, "%s: ring pages are not contiguous guest RAM: open refused",
+				d->name);
+		return -EFAULT;
+	}
+	rc = vmbus_ring_init(&d->in, (struct vmbus_ring_header *)up,
+			     up + VMBUS_PAGE_SIZE, (up_pages - 1) * VMBUS_PAGE_SIZE,
+			     VMBUS_RING_READER);
+	if (!rc)
+		rc = vmbus_ring_init(&d->out, (struct vmbus_ring_header *)dn,
+				     dn + VMBUS_PAGE_SIZE,
+				     (down_pages - 1) * VMBUS_PAGE_SIZE,
+				     VMBUS_RING_WRITER);
+	if (rc) {
+		vmbus_host_logf(h, "%s: ring header corrupt at open (%d): refused",
+				d->name, rc);
+		return rc;
+	}
+	d->target_vp = req->target_vp;
+	d->open = true;
+	d->rx_more = false;
+	rc = d->ops->open ? d->ops->open(d) : 0;
+	if (rc) {
+		d->open = false;
+		return rc;
+	}
+	h->cnt.channels_open++;
+	return 0;
+}
+
+static void srv_close(void *ctx, uint32_t relid)
+{
+	struct vmbus_host *h = ctx;
+	struct vmbus_host_dev *d = dev_by_relid(h, relid);
+
+	if (!d || !d->open)
+		return;
+	d->open = false;
+	d->rx_more = false;
+	d->deadline_ms = 0;
+	h->cnt.channels_open--;
+	if (d->ops->close)
+		d->ops->close(d);
+	memset(&d->in, 0, sizeof(d->in));
+	memset(&d->out, 0, sizeof(d->out));
+}
+
+static void srv_modify(void *ctx, uint32_t relid, uint32_t target_vp)
+{
+	struct vmbus_host *h = ctx;
+	struct vmbus_host_dev *d = dev_by_relid(h, relid);
+
+	if (!d)
+		return;
+	if (target_vp >= h->cfg.nr_vps) {
+		vmbus_host_logf(h, "%s: MODIFYCHANNEL to VP %u of %u ignored",
+				d->name, target_vp, h->cfg.nr_vps);
+		return;
+	}
+	d->target_vp = target_vp;
+}
+
+static const struct vmbus_server_ops srv_ops = {
+	.send = srv_send,
+	.alloc = srv_alloc,
+	.free = srv_free,
+	.open = srv_open,
+	.close = srv_close,
+	.modify = srv_modify,
+};
+
+/* ---- devices ----------------------------------------------------------- */
+
+void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why)
+{
+	struct vmbus_host *h = d->host;
+	uint32_t relid = d->relid;
+
+	if (d->broken)
+		return;
+	vmbus_host_logf(h, "%s (relid %u): %s: channel closed and rescinded",
+			d->name, relid, why);
+	d->broken = true;
+	if (vmbus_server_channel_state(&h->srv, relid) != VMBUS_CHAN_FREE)
+		vmbus_server_rescind(&h->srv, relid);
+	srv_close(h, relid);	/* no-op if the server closed it already */
+}
+
+static void signal_guest(struct vmbus_host_dev *d)
+{
+	struct vmbus_host *h = d->host;
+	int rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT,
+				    d->relid);
+
+	if (rc)
+		vmbus_host_logf(h, "%s: signal to VP %u failed (%s)", d->name,
+				d->target_vp, strerror(-rc));
+}
+
+int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
+			uint64_t trans_id, const void *payload, uint32_t len)
+{
+	struct vmbus_packet_desc desc = {
+		.type = type, .flags = flags, .trans_id = trans_id,
+	};
+	struct vmbus_ring_iov iov = { .base = payload, .len = len };
+	bool sig = false;
+	int rc;
+
+	if (!d->open || d->broken)
+		return -ENOTCONN;
+	rc = vmbus_ring_send(&d->out, &desc, &iov, len ? 1 : 0, &sig);
+	if (rc == -EPROTO) {
+		vmbus_host_dev_fail(d, "corrupt read_index in the host -> guest ring");
+		return rc;
+	}
+	if (rc)
+		return rc;
+	d->tx_packets++;
+	if (sig)
+		signal_guest(d);
+	return 0;
+}
+
+void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms)
+{
+	d->deadline_ms = deadline_ms;
+}
+
+/* Drain the guest -> host ring (ring.h's reader loop), within a budget. */
+static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
+{
+	struct vmbus_ring_pkt pkt;
+	unsigned int n = 0;
+	int rc = 0;
+
+	d->rx_more = false;
+	for (;;) {
+		while (d->open && (rc = vmbus_ring_peek(&d->in, &pkt)) == 0) {
+			uint32_t plen = pkt.len - pkt.data_offset;
+			bool keep = plen <= VMBUS_HOST_MAX_PKT;
+
+			if (keep)
+				vmbus_ring_pkt_copy(&d->in, &pkt, pkt.data_offset,
+						    h->rxbuf, plen);
+			vmbus_ring_consume(&d->in, &pkt);
+			if (!keep) {
+				d->rx_dropped++;
+				vmbus_host_logf(h, "%s: %u-byte packet dropped (limit %u)",
+						d->name, plen, VMBUS_HOST_MAX_PKT);
+			} else {
+				d->rx_packets++;
+				if (d->ops->packet)
+					d->ops->packet(d, &pkt.desc, h->rxbuf, plen);
+			}
+			if (++n >= VMBUS_HOST_RX_BUDGET) {
+				d->rx_more = true;
+				break;
+			}
+		}
+		if (!d->open)
+			return;
+		if (rc == -EPROTO)
+			goto broken;
+		rc = vmbus_ring_read_done(&d->in);
+		if (rc < 0)
+			goto broken;
+		if (rc > 0)
+			signal_guest(d);
+		if (d->rx_more)
+			return;
+		rc = vmbus_ring_unmask(&d->in);
+		if (rc < 0)
+			goto broken;
+		if (rc == 0)
+			return;
+	}
+broken:
+	vmbus_host_dev_fail(d, "corrupt guest -> host ring");
+}
+
+int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params *p,
+			  const struct vmbus_host_dev_ops *ops, void *priv,
+			  const char *name, struct vmbus_host_dev **out)
+{
+	struct vmbus_offer_params op;
+	struct vmbus_host_dev *d;
+	int relid;
+
+	if (!p || !ops)
+		return -EINVAL;
+	if (h->ndevs == VMBUS_HOST_MAX_DEVS)
+		return -ENOSPC;
+	d = &h->devs[h->ndevs];
+	memset(d, 0, sizeof(*d));
+	d->host = h;
+	d->ops = ops;
+	d->priv = priv;
+	snprintf(d->name, sizeof(d->name), "%s", name ? name : "dev");
+	d->conn_id = VMBUS_HOST_EVENT_CONN_BASE + h->ndevs;
+	op = *p;
+	op.connection_id = d->conn_id;
+	d->params = op;
+	relid = vmbus_server_add_channel(&h->srv, &op);
+	if (relid < 0)
+		return relid;
+	d->relid = (uint32_t)relid;
+	h->ndevs++;
+	if (out)
+		*out = d;
+	return 0;
+}
+
+/* ---- life -------------------------------------------------------------- */
+
+struct vmbus_host *vmbus_host_create(const struct vmbus_host_config *cfg)
+{
+	struct vmbus_host *h;
+
+	if (!cfg || !cfg->ops || !cfg->ops->connect || !cfg->ops->post ||
+	    !cfg->ops->signal || !cfg->ops->wait || !cfg->mem || !cfg->nr_vps)
+		return NULL;
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return NULL;
+	h->q = calloc(VMBUS_HOST_MSGQ_MAX, sizeof(*h->q));
+	if (!h->q)
+		goto fail;
+	h->cfg = *cfg;
+	if (!h->cfg.clock)
+		h->cfg.clock = &real_clock;
+	if (!h->cfg.heartbeat_ms)
+		h->cfg.heartbeat_ms = 1000;
+	if (!h->cfg.hung_ms)
+		h->cfg.hung_ms = 10000;
+	if (!h->cfg.timesync_ms)
+		h->cfg.timesync_ms = 5000;
+	if (!h->cfg.kvp_ms)
+		h->cfg.kvp_ms = 30000;
+	if (!h->cfg.log_per_sec)
+		h->cfg.log_per_sec = 20;
+	pthread_mutex_init(&h->lock, NULL);
+	if (vmbus_server_init(&h->srv, &srv_ops, h, &h->cfg.limits))
+		goto fail_lock;
+	if (cfg->services) {
+		h->ic = ic_create(h, cfg->services);
+		if (!h->ic)
+			goto fail_srv;
+	}
+	return h;
+fail_srv:
+	vmbus_server_fini(&h->srv);
+fail_lock:
+	pthread_mutex_destroy(&h->lock);
+fail:
+	free(h->q);
+	free(h);
+	return NULL;
+}
+
+void vmbus_host_destroy(struct vmbus_host *h)
+{
+	if (!h)
+		return;
+	vmbus_host_join(h);
+	vmbus_server_fini(&h->srv);
+	ic_destroy(h->ic);
+	pthread_mutex_destroy(&h->lock);
+	free(h->q);
+	free(h);
+}
+
+int vmbus_host_start(struct vmbus_host *h)
+{
+	const struct vmbus_transport_ops *ops = h->cfg.ops;
+	int rc;
+
+	if (h->started)
+		return 0;
+	rc = ops->connect(h->cfg.ctx, VMBUS_MESSAGE_CONNECTION_ID, VMBUS_CONN_MESSAGE);
+	if (!rc)
+		rc = ops->connect(h->cfg.ctx, VMBUS_MESSAGE_CONNECTION_ID_4,
+				  VMBUS_CONN_MESSAGE);
+	for (uint32_t i = 0; !rc && i < h->ndevs; i++)
+		rc = ops->connect(h->cfg.ctx, h->devs[i].conn_id, VMBUS_CONN_EVENT);
+	if (rc)
+		vmbus_host_logf(h, "cannot connect the VMBus connection ids: %s",
+				strerror(-rc));
+	h->started = !rc;
+	return rc;
+}
+
+static const char *msg_name(uint32_t t)
+{
+	static const char *const names[] = {
+		[CHANNELMSG_REQUESTOFFERS] = "REQUESTOFFERS",
+		[CHANNELMSG_OPENCHANNEL] = "OPENCHANNEL",
+		[CHANNELMSG_CLOSECHANNEL] = "CLOSECHANNEL",
+		[CHANNELMSG_GPADL_HEADER] = "GPADL_HEADER",
+		[CHANNELMSG_GPADL_BODY] = "GPADL_BODY",
+		[CHANNELMSG_GPADL_TEARDOWN] = "GPADL_TEARDOWN",
+		[CHANNELMSG_RELID_RELEASED] = "RELID_RELEASED",
+		[CHANNELMSG_INITIATE_CONTACT] = "INITIATE_CONTACT",
+		[CHANNELMSG_UNLOAD] = "UNLOAD",
+		[CHANNELMSG_MODIFYCHANNEL] = "MODIFYCHANNEL",
+	};
+
+	return t < sizeof(names) / sizeof(names[0]) && names[t] ? names[t] : "?";
+}
+
+/*
+ * After UNLOAD (kexec, a reloaded hv_vmbus) the guest is a new client:
+ * devices rescinded for misbehaving are offered again with the others.
+ */
+static void revive_devices(struct vmbus_host *h)
+{
+	for (uint32_t i = 0; i < h->ndevs; i++) {
+		struct vmbus_host_dev *d = &h->devs[i];
+		int relid;
+
+		if (!d->broken || vmbus_server_channel_state(&h->srv, d->relid) !=
+				  VMBUS_CHAN_FREE)
+			continue;
+		relid = vmbus_server_add_channel(&h->srv, &d->params);
+		if (relid > 0) {
+			d->relid = (uint32_t)relid;
+			d->broken = false;
+		}
+	}
+}
+
+static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *ev)
+{
+	uint32_t len = ev->len, type = 0;
+	int rc;
+
+	h->cnt.msgs_in++;
+	if (ev->msg_type != VMBUS_HOST_MSG_TYPE || len > VMBUS_MAX_MSG_SIZE) {
+		h->cnt.msgs_bad++;
+		vmbus_host_logf(h, "guest message of type %u, %u bytes, on connection %u dropped",
+				ev->msg_type, len, ev->conn_id);
+		return;
+	}
+	if (len >= 4)
+		memcpy(&type, ev->payload, sizeof(type));
+	if (type == CHANNELMSG_INITIATE_CONTACT && len >= 16) {
+		struct vmbus_channel_initiate_contact ic;
+
+		memset(&ic, 0, sizeof(ic));
+		memcpy(&ic, ev->payload, 16);
+		if (ic.target_vcpu >= h->cfg.nr_vps) {
+			h->cnt.msgs_bad++;
+			vmbus_host_logf(h, "guest INITIATE_CONTACT names VP %u of %u: dropped",
+					ic.target_vcpu, h->cfg.nr_vps);
+			return;
+		}
+	}
+	rc = vmbus_server_handle_message(&h->srv, ev->conn_id, ev->payload, len);
+	if (!rc && type == CHANNELMSG_UNLOAD)
+		revive_devices(h);
+	if (rc < 0) {
+		h->cnt.msgs_bad++;
+		vmbus_host_logf(h, "guest %s (type %u, %u bytes) on connection %u refused: %s",
+				msg_name(type), type, len, ev->conn_id, strerror(-rc));
+	}
+}
+
+static void handle_signal(struct vmbus_host *h, uint32_t conn_id)
+{
+	h->cnt.events_in++;
+	for (uint32_t i = 0; i < h->ndevs; i++) {
+		struct vmbus_host_dev *d = &h->devs[i];
+
+		if (d->conn_id != conn_id)
+			continue;
+		if (d->open && !d->broken)
+			drain(h, d);
+		return;
+	}
+	h->cnt.events_unknown++;
+}
+
+/* Timers, leftover ring work and queued posts; returns the wait bound. */
+static int housekeeping(struct vmbus_host *h, int timeout_ms)
+{
+	uint64_t now = vmbus_host_now_ms(h);
+	uint64_t limit = now + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
+
+	if (h->q_count && now >= h->q_retry_at)
+		flush_queue(h, now);
+	for (uint32_t i = 0; i < h->ndevs; i++) {
+		struct vmbus_host_dev *d = &h->devs[i];
+
+		if (d->deadline_ms && now >= d->deadline_ms) {
+			d->deadline_ms = 0;
+			if (d->ops->timer)
+				d->ops->timer(d, now);
+		}
+		if (d->rx_more && d->open)
+			drain(h, d);
+	}
+	for (uint32_t i = 0; i < h->ndevs; i++) {
+		struct vmbus_host_dev *d = &h->devs[i];
+
+		if (d->rx_more && d->open)
+			limit = now;
+		if (d->deadline_ms && d->deadline_ms < limit)
+			limit = d->deadline_ms;
+	}
+	if (h->q_count && h->q_retry_at < limit)
+		limit = h->q_retry_at;
+	return limit <= now ? 0 : (int)(limit - now);
+}
+
+int vmbus_host_poll(struct vmbus_host *h, int timeout_ms)
+{
+	struct vmbus_host_event ev;
+	int rc, wait_ms;
+
+	pthread_mutex_lock(&h->lock);
+	wait_ms = housekeeping(h, timeout_ms);
+	pthread_mutex_unlock(&h->lock);
+
+	memset(&ev, 0, sizeof(ev));
+	rc = h->cfg.ops->wait(h->cfg.ctx, &ev, wait_ms);
+	if (rc == -ETIMEDOUT)
+		return 0;
+	if (rc)
+		return rc;
+
+	pthread_mutex_lock(&h->lock);
+	switch (ev.type) {
+	case VMBUS_HOST_EV_MESSAGE:
+		handle_message(h, &ev);
+		break;
+	case VMBUS_HOST_EV_SIGNAL:
+		handle_signal(h, ev.conn_id);
+		break;
+	case VMBUS_HOST_EV_SLOT_FREE:
+		h->q_retry_at = 0;
+		break;
+	default:
+		vmbus_host_logf(h, "transport event type %u ignored", ev.type);
+		break;
+	}
+	if (h->q_count && !h->q_retry_at)
+		flush_queue(h, vmbus_host_now_ms(h));
+	pthread_mutex_unlock(&h->lock);
+	return 1;
+}
+
+int vmbus_host_run(struct vmbus_host *h)
+{
+	while (!atomic_load(&h->stop)) {
+		int rc = vmbus_host_poll(h, RUN_WAIT_MS);
+
+		if (rc < 0 && rc != -EINTR) {
+			vmbus_host_logf(h, "transport wait failed: %s", strerror(-rc));
+			return rc;
+		}
+	}
+	return 0;
+}
+
+static void kick(struct vmbus_host *h)
+{
+	if (h->cfg.ops->kick)
+		h->cfg.ops->kick(h->cfg.ctx);
+}
+
+void vmbus_host_stop(struct vmbus_host *h)
+{
+	atomic_store(&h->stop, true);
+	kick(h);
+}
+
+static void *host_thread(void *arg)
+{
+	return (void *)(intptr_t)vmbus_host_run(arg);
+}
+
+int vmbus_host_spawn(struct vmbus_host *h)
+{
+	int rc = vmbus_host_start(h);
+
+	if (rc)
+		return rc;
+	atomic_store(&h->stop, false);
+	rc = pthread_create(&h->thread, NULL, host_thread, h);
+	if (rc)
+		return -rc;
+	h->thread_running = true;
+	return 0;
+}
+
+void vmbus_host_join(struct vmbus_host *h)
+{
+	if (!h->thread_running)
+		return;
+	vmbus_host_stop(h);
+	pthread_join(h->thread, NULL);
+	h->thread_running = false;
+}
+
+/* ---- queries and requests ---------------------------------------------- */
+
+void vmbus_host_get_status(struct vmbus_host *h, struct vmbus_host_status *st)
+{
+	pthread_mutex_lock(&h->lock);
+	*st = h->cnt;
+	st->version = vmbus_server_version(&h->srv);
+	if (h->ic)
+		ic_status(h->ic, st);
+	pthread_mutex_unlock(&h->lock);
+}
+
+/* Lock the host and find service @flag (NULL: not offered). */
+static struct ic_chan *ic_lock(struct vmbus_host *h, uint32_t flag)
+{
+	pthread_mutex_lock(&h->lock);
+	return h->ic ? ic_find(h->ic, flag) : NULL;
+}
+
+static int ic_unlock(struct vmbus_host *h, int rc, bool wake)
+{
+	pthread_mutex_unlock(&h->lock);
+	if (wake)
+		kick(h);
+	return rc;
+}
+
+int vmbus_host_request_shutdown(struct vmbus_host *h, bool reboot)
+{
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_SHUTDOWN);
+
+	return ic_unlock(h, c ? ic_shutdown_request(c, reboot) : -ENODEV, true);
+}
+
+int vmbus_host_timesync_now(struct vmbus_host *h)
+{
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_TIMESYNC);
+
+	return ic_unlock(h, c ? ic_timesync_now(c) : -ENODEV, true);
+}
+
+int vmbus_host_kvp_refresh(struct vmbus_host *h)
+{
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_KVP);
+
+	return ic_unlock(h, c ? ic_kvp_refresh(c) : -ENODEV, true);
+}
+
+int vmbus_host_kvp_get(struct vmbus_host *h, const char *key, char *val, size_t len)
+{
+	struct ic_chan *c = ic_lock(h, VMBUS_IC_KVP);
+
+	return ic_unlock(h, c ? ic_kvp_get(c, key, val, len) : -ENODEV, false);
+}
