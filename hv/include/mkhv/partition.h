@@ -32,6 +32,7 @@ enum partition_state {
 };
 
 struct hv_vp;
+struct port_table;
 
 struct hv_partition {
 	u32 id;				/* 0 = the parent, children 1.. */
@@ -59,6 +60,12 @@ struct hv_partition {
 	 * the pool pCPUs without part_lock.
 	 */
 	u8 *io_claimed[4];
+	/*
+	 * SynIC ports and connections, the queue of the child's messages
+	 * (port.c); NULL until the first port.  Published with a release
+	 * store, read by the child's pool pCPUs with an acquire load.
+	 */
+	struct port_table *ports;
 };
 
 /* Hypercall parameter pages, copied in once (hypercall.c). */
@@ -105,6 +112,7 @@ struct hv_vp {
 	struct vlapic vlapic;
 	struct hv_stimers stimers;	/* synthetic timers, direct mode */
 	struct hv_synic synic;		/* SynIC registers, message posting */
+	struct synic_inbox inbox;	/* the parent's messages/events for it */
 	u64 posted_irr[4];
 	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
 	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */
