@@ -75,13 +75,20 @@ deleted() {	# PAGES: how many partitions gave exactly that many pages back
 # A: the canary keeper, 2 vCPUs.
 start A 2 256 "canary:$canary_gpa:$canary"
 boots_as A 2 256
+until_console A "probe gpa $canary_gpa written" 90
 check "A: canary written" out_has A "probe gpa $canary_gpa written $canary reads $canary"
 state A
 check "A: virsh says running" out_has state-A "running"
 
 # Where A's canary lives in host-physical memory: the worker's RAM mapping
 # is the 256 MiB anonymous one; pagemap gives the frame of GPA 0x90000.
-run hpa "pid=\$(pgrep -f 'hvworker --name A '); set -- \$(awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$pid/maps | while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done); va=\$((\$1 + $canary_gpa)); e=\$(dd if=/proc/\$pid/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' '); printf 'hpa 0x%x\n' \$(( (0x\$e & 0x7fffffffffffff) * 4096 ))"
+# (Short command lines: a long one typed into a busy serial console can
+# lose characters.)
+run hpa1 "pgrep -f 'hvworker --name A ' > /tmp/A.pid; cat /tmp/A.pid"
+run hpa2 "awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$(cat /tmp/A.pid)/maps > /tmp/A.maps"
+run hpa3 "while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done < /tmp/A.maps > /tmp/A.ram; cat /tmp/A.ram"
+run hpa4 "va=\$((\$(cat /tmp/A.ram) + $canary_gpa)); dd if=/proc/\$(cat /tmp/A.pid)/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ' > /tmp/A.pte"
+run hpa "printf 'hpa 0x%x\\n' \$(( (0x\$(cat /tmp/A.pte) & 0x7fffffffffffff) * 4096 ))"
 hpa=$(sed -n 's/^hpa \(0x[0-9a-f]*\)$/\1/p' "$T_LOGS/hpa.txt" | tail -n 1)
 check "A's canary page has a host-physical address (${hpa:-none})" \
 	eval '[ -n "$hpa" ] && [ "$hpa" != 0x0 ]'
