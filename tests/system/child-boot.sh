@@ -84,7 +84,7 @@ check "A: virsh says running" out_has state-A "running"
 # is the 256 MiB anonymous one; pagemap gives the frame of GPA 0x90000.
 # (Short command lines: a long one typed into a busy serial console can
 # lose characters.)
-run hpa1 "pgrep -f 'hvworker --name A ' > /tmp/A.pid; cat /tmp/A.pid"
+run hpa1 "sed -n 's/.*domain .A.: running (worker pid \\([0-9]*\\).*/\\1/p' /var/log/hvd.log | tail -n 1 > /tmp/A.pid; cat /tmp/A.pid"
 run hpa2 "awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$(cat /tmp/A.pid)/maps > /tmp/A.maps"
 run hpa3 "while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done < /tmp/A.maps > /tmp/A.ram; cat /tmp/A.ram"
 run hpa4 "va=\$((\$(cat /tmp/A.ram) + $canary_gpa)); dd if=/proc/\$(cat /tmp/A.pid)/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' ' > /tmp/A.pte"
