@@ -46,8 +46,21 @@ $(ESP_IMG): scripts/mkesp.sh $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
 	$(Q)scripts/mkesp.sh $@ $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
 		configs/mkhv.cfg $(HV_ELF)=hv.elf
 
+# `make run`: the same image with mkhv.demo=demo on the parent's command
+# line, so the parent starts the demo child and shows its console
+# (parent/initramfs/demo; Ctrl-] returns to the parent's shell).
+RUN_ESP := $(BUILD)/run/esp.img
+ALL_TARGETS += $(RUN_ESP)
+SYSTEM_TESTS += tests/system/make-run.sh
+$(RUN_ESP): $(ESP_IMG) configs/mkhv.cfg
+	@mkdir -p $(@D)
+	$(Q)sed 's/^cmdline = .*/& mkhv.demo=demo/' configs/mkhv.cfg > $(@D)/mkhv.cfg
+	$(Q)scripts/mkesp.sh $@ $(LOADER_EFI) $(PARENT_KERNEL) $(PARENT_INITRD) \
+		$(@D)/mkhv.cfg $(HV_ELF)=hv.elf
+
 run: all
-	$(Q)scripts/run-qemu.sh $(ESP_IMG)
+	$(Q)$(MAKE) --no-print-directory $(RUN_ESP)
+	$(Q)scripts/run-qemu.sh $(RUN_ESP)
 
 # Installs the Debian packages mkhv needs (idempotent).  `deps-ok` is the
 # cheap check the other targets run first: it installs what is missing when

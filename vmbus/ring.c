@@ -29,6 +29,9 @@
  * interrupt_mask).  Each value is loaded once into a local, checked, and
  * the local is used from then on.  Each side keeps its own index
  * privately and never reloads it from shared memory after attaching.
+ * The writer also keeps the last validated read_index (seen_read) and
+ * reloads it only when a packet does not fit in the space it implies;
+ * a corrupt read_index is therefore caught at the next reload.
  * Packet descriptors are copied out before they are checked.
  */
 #include <stdatomic.h>
@@ -82,8 +85,13 @@ static int ring_break(struct vmbus_ring *ring, enum vmbus_ring_fault fault)
 	return -EPROTO;
 }
 
-static void copy_out(const struct vmbus_ring *ring, uint32_t pos, void *dst,
-		     uint32_t len)
+/*
+ * copy_in/copy_out are inline so that the fixed-size pieces (the 16-byte
+ * descriptor, the 8-byte trailer) become plain moves instead of library
+ * calls; only payloads call memcpy.
+ */
+static inline void copy_out(const struct vmbus_ring *ring, uint32_t pos,
+			    void *dst, uint32_t len)
 {
 	uint32_t first = ring->size - pos;
 
@@ -95,8 +103,8 @@ static void copy_out(const struct vmbus_ring *ring, uint32_t pos, void *dst,
 	}
 }
 
-static uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos, const void *src,
-			uint32_t len)
+static inline uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos,
+			       const void *src, uint32_t len)
 {
 	uint32_t first = ring->size - pos;
 
@@ -110,6 +118,26 @@ static uint32_t copy_in(struct vmbus_ring *ring, uint32_t pos, const void *src,
 			     len - first);
 	}
 	return ring_add(ring, pos, len);
+}
+
+/*
+ * Write a descriptor field by field: copying the 16-byte struct just
+ * built from 2-byte fields would load it back whole, a store-forwarding
+ * stall that cost more than the rest of a small packet's send.
+ */
+static inline uint32_t put_desc(struct vmbus_ring *ring, uint32_t pos,
+				const struct vmbus_packet_desc *d)
+{
+	uint8_t *p = ring->data + pos;
+
+	if (DESC_SIZE > ring->size - pos)	/* wraps (pos == size - 8) */
+		return copy_in(ring, pos, d, DESC_SIZE);
+	vmbus_memcpy(p + offsetof(struct vmbus_packet_desc, type), &d->type, 2);
+	vmbus_memcpy(p + offsetof(struct vmbus_packet_desc, offset8), &d->offset8, 2);
+	vmbus_memcpy(p + offsetof(struct vmbus_packet_desc, len8), &d->len8, 2);
+	vmbus_memcpy(p + offsetof(struct vmbus_packet_desc, flags), &d->flags, 2);
+	vmbus_memcpy(p + offsetof(struct vmbus_packet_desc, trans_id), &d->trans_id, 8);
+	return ring_add(ring, pos, DESC_SIZE);
 }
 
 /* Load the peer's index once (acquire: R1 / W1) and check it. */
@@ -224,10 +252,21 @@ static int write_prepare(struct vmbus_ring *ring, uint64_t total,
 	if (total > ring->size ||
 	    (uint64_t)align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE >= ring->size)
 		return -EMSGSIZE;
+	*need = align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE;
+	/*
+	 * The reader only ever frees space, so the free space computed from
+	 * the read_index we validated last is a lower bound: while it is
+	 * enough, leave the header cache line (which the reader writes)
+	 * alone.  Reload (W1) only when the packet does not fit.
+	 */
+	if (ring->seen_read_valid &&
+	    *need < ring_free(ring, ring->index, ring->seen_read))
+		return 0;
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
-	*need = align8((uint32_t)total) + VMBUS_RING_TRAILER_SIZE;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	if (*need >= ring_free(ring, ring->index, r))
 		return -EAGAIN;
 	return 0;
@@ -240,8 +279,11 @@ static void write_tail(struct vmbus_ring *ring, uint32_t start, uint32_t pos,
 	static const uint8_t zeros[VMBUS_PKT_ALIGN];
 	uint64_t trailer = (uint64_t)start << 32;
 
-	pos = copy_in(ring, pos, zeros, align8(total) - total);
-	ring->index = copy_in(ring, pos, &trailer, sizeof(trailer));
+	if (total & (VMBUS_PKT_ALIGN - 1))
+		pos = copy_in(ring, pos, zeros, align8(total) - total);
+	/* pos is 8-aligned and size a multiple of 8: no wrap inside. */
+	vmbus_memcpy(ring->data + pos, &trailer, sizeof(trailer));
+	ring->index = ring_add(ring, pos, sizeof(trailer));
 }
 
 /* Publish everything written so far and decide about the signal. */
@@ -319,14 +361,16 @@ int vmbus_ring_send_deferred(struct vmbus_ring *ring,
 	if (rc)
 		return rc;
 
-	d = *desc;
-	d.offset8 = (uint16_t)(off / 8);
 	/* len8 is u16: packets over 512 KiB cannot be described. */
 	if (align8((uint32_t)total) / 8 > 0xffff)
 		return -EMSGSIZE;
+	d.type = desc->type;
+	d.offset8 = (uint16_t)(off / 8);
 	d.len8 = (uint16_t)(align8((uint32_t)total) / 8);
+	d.flags = desc->flags;
+	d.trans_id = desc->trans_id;
 
-	pos = copy_in(ring, ring->index, &d, DESC_SIZE);
+	pos = put_desc(ring, ring->index, &d);
 	pos = copy_iov(ring, pos, iov, iovcnt);
 	write_tail(ring, ring->index, pos, (uint32_t)total);
 	return 0;
@@ -377,6 +421,8 @@ int vmbus_ring_wait_space(struct vmbus_ring *ring, uint32_t bytes)
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	return bytes < ring_free(ring, ring->index, r) ? 1 : 0;
 }
 
@@ -392,6 +438,8 @@ int64_t vmbus_ring_write_space(struct vmbus_ring *ring)
 	rc = load_read_index(ring, &r);
 	if (rc)
 		return rc;
+	ring->seen_read = r;
+	ring->seen_read_valid = true;
 	return ring_free(ring, ring->index, r);
 }
 

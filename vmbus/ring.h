@@ -88,6 +88,8 @@ struct vmbus_ring {
 	uint32_t index;		/* writer: write index; reader: read position */
 	uint32_t published;	/* index last stored to the shared header */
 	uint32_t seen_write;	/* reader: last validated write_index */
+	uint32_t seen_read;	/* writer: last validated read_index */
+	bool seen_read_valid;	/* writer: seen_read was loaded */
 	bool pending_set;	/* writer: we set pending_send_sz */
 	enum vmbus_ring_fault fault;
 };

@@ -8,7 +8,8 @@
  * Every operation is called with a domain whose state hvd has already
  * checked (start only on a shut-off domain, the others only on an active
  * one); it updates d->state/d->reason itself and returns 0 or -errno with
- * @err filled.
+ * @err filled.  A backend whose domains change state on their own (a
+ * worker exits) tells hvd through hvd_dom_stopped() (domains.c).
  */
 #ifndef MKHV_HVD_BACKEND_H
 #define MKHV_HVD_BACKEND_H
@@ -17,6 +18,11 @@
 
 struct backend_ops {
 	const char *name;
+	/*
+	 * 0: running now; 1: starting in the background, the backend calls
+	 * hvd_dom_start_done() when it knows; -1 with @err.  destroy is also
+	 * called on a domain still starting (d->starting).
+	 */
 	int (*start)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*shutdown)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
 	int (*destroy)(struct backend *be, struct hvd_dom *d, struct hvd_err *err);
@@ -28,22 +34,47 @@ struct backend_ops {
 	uint64_t (*max_memory_kib)(struct backend *be);
 	/* Refresh d->cpu_time_ns (may be NULL). */
 	void (*update)(struct backend *be, struct hvd_dom *d);
+	/*
+	 * The console pty of running domain @d into @path (may be NULL: no
+	 * consoles).  0 or -1 with @err.
+	 */
+	int (*console_path)(struct backend *be, struct hvd_dom *d, char *path,
+			    size_t len, struct hvd_err *err);
 	void (*close)(struct backend *be);
 };
 
 struct backend {
 	const struct backend_ops *ops;
 	void *priv;
+	struct hvd *hvd;        /* set by hvd_init() */
 };
 
+/* What the mkhv backend needs to know (NULL fields: the defaults). */
+struct backend_cfg {
+	const char *worker;         /* hvworker, default /usr/sbin/hvworker */
+	const char *log_dir;        /* worker logs, default /var/log/mkhv */
+	int start_timeout_ms;       /* for "state running", default 60 s */
+};
+
+#define BACKEND_WORKER_DEFAULT  "/usr/sbin/hvworker"
+#define BACKEND_LOG_DIR_DEFAULT "/var/log/mkhv"
+
 /*
- * backend_open() - open the backend called @name ("test" or "mkhv").
+ * backend_open() - open the backend called @name ("test" or "mkhv") with
+ * @cfg (may be NULL).
  * Return: 0, -ENOENT for an unknown name, -ENODEV when the backend exists
  * but cannot run here (@err says why).
  */
+int backend_open_cfg(const char *name, const struct backend_cfg *cfg,
+		     struct backend *be, struct hvd_err *err);
 int backend_open(const char *name, struct backend *be, struct hvd_err *err);
 void backend_close(struct backend *be);
 
+/* The RAM of the machine (or partition) hvd runs on, in KiB. */
+uint64_t backend_host_memory_kib(struct backend *be);
+
 extern const struct backend_ops backend_test_ops;
+int backend_mkhv_open(const struct backend_cfg *cfg, struct backend *be,
+		      struct hvd_err *err);
 
 #endif /* MKHV_HVD_BACKEND_H */

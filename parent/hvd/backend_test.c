@@ -76,7 +76,7 @@ static void test_update(struct backend *be, struct hvd_dom *d)
 }
 
 /* The host is the machine (or partition) hvd runs on: its RAM. */
-static uint64_t test_max_memory_kib(struct backend *be)
+uint64_t backend_host_memory_kib(struct backend *be)
 {
 	struct sysinfo si;
 
@@ -93,26 +93,27 @@ const struct backend_ops backend_test_ops = {
 	.destroy = test_destroy,
 	.reboot = test_reboot,
 	.update = test_update,
-	.max_memory_kib = test_max_memory_kib,
+	.max_memory_kib = backend_host_memory_kib,
 };
 
-int backend_open(const char *name, struct backend *be, struct hvd_err *err)
+int backend_open_cfg(const char *name, const struct backend_cfg *cfg,
+		     struct backend *be, struct hvd_err *err)
 {
 	memset(be, 0, sizeof(*be));
 	if (!strcmp(name, "test")) {
 		be->ops = &backend_test_ops;
 		return 0;
 	}
-	if (!strcmp(name, "mkhv")) {
-		hvd_err_raw(err, VIR_ERR_NO_SUPPORT,
-			    "backend 'mkhv' is not available yet: it needs "
-			    "/dev/mkhv and per-VM workers (child partitions); "
-			    "use --backend test");
-		return -ENODEV;
-	}
+	if (!strcmp(name, "mkhv"))
+		return backend_mkhv_open(cfg, be, err);
 	hvd_err_set(err, VIR_ERR_INVALID_ARG,
 		    "unknown backend '%s' (expected test or mkhv)", name);
 	return -ENOENT;
+}
+
+int backend_open(const char *name, struct backend *be, struct hvd_err *err)
+{
+	return backend_open_cfg(name, NULL, be, err);
 }
 
 void backend_close(struct backend *be)

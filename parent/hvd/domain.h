@@ -72,7 +72,8 @@ struct domain_def {
 	struct domain_net *nets;
 	size_t nnets;
 	bool console;              /* a <console type='pty'> is present */
-	bool serial;               /* a <serial type='pty'> is present */
+	bool serial;               /* a <serial> (pty or file) is present */
+	char *serial_file;         /* <serial type='file'><source path>, or NULL */
 };
 
 /*

@@ -346,27 +346,55 @@ static int dx_chr_target(struct dx_ctx *c, xmlNode *n, bool console)
 	return rc;
 }
 
+/* <source path='/abs'/> of a <serial type='file'>: the console log. */
+static int dx_chr_source(struct dx_ctx *c, xmlNode *n, char **path)
+{
+	static const char *const attrs[] = { "path", NULL };
+	int rc = dx_check_attrs(c, n, attrs) ?: dx_check_no_children(c, n);
+
+	if (rc)
+		return rc;
+	free(*path);
+	*path = NULL;
+	return dx_path(c, n, "path", path);
+}
+
 static int dx_chr(struct dx_ctx *c, xmlNode *dev, struct domain_def *def)
 {
 	static const char *const attrs[] = { "type", NULL };
-	static const char *const types[] = { "pty", NULL };
+	static const char *const ctypes[] = { "pty", NULL };
+	static const char *const stypes[] = { "pty", "file", NULL };
 	bool console = dx_is(dev, "console");
+	char *type, *file = NULL;
+	bool is_file;
 	xmlNode *n;
-	char *type;
 	int rc = dx_check_attrs(c, dev, attrs);
 
 	if (!rc)
 		rc = dx_attr_value(c, dev, "type",
 				   console ? "console type" : "serial type",
-				   types, &type);
+				   console ? ctypes : stypes, &type);
 	if (rc)
 		return rc;
+	is_file = !strcmp(type, "file");
 	free(type);
 	for (n = dx_elem(dev->children); !rc && n; n = dx_elem(n->next))
 		rc = dx_is(n, "target") ? dx_chr_target(c, n, console) :
+		     is_file && dx_is(n, "source") ? dx_chr_source(c, n, &file) :
 		     dx_unsupported(c, n);
-	if (rc)
+	if (!rc && is_file && !file)
+		rc = dx_fail(c, -EINVAL, DX_XML
+			     "serial type 'file' needs <source path='...'/>");
+	if (rc) {
+		free(file);
 		return rc;
+	}
+	if (!console && def->serial) {
+		free(file);
+		return dx_fail(c, -ENOTSUP, DX_UNSUP
+			       "more than one serial device is not supported by mkhv");
+	}
+	def->serial_file = file ? file : def->serial_file;
 	if (console && def->console)
 		return dx_fail(c, -EINVAL, DX_UNSUP
 			       "Only the first console can be a serial port");

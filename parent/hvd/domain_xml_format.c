@@ -226,9 +226,14 @@ char *domain_xml_format(const struct domain_def *def)
 		fmt_disk(&b, &def->disks[i]);
 	for (i = 0; i < def->nnets; i++)
 		fmt_net(&b, &def->nets[i]);
-	if (def->serial)
+	if (def->serial_file) {
+		sb_lit(&b, "    <serial type='file'>\n");
+		sb_empty(&b, 6, "source", "path", def->serial_file);
+		sb_lit(&b, "      <target port='0'/>\n    </serial>\n");
+	} else if (def->serial) {
 		sb_lit(&b, "    <serial type='pty'>\n      <target port='0'/>\n"
 		       "    </serial>\n");
+	}
 	if (def->console)
 		sb_lit(&b, "    <console type='pty'>\n"
 		       "      <target type='serial' port='0'/>\n"
@@ -252,6 +257,7 @@ void domain_def_clear(struct domain_def *def)
 	free(def->kernel);
 	free(def->initrd);
 	free(def->cmdline);
+	free(def->serial_file);
 	for (i = 0; i < def->ndisks; i++) {
 		free(def->disks[i].source);
 		free(def->disks[i].target);

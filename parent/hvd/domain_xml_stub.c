@@ -181,5 +181,6 @@ void domain_def_clear(struct domain_def *d)
 	free(d->kernel);
 	free(d->initrd);
 	free(d->cmdline);
+	free(d->serial_file);
 	memset(d, 0, sizeof(*d));
 }

@@ -36,6 +36,7 @@ static const char *err_prefix(int code)
 	case VIR_ERR_NO_DOMAIN:          return "Domain not found: ";
 	case VIR_ERR_OPERATION_INVALID:  return "Requested operation is not valid: ";
 	case VIR_ERR_CONFIG_UNSUPPORTED: return "unsupported configuration: ";
+	case VIR_ERR_OPERATION_UNSUPPORTED: return "Operation not supported: ";
 	default:                         return "";
 	}
 }
@@ -46,6 +47,7 @@ static int err_domain(int code)
 	case VIR_ERR_NO_DOMAIN:
 	case VIR_ERR_OPERATION_INVALID:
 	case VIR_ERR_OPERATION_FAILED:
+	case VIR_ERR_OPERATION_UNSUPPORTED:
 		return VIR_FROM_DOM;
 	case VIR_ERR_XML_ERROR:
 	case VIR_ERR_CONFIG_UNSUPPORTED:
@@ -373,7 +375,7 @@ int hvd_undefine(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 				   "cannot remove definition of domain '%s': %s",
 				   d->def.name, strerror(-ret));
 	d->autostart = false;
-	if (d->id > 0) {
+	if (d->id > 0 || d->starting) {
 		d->persistent = false;  /* runs on as a transient domain */
 		return 0;
 	}
@@ -387,31 +389,66 @@ static int need_active(struct hvd_dom *d, struct hvd_err *err)
 {
 	if (d->id > 0)
 		return 0;
+	if (d->starting)
+		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
+				   "domain is starting");
 	return hvd_err_set(err, VIR_ERR_OPERATION_INVALID, "domain is not running");
 }
 
 /* A domain that stopped: forget it if it was transient. */
-static void stopped(struct hvd *h, struct hvd_dom *d)
+void hvd_dom_stopped(struct hvd *h, struct hvd_dom *d)
 {
 	d->id = -1;
+	d->starting = false;
 	if (!d->persistent)
 		table_remove(h, d);
+}
+
+static void assign_id(struct hvd *h, struct hvd_dom *d)
+{
+	if (h->next_id <= 0)
+		h->next_id = 1;
+	d->id = h->next_id++;
+	clock_gettime(CLOCK_MONOTONIC, &d->started);
+}
+
+void hvd_dom_start_done(struct hvd *h, struct hvd_dom *d,
+			const struct hvd_err *err)
+{
+	bool first = d->starting;
+
+	d->starting = false;
+	if (!err && d->id <= 0)
+		assign_id(h, d);
+	/* The waiting start request (if any) gets its answer first. */
+	if (first && h->start_done)
+		h->start_done(h, d, err);
+	if (err)
+		hvd_dom_stopped(h, d);  /* may free a transient @d */
 }
 
 int hvd_start(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	      struct hvd_err *err)
 {
+	int ret;
+
 	if (hvd_bad_flags(err, flags, 0, "virDomainCreateWithFlags"))
 		return -1;
 	if (d->id > 0)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "domain is already running");
-	if (h->backend->ops->start(h->backend, d, err))
+	if (d->starting)
+		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
+				   "domain is already starting");
+	ret = h->backend->ops->start(h->backend, d, err);
+	if (ret < 0)
 		return -1;
-	if (h->next_id <= 0)
-		h->next_id = 1;
-	d->id = h->next_id++;
-	clock_gettime(CLOCK_MONOTONIC, &d->started);
+	if (ret > 0) {
+		/* Running later: hvd_dom_start_done() says how it went. */
+		d->starting = true;
+		return 1;
+	}
+	assign_id(h, d);
 	return 0;
 }
 
@@ -427,7 +464,7 @@ int hvd_shutdown(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	    h->backend->ops->shutdown(h->backend, d, err))
 		return -1;
 	if (d->state == VIR_DOMAIN_SHUTOFF)
-		stopped(h, d);
+		hvd_dom_stopped(h, d);
 	return 0;
 }
 
@@ -436,10 +473,16 @@ int hvd_destroy(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 {
 	if (hvd_bad_flags(err, flags, VIR_DOMAIN_DESTROY_GRACEFUL, "virDomainDestroyFlags"))
 		return -1;
+	if (d->starting) {
+		/* A start in progress is destroyed too (its request fails). */
+		if (h->backend->ops->destroy(h->backend, d, err))
+			return -1;
+		return 0;
+	}
 	if (need_active(d, err) ||
 	    h->backend->ops->destroy(h->backend, d, err))
 		return -1;
-	stopped(h, d);
+	hvd_dom_stopped(h, d);
 	return 0;
 }
 
@@ -482,6 +525,8 @@ int hvd_init(struct hvd *h, const char *state_dir, struct backend *be,
 
 	memset(h, 0, sizeof(*h));
 	h->backend = be;
+	if (be)
+		be->hvd = h;
 	h->next_id = 1;
 	ret = state_dir_prepare(state_dir);
 	if (ret)
@@ -540,7 +585,7 @@ void hvd_autostart(struct hvd *h, void (*report)(const char *msg))
 	for (i = 0; i < h->ndoms; i++) {
 		struct hvd_dom *d = h->doms[i];
 
-		if (!d->autostart || d->id > 0 || !hvd_start(h, d, 0, &err))
+		if (!d->autostart || d->id > 0 || hvd_start(h, d, 0, &err) >= 0)
 			continue;
 		snprintf(line, sizeof(line), "autostart of '%s' failed: %s",
 			 d->def.name, err.msg);

@@ -20,7 +20,9 @@ PARENT_INITRD_FILES += $(HVD_IMAGE_BIN)=/usr/sbin/hvd \
 	$(HVD_IMAGE_VIRSH)=/usr/bin/virsh \
 	$(HVD_IMAGE_LIBS) $(HVD_IMAGE_SCHEMA) \
 	parent/hvd/hvd.init=/etc/mkhv/init.d/50-hvd \
-	configs/examples/web1.xml=/etc/mkhv/examples/web1.xml
+	configs/examples/web1.xml=/etc/mkhv/examples/web1.xml \
+	configs/examples/demo-child.xml=/etc/mkhv/examples/demo-child.xml \
+	parent/initramfs/demo=/etc/mkhv/init.d/70-demo
 
 $(BUILD)/parent/hvd-image.ok: $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH) scripts/initrd-bins.sh
 	$(Q)scripts/initrd-bins.sh -c "$(HVD_IMAGE_LIBS)" $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH)
@@ -28,7 +30,8 @@ $(BUILD)/parent/hvd-image.ok: $(HVD_IMAGE_BIN) $(HVD_IMAGE_VIRSH) scripts/initrd
 
 $(BUILD)/parent/initrd.img: $(BUILD)/parent/hvd-image.ok
 
-SYSTEM_TESTS += tests/system/hvd-xml-virsh.sh tests/system/parent-virsh.sh
+SYSTEM_TESTS += tests/system/hvd-xml-virsh.sh tests/system/parent-virsh.sh \
+		tests/system/child-virsh.sh
 
 # `make fuzz [FUZZ_TIME=60]`: every libFuzzer harness of the tree, each for
 # a bounded time (clang; not part of `make check`).  The other fragments

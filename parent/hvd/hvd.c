@@ -24,6 +24,8 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "console.h"
+#include "loop.h"
 #include "rpc.h"
 
 #define HVD_MAX_CLIENTS   1024
@@ -62,11 +64,12 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvd [--state-dir DIR] [--socket PATH] [--listen-tcp ADDR:PORT]\n"
-		"           [--backend test|mkhv]\n"
+		"           [--backend test|mkhv] [--worker PATH] [--log-dir DIR]\n"
 		"Serves libvirt's remote protocol for mkhv; connect with\n"
 		"  virsh -c 'mkhv+unix:///system?socket=PATH'\n"
 		"defaults: --state-dir /var/lib/mkhv/hvd --socket /run/mkhv/hvd-sock\n"
-		"          --backend test (in memory; mkhv is not available yet)\n");
+		"          --backend test (in memory; mkhv runs VMs: one hvworker each)\n"
+		"          --worker /usr/sbin/hvworker --log-dir /var/log/mkhv\n");
 }
 
 static int mkdir_parent(const char *path)
@@ -207,6 +210,7 @@ static int conn_flush(struct conn *c)
 		o->off += (size_t)n;
 	}
 	o->len = o->off = 0;
+	console_flushed(&c->rc);
 	return 0;
 }
 
@@ -229,8 +233,9 @@ static int conn_read(struct hvd *h, struct conn *c)
 
 static void serve(struct hvd *h)
 {
-	struct pollfd pfd[HVD_MAX_LISTENERS + HVD_MAX_CLIENTS];
-	int i, n;
+	static struct pollfd pfd[HVD_MAX_LISTENERS + HVD_MAX_CLIENTS + LOOP_MAX];
+	size_t nw;
+	int i, n, base;
 
 	while (!quit) {
 		time_t now = time(NULL);
@@ -246,11 +251,16 @@ static void serve(struct hvd *h)
 				ev |= POLLOUT;
 			pfd[srv.nlisten + i] = (struct pollfd){ .fd = c->fd, .events = ev };
 		}
-		n = poll(pfd, (nfds_t)(srv.nlisten + srv.nconns), 1000);
+		/* The backends' fds (workers, consoles) come last. */
+		base = srv.nlisten + srv.nconns;
+		nw = loop_fill(pfd + base, LOOP_MAX);
+		n = poll(pfd, (nfds_t)base + nw, 1000);
 		if (n < 0 && errno != EINTR) {
 			report(strerror(errno));
 			return;
 		}
+		if (n > 0)
+			loop_dispatch(pfd + base, nw);
 		/* Walk backwards: conn_close() moves the last client into i. */
 		for (i = srv.nconns - 1; n > 0 && i >= 0; i--) {
 			struct conn *c = srv.conns[i];
@@ -280,6 +290,7 @@ static void serve(struct hvd *h)
 
 struct opts {
 	const char *state_dir, *socket, *tcp, *backend;
+	struct backend_cfg cfg;
 };
 
 static int parse_opts(int argc, char **argv, struct opts *o)
@@ -289,13 +300,16 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "socket", required_argument, NULL, 's' },
 		{ "listen-tcp", required_argument, NULL, 't' },
 		{ "backend", required_argument, NULL, 'b' },
+		{ "worker", required_argument, NULL, 'w' },
+		{ "log-dir", required_argument, NULL, 'l' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct opts){ "/var/lib/mkhv/hvd", "/run/mkhv/hvd-sock", NULL, "test" };
+	*o = (struct opts){ "/var/lib/mkhv/hvd", "/run/mkhv/hvd-sock", NULL, "test",
+			    { NULL, NULL, 0 } };
 	while ((c = getopt_long(argc, argv, "", lo, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -309,6 +323,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'b':
 			o->backend = optarg;
+			break;
+		case 'w':
+			o->cfg.worker = optarg;
+			break;
+		case 'l':
+			o->cfg.log_dir = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -365,7 +385,9 @@ int main(int argc, char **argv)
 
 	if (parse_opts(argc, argv, &o))
 		return 2;
-	if (backend_open(o.backend, &be, &err)) {
+	/* Workers are reaped through pidfds; SIGCHLD must not be ignored. */
+	signal(SIGCHLD, SIG_DFL);
+	if (backend_open_cfg(o.backend, &o.cfg, &be, &err)) {
 		fprintf(stderr, "hvd: %s\n", err.msg);
 		return 1;
 	}
@@ -392,7 +414,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < srv.nlisten; i++)
 		close(srv.listen[i]);
 	unlink(srv.socket_path);
+	backend_close(&be);     /* before the domains it knows go */
 	hvd_fini(&h);
-	backend_close(&be);
 	return 0;
 }

@@ -59,6 +59,7 @@ struct hvd_dom {
 	int reason;             /* virDomain*Reason for @state */
 	bool persistent;        /* has a definition in the state dir */
 	bool autostart;
+	bool starting;          /* the backend is starting it (id still -1) */
 	uint64_t cpu_time_ns;   /* accumulated by the backend */
 	struct timespec started;
 	void *backend_priv;
@@ -72,6 +73,13 @@ struct hvd {
 	struct hvd_dom **doms;
 	size_t ndoms, cap;
 	int next_id;
+	/*
+	 * Called when a start the backend finished later (hvd_start()
+	 * returned 1) succeeded (@err NULL) or failed; the RPC layer answers
+	 * the waiting request.  May be NULL.
+	 */
+	void (*start_done)(struct hvd *h, struct hvd_dom *d,
+			   const struct hvd_err *err);
 };
 
 /* domains.c: the domain table and the operations behind the procedures. */
@@ -89,6 +97,11 @@ int hvd_define(struct hvd *h, const char *xml, size_t len, unsigned int flags,
 	       struct hvd_dom **out, struct hvd_err *err);
 int hvd_undefine(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 		 struct hvd_err *err);
+/*
+ * hvd_start() - start @d.  Return: 0 when running, 1 when the backend goes
+ * on in the background (d->starting; hvd_dom_start_done() follows), -1
+ * with @err.
+ */
 int hvd_start(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	      struct hvd_err *err);
 int hvd_shutdown(struct hvd *h, struct hvd_dom *d, unsigned int flags,
@@ -97,6 +110,19 @@ int hvd_destroy(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 		struct hvd_err *err);
 int hvd_reboot(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 	       struct hvd_err *err);
+/*
+ * hvd_dom_stopped() - @d is no longer active (id -1); a transient domain
+ * is freed.  For backends whose domains stop on their own; d->state and
+ * d->reason are set before.
+ */
+void hvd_dom_stopped(struct hvd *h, struct hvd_dom *d);
+/*
+ * hvd_dom_start_done() - the backend finished starting @d: running (@err
+ * NULL: it gets an id if it has none) or not (@err: @d stops, a transient
+ * @d is freed).  Answers the request waiting for it through start_done.
+ */
+void hvd_dom_start_done(struct hvd *h, struct hvd_dom *d,
+			const struct hvd_err *err);
 int hvd_set_autostart(struct hvd *h, struct hvd_dom *d, bool on,
 		      struct hvd_err *err);
 /* hvd_autostart() - start every autostart domain (at daemon start). */

@@ -26,7 +26,8 @@ HVD_XML_LIB    := $(HVD_OUT)/libdomainxml_stub.a
 HVD_XML_LDLIBS := $(HVD_XML2_LIBS)
 endif
 
-HVD_LIB_SRCS := rpc.c rpc_domain.c domains.c state.c backend_test.c
+HVD_LIB_SRCS := rpc.c rpc_domain.c domains.c state.c backend_test.c \
+                backend_mkhv.c mkhv_policy.c worker_proc.c loop.c console.c
 HVD_LIB_OBJS := $(addprefix $(HVD_OUT)/,$(HVD_LIB_SRCS:.c=.o)) $(HVD_OUT)/remote_xdr.o
 HVD_LIB      := $(HVD_OUT)/libhvd.a
 HVD_LDLIBS   := $(HVD_LIB) $(HVD_XML_LIB) $(HVD_XML_LDLIBS) $(HVD_TIRPC_LIBS)
@@ -66,13 +67,31 @@ $(BUILD)/tests/unit/test_hvd_%: tests/unit/test_hvd_%.c $(HVD_LIB) $(HVD_XML_LIB
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HVD_TEST_CFLAGS) -o $@ $< $(HVD_LDLIBS) $(CHECK_LIBS)
 
+# The mkhv backend's suites run a fake hvworker (real processes, ptys).
+HVD_FAKE_WORKER := $(BUILD)/tests/unit/fake_hvworker
+HVD_MKHV_TESTS  := $(BUILD)/tests/unit/test_hvd_mkhv $(BUILD)/tests/unit/test_hvd_console
+
+$(HVD_FAKE_WORKER): tests/unit/fake_hvworker.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
+
+$(HVD_MKHV_TESTS): $(BUILD)/tests/unit/test_hvd_%: tests/unit/test_hvd_%.c \
+		tests/unit/hvd_mkhv_util.h tests/unit/hvd_rpc_util.h $(HVD_LIB) $(HVD_XML_LIB) \
+		$(HVD_OUT)/remote.h $(HVD_FAKE_WORKER)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HVD_TEST_CFLAGS) -DFAKE_HVWORKER='"$(abspath $(HVD_FAKE_WORKER))"' \
+		-o $@ $< $(HVD_LDLIBS) $(CHECK_LIBS)
+
+HVD_UNIT_TESTS := $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state \
+		  $(BUILD)/tests/unit/test_hvd_loop $(HVD_MKHV_TESTS)
+
 .PHONY: hvd hvd-check
 hvd: $(HVD)
-hvd-check: $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state
+hvd-check: $(HVD_UNIT_TESTS)
 	$(Q)scripts/run-unit.sh $^
 
 ALL_TARGETS  += $(HVD)
-UNIT_TESTS   += $(BUILD)/tests/unit/test_hvd_rpc $(BUILD)/tests/unit/test_hvd_state
+UNIT_TESTS   += $(HVD_UNIT_TESTS)
 SYSTEM_TESTS += tests/system/hvd-virsh.sh
 BENCHES      += tests/bench/hvd-define-bench.sh
 

@@ -14,10 +14,13 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include "console.h"
 #include "rpc.h"
 
 /* libvirt's internal virDrvFeature numbers that hvd answers "yes" to. */
 #define VIR_DRV_FEATURE_PROGRAM_KEEPALIVE 10
+
+static void drop_pending(struct rpc_client *c);
 
 /* ---- framing ---- */
 
@@ -103,6 +106,8 @@ void rpc_buf_free(struct rpc_buf *b)
 
 void rpc_client_free(struct rpc_client *c)
 {
+	console_detach(c);
+	drop_pending(c);
 	rpc_frame_free(&c->in);
 	rpc_buf_free(&c->out);
 	free(c->uri);
@@ -126,13 +131,17 @@ static int buf_reserve(struct rpc_buf *b, size_t more)
 	return 0;
 }
 
-/* Append one frame: length word, @hdr, then @obj encoded by @fn (if any). */
-static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
-		     rpc_xdr_fn fn, void *obj)
+/*
+ * Append one frame: length word, @hdr, then @obj encoded by @fn (if any),
+ * then @raw bytes as they are (stream data is not XDR-encoded).
+ */
+static int put_frame_raw(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+			 rpc_xdr_fn fn, void *obj, const void *raw,
+			 size_t rawlen)
 {
 	struct hvd_msg_header h = *hdr;
 	size_t body = fn ? xdr_sizeof((xdrproc_t)fn, obj) : 0;
-	size_t total = RPC_FRAME_MIN + body;
+	size_t total = RPC_FRAME_MIN + body + rawlen;
 	u_int len = (u_int)total;
 	bool ok;
 	XDR x;
@@ -141,20 +150,29 @@ static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
 		return -EMSGSIZE;
 	if (buf_reserve(out, total))
 		return -ENOMEM;
-	xdrmem_create(&x, (char *)out->data + out->len, (u_int)total, XDR_ENCODE);
+	xdrmem_create(&x, (char *)out->data + out->len, (u_int)(total - rawlen),
+		      XDR_ENCODE);
 	ok = xdr_u_int(&x, &len) && xdr_hvd_msg_header(&x, &h) &&
 	     (!fn || fn(&x, obj));
 	xdr_destroy(&x);
 	if (!ok)
 		return -EPROTO;
+	if (rawlen)
+		memcpy(out->data + out->len + total - rawlen, raw, rawlen);
 	out->len += total;
 	return 0;
 }
 
-static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
-		     const struct hvd_err *e)
+static int put_frame(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+		     rpc_xdr_fn fn, void *obj)
 {
-	struct hvd_msg_header hdr = *req;
+	return put_frame_raw(out, hdr, fn, obj, NULL, 0);
+}
+
+/* An error with header @hdr as given (type and status included). */
+static int put_error_hdr(struct rpc_buf *out, const struct hvd_msg_header *hdr,
+			 const struct hvd_err *e)
+{
 	char *msg = (char *)e->msg;
 	remote_error re = {
 		.code = e->code,
@@ -163,9 +181,46 @@ static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
 		.level = VIR_ERR_ERROR,
 	};
 
+	return put_frame(out, hdr, RPC_XDR(xdr_remote_error), &re);
+}
+
+static int put_error(struct rpc_buf *out, const struct hvd_msg_header *req,
+		     const struct hvd_err *e)
+{
+	struct hvd_msg_header hdr = *req;
+
 	hdr.type = HVD_MSG_REPLY;
 	hdr.status = HVD_MSG_ERROR;
-	return put_frame(out, &hdr, RPC_XDR(xdr_remote_error), &re);
+	return put_error_hdr(out, &hdr, e);
+}
+
+static struct hvd_msg_header stream_hdr(int proc, unsigned int serial,
+					int status)
+{
+	return (struct hvd_msg_header){
+		.prog = REMOTE_PROGRAM,
+		.vers = REMOTE_PROTOCOL_VERSION,
+		.proc = proc,
+		.type = HVD_MSG_STREAM,
+		.serial = serial,
+		.status = status,
+	};
+}
+
+int rpc_put_stream(struct rpc_buf *out, int proc, unsigned int serial,
+		   int status, const void *data, size_t len)
+{
+	struct hvd_msg_header h = stream_hdr(proc, serial, status);
+
+	return put_frame_raw(out, &h, NULL, NULL, data, len);
+}
+
+int rpc_put_stream_error(struct rpc_buf *out, int proc, unsigned int serial,
+			 const struct hvd_err *e)
+{
+	struct hvd_msg_header h = stream_hdr(proc, serial, HVD_MSG_ERROR);
+
+	return put_error_hdr(out, &h, e);
 }
 
 /* ---- connection procedures ---- */
@@ -458,12 +513,99 @@ static int reply_error(struct rpc_client *c, const struct hvd_msg_header *hdr,
 	return put_error(&c->out, hdr, &e);
 }
 
+/* ---- requests answered later (a domain's start) ---- */
+
+struct rpc_pending {
+	struct rpc_client *c;
+	struct hvd_msg_header hdr;
+	const struct rpc_proc *p;
+	uint8_t uuid[DOMAIN_UUID_LEN];
+	struct rpc_pending *next;
+};
+
+static struct rpc_pending *pending;
+
+static int defer(struct rpc_client *c, const struct hvd_msg_header *hdr,
+		 const struct rpc_proc *p, const uint8_t *uuid)
+{
+	struct rpc_pending *q = calloc(1, sizeof(*q));
+
+	if (!q)
+		return -ENOMEM;
+	q->c = c;
+	q->hdr = *hdr;
+	q->p = p;
+	memcpy(q->uuid, uuid, DOMAIN_UUID_LEN);
+	q->next = pending;
+	pending = q;
+	return 0;
+}
+
+/* The reply of a deferred start: empty, or the domain (CREATE_WITH_FLAGS). */
+static void answer(struct hvd *h, struct rpc_pending *q, struct hvd_dom *d,
+		   const struct hvd_err *err)
+{
+	struct rpc_ctx ctx = { .h = h, .c = q->c, .hdr = &q->hdr };
+	struct hvd_msg_header rh = q->hdr;
+	remote_domain_ret ret;
+
+	if (err) {
+		put_error(&q->c->out, &q->hdr, err);
+		return;
+	}
+	rh.type = HVD_MSG_REPLY;
+	rh.status = HVD_MSG_OK;
+	if (q->p->xret != RPC_XDR(xdr_remote_domain_ret)) {
+		put_frame(&q->c->out, &rh, NULL, NULL);
+		return;
+	}
+	memset(&ret, 0, sizeof(ret));
+	if (rpc_set_dom(&ctx, &ret.dom, d))
+		put_error(&q->c->out, &q->hdr, &ctx.err);
+	else
+		put_frame(&q->c->out, &rh, RPC_XDR(xdr_remote_domain_ret), &ret);
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, (char *)&ret);
+}
+
+void rpc_start_done(struct hvd *h, struct hvd_dom *d, const struct hvd_err *err)
+{
+	struct rpc_pending **pp = &pending;
+
+	while (*pp) {
+		struct rpc_pending *q = *pp;
+
+		if (memcmp(q->uuid, d->def.uuid, DOMAIN_UUID_LEN)) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		answer(h, q, d, err);
+		free(q);
+	}
+}
+
+static void drop_pending(struct rpc_client *c)
+{
+	struct rpc_pending **pp = &pending;
+
+	while (*pp) {
+		struct rpc_pending *q = *pp;
+
+		if (q->c != c) {
+			pp = &q->next;
+			continue;
+		}
+		*pp = q->next;
+		free(q);
+	}
+}
+
 static int call_proc(struct hvd *h, struct rpc_client *c,
 		     const struct hvd_msg_header *hdr, XDR *args_xdr,
 		     size_t len)
 {
 	const struct rpc_proc *p = find_proc(hdr->proc);
-	struct rpc_ctx ctx = { .h = h, .c = c };
+	struct rpc_ctx ctx = { .h = h, .c = c, .hdr = hdr };
 	void *args = NULL, *ret = NULL;
 	struct hvd_msg_header rh = *hdr;
 	int r;
@@ -493,7 +635,15 @@ static int call_proc(struct hvd *h, struct rpc_client *c,
 				hdr->proc);
 		goto out;
 	}
-	if (p->fn(&ctx, args, ret)) {
+	r = p->fn(&ctx, args, ret);
+	if (r == RPC_DEFERRED) {
+		/* Answered by rpc_start_done(), when the domain runs or fails. */
+		r = defer(c, hdr, p, ctx.deferred_uuid);
+		if (r)
+			r = reply_error(c, hdr, VIR_ERR_NO_MEMORY, "%s", "");
+		goto out;
+	}
+	if (r) {
 		r = put_error(&c->out, hdr, &ctx.err);
 		goto out;
 	}
@@ -542,6 +692,7 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 
 	if (len < RPC_FRAME_MIN || len > RPC_FRAME_MAX)
 		return -EPROTO;
+	h->start_done = rpc_start_done;	/* starts answered later come here */
 	memset(&hdr, 0, sizeof(hdr));
 	xdrmem_create(&x, (char *)msg, (u_int)len, XDR_DECODE);
 	if (!xdr_u_int(&x, &wire_len) || wire_len != len ||
@@ -551,8 +702,13 @@ int rpc_dispatch(struct hvd *h, struct rpc_client *c, const uint8_t *msg,
 	}
 	if (hdr.prog == KEEPALIVE_PROGRAM) {
 		ret = keepalive(c, &hdr);
+	} else if (hdr.type == HVD_MSG_STREAM && hdr.prog == REMOTE_PROGRAM &&
+		   hdr.vers == REMOTE_PROTOCOL_VERSION) {
+		/* Data, finish or abort of a stream the client has open. */
+		console_stream(c, &hdr, msg + RPC_FRAME_MIN, len - RPC_FRAME_MIN);
+		ret = 0;
 	} else if (hdr.type != HVD_MSG_CALL || hdr.status != HVD_MSG_OK) {
-		/* hvd never calls the client, so no reply or stream is expected. */
+		/* hvd never calls the client, so no reply is expected. */
 		ret = -EPROTO;
 	} else if (hdr.prog != REMOTE_PROGRAM || hdr.vers != REMOTE_PROTOCOL_VERSION) {
 		struct hvd_err e;

@@ -46,6 +46,8 @@ struct rpc_frame {
 	size_t skipped;         /* bytes of an oversized frame not kept */
 };
 
+struct console;
+
 struct rpc_client {
 	bool open;              /* CONNECT_OPEN succeeded */
 	bool readonly;          /* opened with VIR_CONNECT_RO (virsh -r) */
@@ -53,6 +55,7 @@ struct rpc_client {
 	char *uri;
 	struct rpc_frame in;
 	struct rpc_buf out;
+	struct console *console; /* its `virsh console` stream (console.c) */
 };
 
 /*
@@ -71,6 +74,17 @@ void rpc_frame_reset(struct rpc_frame *f);
 void rpc_frame_free(struct rpc_frame *f);
 
 void rpc_buf_free(struct rpc_buf *b);
+
+/*
+ * rpc_put_stream() - append a stream packet of the remote program for
+ * procedure @proc and stream @serial: @status (HVD_MSG_CONTINUE with @len
+ * raw bytes of data, HVD_MSG_OK with none for end of file).  0 or -errno.
+ */
+int rpc_put_stream(struct rpc_buf *out, int proc, unsigned int serial,
+		   int status, const void *data, size_t len);
+/* rpc_put_stream_error() - a stream packet with status ERROR and @e. */
+int rpc_put_stream_error(struct rpc_buf *out, int proc, unsigned int serial,
+			 const struct hvd_err *e);
 
 /*
  * rpc_dispatch() - handle one whole frame @msg/@len (length word included)
@@ -92,6 +106,12 @@ int rpc_client_input(struct hvd *h, struct rpc_client *c, const uint8_t *data,
 
 void rpc_client_free(struct rpc_client *c);
 
+/*
+ * rpc_start_done() - hvd->start_done: answer the requests waiting for @d's
+ * start (the reply, or @err).  rpc_dispatch() installs it.
+ */
+void rpc_start_done(struct hvd *h, struct hvd_dom *d, const struct hvd_err *err);
+
 /* ---- used by the procedure tables ---- */
 
 typedef bool_t (*rpc_xdr_fn)(XDR *xdrs, void *obj);
@@ -99,10 +119,17 @@ typedef bool_t (*rpc_xdr_fn)(XDR *xdrs, void *obj);
 struct rpc_ctx {
 	struct hvd *h;
 	struct rpc_client *c;
+	const struct hvd_msg_header *hdr;  /* the call (its serial names streams) */
 	struct hvd_err err;
+	const uint8_t *deferred_uuid;      /* with RPC_DEFERRED: the domain */
 };
 
-/* A handler returns 0 with *ret filled (malloc'd members) or -1 with ctx->err. */
+/*
+ * A handler returns 0 with *ret filled (malloc'd members) or -1 with
+ * ctx->err; or RPC_DEFERRED (a domain start going on in the background,
+ * ctx->deferred_uuid set): rpc_start_done() answers later.
+ */
+#define RPC_DEFERRED 1
 typedef int (*rpc_handler)(struct rpc_ctx *ctx, void *args, void *ret);
 
 struct rpc_proc {

@@ -11,6 +11,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "console.h"
 #include "rpc.h"
 
 /* The domain a call names; libvirt's drivers look it up by UUID. */
@@ -288,16 +289,30 @@ static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
 
 /* ---- life cycle ---- */
 
+/* A start the backend finishes later is answered by rpc_start_done(). */
+static int start(struct rpc_ctx *ctx, void *args)
+{
+	int r = run_op(ctx, args, hvd_start);
+
+	if (r > 0) {
+		ctx->deferred_uuid = (const uint8_t *)DOM_ARG(args)->uuid;
+		return RPC_DEFERRED;
+	}
+	return r;
+}
+
 static int create(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	(void)ret;
-	return run_op(ctx, args, hvd_start);
+	return start(ctx, args);
 }
 
 static int create_with_flags(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	if (run_op(ctx, args, hvd_start))
-		return -1;
+	int r = start(ctx, args);
+
+	if (r)
+		return r;
 	return ret_dom(ctx, ret, hvd_by_uuid(ctx->h,
 			(const uint8_t *)DOM_ARG(args)->uuid));
 }
@@ -418,6 +433,39 @@ static int get_max_vcpus(struct rpc_ctx *ctx, void *args, void *ret)
 	return d ? ret_int(ret, (int)d->def.vcpus) : -1;
 }
 
+/* ---- console ---- */
+
+static int open_console(struct rpc_ctx *ctx, void *args, void *ret)
+{
+	remote_domain_open_console_args *a = args;
+	struct hvd_dom *d = get_dom(ctx, &a->dom);
+	const char *dev = a->dev_name ? *a->dev_name : NULL;
+	struct backend *be = ctx->h->backend;
+	char path[256];
+
+	(void)ret;
+	if (!d)
+		return -1;
+	if (hvd_bad_flags(&ctx->err, a->flags,
+			  VIR_DOMAIN_CONSOLE_FORCE | VIR_DOMAIN_CONSOLE_SAFE,
+			  "virDomainOpenConsole"))
+		return -1;
+	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING)
+		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
+				   "domain is not running");
+	/* The one console: the first serial port, by either of its names. */
+	if (dev && strcmp(dev, "serial0") && strcmp(dev, "console0"))
+		return hvd_err_set(&ctx->err, VIR_ERR_INTERNAL_ERROR,
+				   "cannot find character device %.64s", dev);
+	if (!be->ops->console_path)
+		return hvd_err_set(&ctx->err, VIR_ERR_NO_SUPPORT, "%s",
+				   "virDomainOpenConsole");
+	if (be->ops->console_path(be, d, path, sizeof(path), &ctx->err))
+		return -1;
+	return console_attach(ctx->c, ctx->hdr->serial, path,
+			      a->flags & VIR_DOMAIN_CONSOLE_FORCE, &ctx->err);
+}
+
 /* ---- the table ---- */
 
 #define X(t) RPC_X(t)
@@ -497,6 +545,8 @@ const struct rpc_proc rpc_domain_procs[] = {
 	     DOM, X(remote_int_ret), get_max_vcpus),
 	PROC(DOMAIN_GET_VCPUS_FLAGS, "virDomainGetVcpusFlags",
 	     DOM_FLAGS, X(remote_int_ret), get_max_vcpus),
+	WPROC(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole",
+	     X(remote_domain_open_console_args), NONE, open_console),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE, "virDomainAttachDevice"),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE_FLAGS, "virDomainAttachDeviceFlags"),
 	UNSUPPORTED(DOMAIN_DETACH_DEVICE, "virDomainDetachDevice"),
@@ -525,7 +575,6 @@ const struct rpc_proc rpc_domain_procs[] = {
 	UNSUPPORTED(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses"),
 	UNSUPPORTED(DOMAIN_SNAPSHOT_NUM, "virDomainSnapshotNum"),
 	UNSUPPORTED(DOMAIN_LIST_ALL_SNAPSHOTS, "virDomainListAllSnapshots"),
-	UNSUPPORTED(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole"),
 	UNSUPPORTED(DOMAIN_RESET, "virDomainReset"),
 	UNSUPPORTED(DOMAIN_RENAME, "virDomainRename"),
 	UNSUPPORTED(DOMAIN_GET_METADATA, "virDomainGetMetadata"),

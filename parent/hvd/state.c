@@ -87,7 +87,12 @@ int state_save(const char *dir, const char *name, const char *xml, size_t len)
 	if (fd < 0)
 		return -errno;
 	ret = write_all(fd, xml, len);
-	if (!ret && fsync(fd) < 0)
+	/*
+	 * fdatasync: the data and the size needed to read it back are on
+	 * disk before the rename; timestamps are not part of the contract.
+	 * The name is made durable by the directory fsync below.
+	 */
+	if (!ret && fdatasync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;

@@ -3,7 +3,7 @@
  * hvd's state directory: one file per persistent domain, <name>.xml, holding
  * the canonical domain XML, plus an empty <name>.autostart marker for
  * domains that start with hvd.  Every change is atomic: write a temp file
- * (.<name>.xml.tmp), fsync it, rename it over the old file, fsync the
+ * (.<name>.xml.tmp), fdatasync it, rename it over the old file, fsync the
  * directory.  A crash leaves the old or the new file, never a torn one;
  * leftover temp files are removed at load.
  */

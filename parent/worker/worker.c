@@ -10,9 +10,12 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "control.h"
+#include "worker_vmbus.h"
 #include "guest.h"
 #include "linux_loader.h"
 #include "worker.h"
@@ -25,6 +28,7 @@ static void usage(FILE *out)
 		"usage: hvworker --name NAME --memory MiB --vcpus N --kernel BZIMAGE\n"
 		"                [--initrd FILE] [--cmdline STRING] [--console-log FILE]\n"
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
+		"                [--control-fd N]\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n");
 }
@@ -64,6 +68,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 		{ "console-pty", no_argument, NULL, 'p' },
 		{ "weight", required_argument, NULL, 'w' },
 		{ "cap", required_argument, NULL, 'C' },
+		{ "control-fd", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -71,6 +76,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->control_fd = -1;
 	optind = 0;	/* full re-initialisation (tests call us repeatedly) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -117,6 +123,13 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 				return bad(err, errlen, "--cap (permille, 1-16000)",
 					   optarg);
 			o->cap_permille = (uint32_t)v;
+			break;
+		case 'f':
+			if (parse_u64(optarg, 3, INT_MAX, &v) ||
+			    fcntl((int)v, F_GETFD) < 0)
+				return bad(err, errlen, "--control-fd (an open fd >= 3)",
+					   optarg);
+			o->control_fd = (int)v;
 			break;
 		case 'h':
 			usage(out);
@@ -203,7 +216,7 @@ static void console_out(void *ctx, uint8_t c)
 	if (con->log_fd >= 0 && write(con->log_fd, &c, 1) < 0)
 		con->log_fd = -1;
 	if (con->pty_fd >= 0 && write(con->pty_fd, &c, 1) < 0 &&
-	    errno != EAGAIN)
+	    errno != EAGAIN && errno != EIO)
 		con->pty_fd = -1;
 }
 
@@ -242,12 +255,23 @@ static int console_open(struct console *con, const struct worker_opts *o,
 		}
 	}
 	if (o->console_pty) {
+		struct termios t;
+
 		con->pty_fd = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC |
 					   O_NONBLOCK);
 		if (con->pty_fd < 0 || grantpt(con->pty_fd) ||
 		    unlockpt(con->pty_fd)) {
 			snprintf(err, errlen, "console pty: %s", strerror(errno));
 			return -errno;
+		}
+		/*
+		 * Raw, as a serial line: no echo of the guest's output back
+		 * into its input, no line editing or CR/LF mapping (on a pty
+		 * master, tcsetattr sets the slave side's modes).
+		 */
+		if (!tcgetattr(con->pty_fd, &t)) {
+			cfmakeraw(&t);
+			tcsetattr(con->pty_fd, TCSANOW, &t);
 		}
 		fprintf(status, "hvworker: console-pty %s\n", ptsname(con->pty_fd));
 		fflush(status);
@@ -319,7 +343,7 @@ static void *vcpu_main(void *arg)
  * vCPU out of RUN and join it.
  */
 static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n,
-		      FILE *status)
+		      struct worker_vmbus *wv, FILE *status)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	uint32_t alive = n;
@@ -337,6 +361,7 @@ static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n,
 			stats_wanted = 0;
 			print_stats(vm, n, status);
 		}
+		worker_vmbus_tick(wv, status);
 		if (alive)
 			nanosleep(&tick, NULL);
 	}
@@ -378,6 +403,9 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	struct sigaction sa;
 	struct linux_boot_info bi;
 	struct console con = { .log_fd = -1, .pty_fd = -1 };
+	struct control_stats stats;
+	struct control ctl;
+	struct worker_vmbus wv;
 	struct guest_mem mem;
 	struct vm vm;
 	uint8_t *kernel = NULL, *initrd = NULL, *ram = MAP_FAILED;
@@ -455,6 +483,18 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	sa.sa_handler = stats_handler;
 	sa.sa_flags = SA_RESTART;
 	sigaction(SIGUSR2, &sa, NULL);
+	control_init(&ctl, o->control_fd);
+	stats = (struct control_stats){ &vm, o->vcpus };
+	control_set_hook(&ctl, CONTROL_STATS, control_stats_hook, &stats);
+	worker_vmbus_start(&wv, o->vmbus_ops, o->vmbus_ctx, &mem, o->vcpus,
+			   &ctl, status);
+	ret = control_start(&ctl);
+	if (ret) {
+		control_stop(&ctl);
+		worker_vmbus_stop(&wv);
+		ret = setup_fail(status, "control channel", strerror(-ret));
+		goto out_con;
+	}
 	fprintf(status, "hvworker: state running\n");
 	fflush(status);
 	/*
@@ -471,7 +511,9 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		}
 		started++;
 	}
-	run_vcpus(&vm, threads, started, status);
+	run_vcpus(&vm, threads, started, &wv, status);
+	control_stop(&ctl);
+	worker_vmbus_stop(&wv);
 	fprintf(status, "hvworker: state %s\nhvworker: detail %s\n",
 		vm_exit_name(vm_exit_reason(&vm)), vm.exit_detail);
 	fflush(status);

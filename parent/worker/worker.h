@@ -15,6 +15,8 @@
  *                                       summed over the VPs, and the port
  *                                       intercepts the worker handled
  * Exit status: 0 shutdown, 2 reboot, 3 halted/crashed, 1 error.
+ *
+ * With --control-fd N, hvd's commands arrive on fd N (control.h).
  */
 #ifndef HVWORKER_WORKER_H
 #define HVWORKER_WORKER_H
@@ -35,6 +37,8 @@ enum {
 	WORKER_EXIT_CRASHED = 3,
 };
 
+struct vmbus_transport_ops;
+
 struct worker_opts {
 	char name[WORKER_NAME_MAX + 1];
 	uint64_t memory_mib;
@@ -46,6 +50,10 @@ struct worker_opts {
 	const char *cmdline;	/* NULL = "" */
 	const char *console_log;	/* NULL = none */
 	bool console_pty;
+	/* Not from the command line: the VMBus transport (NULL: none). */
+	const struct vmbus_transport_ops *vmbus_ops;
+	void *vmbus_ctx;
+	int control_fd;		/* --control-fd (control.h), -1 = none */
 };
 
 /*

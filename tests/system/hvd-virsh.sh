@@ -17,12 +17,13 @@ cat >"$tmp/web1.xml" <<'XML'
 </domain>
 XML
 
-out=$("$HVD" --state-dir "$tmp/none" --socket "$tmp/none.sock" --backend mkhv 2>&1)
+out=$("$HVD" --state-dir "$tmp/none" --socket "$tmp/none.sock" --backend mkhv \
+	--worker "$tmp/no-hvworker" 2>&1)
 rc=$?
-if [ "$rc" = 1 ] && grep -q "backend 'mkhv' is not available yet" <<<"$out"; then
-	ok "--backend mkhv says not available"
+if [ "$rc" = 1 ] && grep -q "backend 'mkhv' needs the VM worker $tmp/no-hvworker" <<<"$out"; then
+	ok "--backend mkhv without its worker says so"
 else
-	bad "--backend mkhv says not available (rc $rc)" "$out"
+	bad "--backend mkhv without its worker says so (rc $rc)" "$out"
 fi
 
 if start_hvd; then ok "hvd starts"; else bad "hvd starts" "$(cat "$tmp/hvd.log")"; echo "$pass passed, $fail failed"; exit 1; fi

@@ -144,6 +144,31 @@ START_TEST(test_example_web1)
 }
 END_TEST
 
+/* <serial type='file'>: the console log path hvd gives the worker. */
+START_TEST(test_serial_file)
+{
+	struct domain_def d, back;
+	char *x = doc("<devices><serial type='file'><source path='/var/log/c1.log'/>"
+		      "<target port='0'/></serial><console type='pty'/></devices>");
+	char *out;
+
+	ck_assert_int_eq(parse(x, &d), 0);
+	ck_assert(d.serial && d.console);
+	ck_assert_str_eq(d.serial_file, "/var/log/c1.log");
+	out = domain_xml_format(&d);
+	ck_assert_ptr_nonnull(strstr(out, "<serial type='file'>"));
+	ck_assert_int_eq(parse(out, &back), 0);
+	ck_assert_str_eq(back.serial_file, "/var/log/c1.log");
+	domain_def_clear(&back);
+	free(out);
+	domain_def_clear(&d);
+	free(x);
+	x = doc("<devices><serial type='file'/></devices>");
+	ck_assert_int_ne(parse(x, &d), 0);
+	free(x);
+}
+END_TEST
+
 START_TEST(test_uuid_forms)
 {
 	struct domain_def a, b;
@@ -400,7 +425,9 @@ static const struct {
 	{ "<devices><interface type='ethernet'/></devices>", "interface type 'ethernet'" },
 	{ "<devices><interface type='bridge'><source bridge='br0'/><model type='e1000'/></interface></devices>",
 	  "interface model 'e1000'" },
-	{ "<devices><serial type='file'><source path='/tmp/s'/></serial></devices>", "serial type 'file'" },
+	{ "<devices><serial type='tcp'><source mode='bind' host='127.0.0.1' service='4555'/></serial></devices>", "serial type 'tcp'" },
+	{ "<devices><serial type='file'><source path='relative/log'/></serial></devices>", "relative/log" },
+	{ "<devices><console type='file'><source path='/tmp/c'/></console></devices>", "console type 'file'" },
 	{ "<devices><serial type='pty'><target port='1'/></serial></devices>", "target port '1'" },
 	{ "<devices><serial type='pty'/><serial type='pty'/></devices>", "more than one serial" },
 	{ "<devices><console type='pty'><log file='/tmp/l'/></console></devices>", "'log' in 'console'" },
@@ -1126,6 +1153,7 @@ static Suite *domain_xml_suite(void)
 	      *rt = tcase_create("roundtrip");
 
 	tcase_add_test(good, test_minimal_defaults);
+	tcase_add_test(good, test_serial_file);
 	tcase_add_test(good, test_example_web1);
 	tcase_add_test(good, test_uuid_forms);
 	tcase_add_loop_test(good, test_memory_units, 0,

@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "rpc.h"
+#include "hvd_rpc_util.h"
 #include "hvd_test_util.h"
 
 static struct hvd h;
@@ -54,19 +55,8 @@ static size_t mk_frame(unsigned int prog, unsigned int vers, int proc, int type,
 		       unsigned int serial, rpc_xdr_fn fn, void *args)
 {
 	struct hvd_msg_header hdr = { prog, vers, proc, type, serial, HVD_MSG_OK };
-	u_int len = 0;
-	size_t n;
-	XDR x;
 
-	xdrmem_create(&x, (char *)frame, sizeof(frame), XDR_ENCODE);
-	ck_assert(xdr_u_int(&x, &len));
-	ck_assert(xdr_hvd_msg_header(&x, &hdr));
-	if (fn)
-		ck_assert(fn(&x, args));
-	n = xdr_getpos(&x);
-	xdr_destroy(&x);
-	put_be32(frame, (uint32_t)n);
-	return n;
+	return test_frame(frame, sizeof(frame), &hdr, fn, args, NULL, 0);
 }
 
 static size_t mk_call(int proc, unsigned int serial, rpc_xdr_fn fn, void *args)

@@ -443,11 +443,12 @@ END_TEST
 
 START_TEST(mkhv_backend_not_available)
 {
+	const struct backend_cfg cfg = { .worker = "/nonexistent/hvworker" };
 	struct backend b;
 	struct hvd_err err;
 
-	ck_assert_int_eq(backend_open("mkhv", &b, &err), -ENODEV);
-	ck_assert_ptr_nonnull(strstr(err.msg, "not available"));
+	ck_assert_int_eq(backend_open_cfg("mkhv", &cfg, &b, &err), -ENODEV);
+	ck_assert_ptr_nonnull(strstr(err.msg, "needs the VM worker /nonexistent/hvworker"));
 	ck_assert_int_eq(backend_open("xen", &b, &err), -ENOENT);
 }
 END_TEST

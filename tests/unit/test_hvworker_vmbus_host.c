@@ -422,19 +422,27 @@ START_TEST(unload_revives_rescinded)
 }
 END_TEST
 
-/* read_index of the host -> guest ring corrupted: found on the next send. */
+/*
+ * read_index of the host -> guest ring corrupted by the guest.  The
+ * host's writer trusts the read_index it validated last until a packet no
+ * longer fits (vmbus/ring.c), so a garbage value is never used: here the
+ * guest's next read writes its own index back and the channel carries on
+ * (a value caught at a reload breaks the channel: test_ring covers that).
+ */
 START_TEST(hostile_corrupt_read_index)
 {
 	struct fake *f = fg_up(VMBUS_IC_HEARTBEAT, false);
 	struct vmbus_ring_header *hdr;
+	uint64_t before;
 
 	fg_run(f, 100);
+	before = status(f).heartbeat_count;
 	hdr = (void *)(f->ram + f->ch[0].gpa + f->ch[0].down * 4096ull);
 	hdr->read_index = 0x7fff0000;
-	fg_run(f, 2000);
-	ck_assert(fg_logged(f, "corrupt read_index"));
-	ck_assert_uint_eq(status(f).channels_open, 0);
-	fg_expect(f, CHANNELMSG_RESCIND_CHANNELOFFER, NULL, 12);
+	fg_run(f, 5000);
+	ck_assert_uint_eq(status(f).channels_open, 1);
+	ck_assert_uint_gt(status(f).heartbeat_count, before);
+	ck_assert(!status(f).guest_hung);
 	fg_free(f);
 }
 END_TEST

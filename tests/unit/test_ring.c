@@ -948,6 +948,35 @@ START_TEST(corrupt_read_index_unaligned)
 }
 END_TEST
 
+/*
+ * The writer keeps the read_index it validated last and reloads it only
+ * when a packet does not fit: space the reader frees shows up then, and a
+ * read_index corrupted meanwhile is caught at that reload.
+ */
+START_TEST(writer_reloads_read_index_when_full)
+{
+	struct pair *p = pair_new(512);
+	struct vmbus_ring_pkt pkt;
+	uint8_t buf[64] = { 0 }, out[64];
+	int sent = 0;
+
+	/* 64 + 16 + 8 = 88 ring bytes a packet: 5 fit in 512 (440 < 512). */
+	while (send_inband(p, 1, buf, 64, NULL) == 0)
+		sent++;
+	ck_assert_int_eq(sent, 5);
+	ck_assert_int_eq(vmbus_ring_read(&p->r, &pkt, out, sizeof(out)), 64);
+	ck_assert_int_eq(vmbus_ring_read_done(&p->r), 0);
+	/* Freed by the reader: seen at the reload. */
+	ck_assert_int_eq(send_inband(p, 2, buf, 64, NULL), 0);
+	ck_assert_int_eq(send_inband(p, 3, buf, 64, NULL), -EAGAIN);
+	/* Corrupt while the writer is full: the reload catches it. */
+	p->hdr->read_index = 3;
+	ck_assert_int_eq(send_inband(p, 4, buf, 64, NULL), -EPROTO);
+	ck_assert_int_eq(vmbus_ring_fault(&p->w), VMBUS_RING_FAULT_READ_INDEX_ALIGN);
+	pair_free(p);
+}
+END_TEST
+
 START_TEST(corrupt_read_index_in_wait_space)
 {
 	struct pair *p = pair_new(512);
@@ -1222,6 +1251,7 @@ static Suite *ring_suite(void)
 	tcase_add_test(bad, corrupt_read_index_beyond_size);
 	tcase_add_test(bad, corrupt_read_index_unaligned);
 	tcase_add_test(bad, corrupt_read_index_in_wait_space);
+	tcase_add_test(bad, writer_reloads_read_index_when_full);
 	tcase_add_test(bad, corrupt_write_index_at_read_done);
 	tcase_add_test(bad, random_garbage_never_escapes);
 	tcase_set_timeout(bad, 30);

@@ -1,0 +1,31 @@
+#!/bin/bash
+# make-run: what `make run` shows.  Boots $(BUILD)/run/esp.img (the normal
+# image with mkhv.demo=demo on the parent's command line): the parent's
+# init defines and starts the demo child through hvd (stock virsh), and the
+# console is the demo child's (`virsh console demo`) until Ctrl-], which
+# returns to the parent's shell.
+. "$(dirname "$0")/lib.sh"
+test_init make-run
+
+esp="$T_LOGS/esp.img"
+cp "$T_BUILD/run/esp.img" "$esp"
+qemu_start -s 2 "$esp"
+check "hvd runs with the mkhv backend" wait_for 300 "backend mkhv"
+check "the parent started the demo child" \
+	wait_for 120 "mkhv-demo: child 'demo' started"
+check "the console is the demo child's: its init reports" \
+	wait_for 180 "mkhv-child: init reached (demo)"
+check "the child found the Hyper-V it runs on" \
+	wait_for 30 "mkhv-child: Hypervisor detected: Microsoft Hyper-V"
+check "the child's shell prompt" wait_for 60 "demo# "
+serial_send "echo child-says-\$((6*7))"
+check "typing reaches the child's shell" wait_for 30 "child-says-42"
+serial_send $'\x1d'
+check "Ctrl-] returns to the parent's shell" \
+	eval 'wait_for 30 "left the console of '"'"'demo'"'"'" && wait_for 30 "mkhv-parent# "'
+serial_send "virsh list"
+sleep 3
+wait_for 10 "mkhv-parent# " >/dev/null
+check "virsh list in the parent shows demo running" \
+	eval 'grep -qE "^ *[0-9]+ +demo +running" "$(log_path)"'
+test_finish

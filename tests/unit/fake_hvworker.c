@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A fake hvworker for hvd's mkhv backend tests: it takes hvworker's
+ * command line, speaks its status lines (parent/worker/worker.h) and its
+ * control channel (parent/worker/control.h), and does what the domain's
+ * <cmdline> tells it (words separated by spaces):
+ *
+ *   fake-fail            "state error" + "detail boot: fake failure", exit 1
+ *                        before running
+ *   fake-hang            never reports running
+ *   fake-exit=CODE@MS    exit CODE MS ms after running (0 poweroff,
+ *                        2 reboot, 3 crashed, 1 error)
+ *   fake-signal=SIG@MS   kill itself with SIG after MS ms
+ *   fake-graceful        shutdown/reboot answer "ok" and exit 0/2 50 ms later
+ *   fake-nostats         stats answers an error as a worker without the
+ *                        hv's VP runtime register would
+ *
+ * The console is a real pty (printed as "console-pty"): "fake console
+ * ready" goes out first, every byte typed comes back as "echo:<byte>".
+ * Its argv goes to <console-log>.argv (one per line) and each start
+ * appends a line to <console-log>.starts.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+static bool has(const char *cmdline, const char *word)
+{
+	return cmdline && strstr(cmdline, word);
+}
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static void record(const char *log, int argc, char **argv)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s.argv", log);
+	f = fopen(path, "w");
+	if (f) {
+		for (int i = 0; i < argc; i++)
+			fprintf(f, "%s\n", argv[i]);
+		fclose(f);
+	}
+	snprintf(path, sizeof(path), "%s.starts", log);
+	f = fopen(path, "a");
+	if (f) {
+		fprintf(f, "start %d\n", (int)getpid());
+		fclose(f);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmdline = NULL, *log = NULL;
+	long long end_at = -1, stats_ns = 0;
+	int ctl = -1, end_code = 0, end_sig = 0, pty, i;
+	char line[512], *p;
+	size_t have = 0;
+	struct termios t;
+
+	for (i = 1; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "--cmdline"))
+			cmdline = argv[i + 1];
+		else if (!strcmp(argv[i], "--console-log"))
+			log = argv[i + 1];
+		else if (!strcmp(argv[i], "--control-fd"))
+			ctl = atoi(argv[i + 1]);
+	}
+	if (log)
+		record(log, argc, argv);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	fprintf(stderr, "fake hvworker starting\n");
+	printf("hvworker: partition 7\n");
+	if (has(cmdline, "fake-fail")) {
+		printf("hvworker: state error\nhvworker: detail boot: fake failure\n");
+		return 1;
+	}
+	pty = posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+	if (pty < 0 || grantpt(pty) || unlockpt(pty))
+		return 1;
+	if (!tcgetattr(pty, &t)) {
+		cfmakeraw(&t);
+		tcsetattr(pty, TCSANOW, &t);
+	}
+	printf("hvworker: console-pty %s\n", ptsname(pty));
+	if (has(cmdline, "fake-hang"))
+		for (;;)
+			pause();
+	printf("hvworker: state running\n");
+	if ((p = strstr(cmdline ? cmdline : "", "fake-exit=")))
+		end_code = atoi(p + 10), end_at = now_ms() + atoi(strchr(p, '@') + 1);
+	if ((p = strstr(cmdline ? cmdline : "", "fake-signal=")))
+		end_sig = atoi(p + 12), end_at = now_ms() + atoi(strchr(p, '@') + 1);
+	if (write(pty, "fake console ready\r\n", 20) < 0)
+		(void)0;	/* nobody reads yet: fine */
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = pty, .events = POLLIN },
+					 { .fd = ctl, .events = POLLIN } };
+		int timeout = end_at < 0 ? 100 : (int)(end_at - now_ms());
+		char c, buf[64];
+		ssize_t n;
+
+		if (end_at >= 0 && now_ms() >= end_at) {
+			printf("hvworker: state %s\nhvworker: detail fake end\n",
+			       end_sig ? "crashed" : end_code == 0 ? "shutdown" :
+			       end_code == 2 ? "reboot" : end_code == 3 ? "crashed" :
+			       "error");
+			if (end_sig)
+				kill(getpid(), end_sig);
+			return end_code;
+		}
+		poll(pfd, ctl >= 0 ? 2 : 1, timeout < 100 ? (timeout < 0 ? 0 : timeout) : 100);
+		while ((n = read(pty, &c, 1)) == 1) {
+			n = snprintf(buf, sizeof(buf), "echo:%c\r\n", c);
+			if (write(pty, buf, (size_t)n) < 0)
+				break;
+		}
+		if (ctl < 0 || !(pfd[1].revents & (POLLIN | POLLHUP)))
+			continue;
+		n = read(ctl, line + have, sizeof(line) - 1 - have);
+		if (n <= 0) {
+			ctl = -1;	/* hvd gone: the VM goes on */
+			continue;
+		}
+		have += (size_t)n;
+		line[have] = '\0';
+		while ((p = strchr(line, '\n'))) {
+			char reply[640];
+
+			*p = '\0';
+			if (!strcmp(line, "stats") && has(cmdline, "fake-nostats")) {
+				snprintf(reply, sizeof(reply), "error cannot read "
+					 "HvRegisterVpRuntime: Invalid argument");
+			} else if (!strcmp(line, "stats")) {
+				stats_ns += 1000000;
+				snprintf(reply, sizeof(reply),
+					 "stats cpu_time_ns=%lld vcpus=1", stats_ns);
+			} else if ((!strcmp(line, "shutdown") || !strcmp(line, "reboot")) &&
+				   has(cmdline, "fake-graceful")) {
+				snprintf(reply, sizeof(reply), "ok");
+				end_code = line[0] == 's' ? 0 : 2;
+				end_at = now_ms() + 50;
+			} else if (!strcmp(line, "shutdown") || !strcmp(line, "reboot")) {
+				snprintf(reply, sizeof(reply), "unsupported graceful %s "
+					 "needs the guest's VMBus shutdown service", line);
+			} else {
+				snprintf(reply, sizeof(reply), "error unknown command");
+			}
+			dprintf(ctl, "%s\n", reply);
+			have -= (size_t)(p + 1 - line);
+			memmove(line, p + 1, have + 1);
+		}
+	}
+}

@@ -1,0 +1,555 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for hvd's mkhv backend (parent/hvd/backend_mkhv.c,
+ * mkhv_policy.c, worker_proc.c): real processes, with a fake hvworker
+ * (tests/unit/fake_hvworker.c) that speaks the worker's status lines and
+ * control channel and ends as its domain's <cmdline> says.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include "mkhv_policy.h"
+#include "worker_proc.h"
+#include "hvd_mkhv_util.h"
+
+static bool alive(pid_t pid)
+{
+	return kill(pid, 0) == 0;
+}
+
+static bool is_off(struct hvd_dom *d, int reason)
+{
+	return d->state == VIR_DOMAIN_SHUTOFF && d->reason == reason &&
+	       d->id == -1;
+}
+
+/* ---- policy (no processes) ---- */
+
+static int exited(int code)
+{
+	return (code & 0xff) << 8;	/* as waitpid() reports exit(code) */
+}
+
+START_TEST(policy_every_end_and_action)
+{
+	struct domain_def def = { .on_poweroff = DOMAIN_LC_DESTROY,
+				  .on_reboot = DOMAIN_LC_RESTART,
+				  .on_crash = DOMAIN_LC_DESTROY };
+	struct mkhv_verdict v;
+
+	v = mkhv_verdict(&def, exited(0));
+	ck_assert(!v.restart && v.state == VIR_DOMAIN_SHUTOFF &&
+		  v.reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+	v = mkhv_verdict(&def, exited(2));
+	ck_assert(v.restart && v.end == MKHV_END_REBOOT);
+	v = mkhv_verdict(&def, exited(3));
+	ck_assert(!v.restart && v.reason == VIR_DOMAIN_SHUTOFF_CRASHED);
+	v = mkhv_verdict(&def, SIGKILL);	/* killed: WIFSIGNALED */
+	ck_assert(v.end == MKHV_END_CRASH && v.reason == VIR_DOMAIN_SHUTOFF_CRASHED);
+	v = mkhv_verdict(&def, exited(1));
+	ck_assert(!v.restart && v.reason == VIR_DOMAIN_SHUTOFF_FAILED);
+	v = mkhv_verdict(&def, exited(77));	/* unknown code: an error */
+	ck_assert(v.end == MKHV_END_ERROR && v.reason == VIR_DOMAIN_SHUTOFF_FAILED);
+
+	def.on_poweroff = DOMAIN_LC_RESTART;
+	def.on_reboot = DOMAIN_LC_DESTROY;
+	def.on_crash = DOMAIN_LC_PRESERVE;
+	ck_assert(mkhv_verdict(&def, exited(0)).restart);
+	v = mkhv_verdict(&def, exited(2));
+	ck_assert(!v.restart && v.reason == VIR_DOMAIN_SHUTOFF_SHUTDOWN);
+	v = mkhv_verdict(&def, SIGSEGV);
+	ck_assert(!v.restart && v.state == VIR_DOMAIN_CRASHED &&
+		  v.reason == VIR_DOMAIN_CRASHED_PANICKED);
+	def.on_crash = DOMAIN_LC_RENAME_RESTART;
+	ck_assert(mkhv_verdict(&def, exited(3)).restart);
+	/* An error never restarts, whatever the policies say. */
+	def.on_crash = def.on_poweroff = def.on_reboot = DOMAIN_LC_RESTART;
+	ck_assert(!mkhv_verdict(&def, exited(1)).restart);
+}
+END_TEST
+
+/* ---- worker command line and status lines (no processes) ---- */
+
+START_TEST(argv_from_definition)
+{
+	struct domain_def def = {
+		.name = "web1", .memory_kib = 262144 + 1, .vcpus = 2,
+		.kernel = "/k", .initrd = "/i", .cmdline = "console=ttyS0 quiet",
+		.shares = 2048, .period_us = 100000, .quota_us = 50000,
+	};
+	char *argv[WORKER_ARGV_MAX], store[4096], err[256], all[1024] = "";
+	int argc = worker_argv(&def, "/usr/sbin/hvworker", "/log/web1.console",
+			       argv, store, sizeof(store), err, sizeof(err));
+
+	ck_assert_int_gt(argc, 0);
+	ck_assert_ptr_null(argv[argc]);
+	for (int i = 0; i < argc; i++) {
+		strcat(all, argv[i]);
+		strcat(all, "|");
+	}
+	ck_assert_str_eq(all, "/usr/sbin/hvworker|--name|web1|--memory|257|"
+			 "--vcpus|2|--kernel|/k|--initrd|/i|--cmdline|"
+			 "console=ttyS0 quiet|--weight|2048|--cap|500|"
+			 "--console-pty|--console-log|/log/web1.console|"
+			 "--control-fd|3|");
+}
+END_TEST
+
+START_TEST(argv_limits)
+{
+	struct domain_def def = { .name = "a", .memory_kib = 1024, .vcpus = 2,
+				  .kernel = "/k" };
+	char *argv[WORKER_ARGV_MAX], store[4096], err[256];
+
+	/* No quota, quota -1, quota without period: no cap. */
+	ck_assert_uint_eq(worker_cap_permille(&def), 0);
+	def.quota_us = -1;
+	def.period_us = 100000;
+	ck_assert_uint_eq(worker_cap_permille(&def), 0);
+	/* Above what the vCPUs can use: clamped to 1000 per vCPU. */
+	def.quota_us = 1000000;
+	ck_assert_uint_eq(worker_cap_permille(&def), 2000);
+	def.quota_us = 1;	/* rounds to 0: at least 1 */
+	ck_assert_uint_eq(worker_cap_permille(&def), 1);
+	/* shares beyond hvworker's range are clamped. */
+	def.shares = 1000000;
+	ck_assert_int_gt(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), 0);
+	for (int i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], "--weight"))
+			ck_assert_str_eq(argv[i + 1], "262144");
+	/* Too small a store: refused, not overrun. */
+	ck_assert_int_eq(worker_argv(&def, "w", "l", argv, store, 20, err,
+				     sizeof(err)), -ENOSPC);
+	def.kernel = NULL;
+	ck_assert_int_eq(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "no <os><kernel>"));
+}
+END_TEST
+
+START_TEST(status_lines_checked)
+{
+	struct worker_proc w;
+
+	memset(&w, 0, sizeof(w));
+	worker_parse_line(&w, "hvworker: partition 12");
+	ck_assert_uint_eq(w.partition, 12);
+	worker_parse_line(&w, "hvworker: partition 12x");	/* ignored */
+	worker_parse_line(&w, "hvworker: partition ");
+	ck_assert_uint_eq(w.partition, 12);
+	worker_parse_line(&w, "hvworker: console-pty /dev/pts/3");
+	ck_assert_str_eq(w.pty, "/dev/pts/3");
+	/* hvd opens this path: only /dev/pts/<digits> is believed. */
+	worker_parse_line(&w, "hvworker: console-pty /etc/shadow");
+	worker_parse_line(&w, "hvworker: console-pty /dev/pts/../../etc/shadow");
+	worker_parse_line(&w, "hvworker: console-pty /dev/pts/");
+	ck_assert_str_eq(w.pty, "/dev/pts/3");
+	worker_parse_line(&w, "hvworker: detail bad\x1b[31m\x7f text");
+	ck_assert_str_eq(w.detail, "bad?[31m? text");
+	worker_parse_line(&w, "something else: state running");
+	ck_assert(!w.running);
+	worker_parse_line(&w, "hvworker: state running");
+	ck_assert(w.running);
+	ck_assert_str_eq(w.state, "running");
+}
+END_TEST
+
+START_TEST(status_pipe_cuts_long_lines)
+{
+	struct worker_proc w;
+	int p[2];
+	char big[3 * WORKER_LINE_MAX];
+
+	memset(&w, 0, sizeof(w));
+	ck_assert_int_eq(pipe(p), 0);
+	w.out_fd = p[0];
+	w.pidfd = w.ctl_fd = -1;
+	memcpy(big, "hvworker: detail ", 17);
+	memset(big + 17, 'x', sizeof(big) - 17);
+	ck_assert_int_eq(write(p[1], big, sizeof(big)), (ssize_t)sizeof(big));
+	ck_assert_int_eq(write(p[1], "\nhvworker: partition 5\nhvworker: sta", 36), 36);
+	close(p[1]);
+	ck_assert_int_eq(worker_read_status(&w), 1);	/* EOF */
+	ck_assert_int_eq(w.out_fd, -1);
+	ck_assert_uint_eq(strlen(w.detail), 0);		/* the long line was dropped */
+	ck_assert_uint_eq(w.partition, 5);
+	ck_assert_str_eq(w.state, "");			/* "sta" is not a state */
+}
+END_TEST
+
+START_TEST(stats_reply_parsing)
+{
+	uint64_t ns = 0;
+
+	ck_assert_int_eq(worker_parse_stats("stats cpu_time_ns=123 vcpus=2", &ns), 0);
+	ck_assert_uint_eq(ns, 123);
+	ck_assert_int_eq(worker_parse_stats("stats cpu_time_ns=18446744073709551615", &ns), 0);
+	ck_assert_int_eq(worker_parse_stats("stats cpu_time_ns=18446744073709551616", &ns),
+			 -EINVAL);
+	ck_assert_int_eq(worker_parse_stats("stats cpu_time_ns=-1", &ns), -EINVAL);
+	ck_assert_int_eq(worker_parse_stats("stats cpu_time_ns=12abc", &ns), -EINVAL);
+	ck_assert_int_eq(worker_parse_stats("error cannot read HvRegisterVpRuntime", &ns),
+			 -EINVAL);
+	ck_assert_int_eq(worker_parse_stats("stats", &ns), -EINVAL);
+}
+END_TEST
+
+/* ---- lifecycle with the fake worker ---- */
+
+START_TEST(start_runs_worker_with_its_arguments)
+{
+	struct hvd_dom *d = mk_start("c1", "console=ttyS0", NULL);
+	char path[1024], argv[2048] = "";
+	FILE *f;
+	size_t n;
+
+	ck_assert_int_eq(d->state, VIR_DOMAIN_RUNNING);
+	ck_assert_int_eq(d->reason, VIR_DOMAIN_RUNNING_BOOTED);
+	ck_assert_int_gt(d->id, 0);
+	ck_assert(alive(mk_last_pid("c1")));
+	snprintf(path, sizeof(path), "%s/c1.console.argv", log_dir);
+	f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	n = fread(argv, 1, sizeof(argv) - 1, f);
+	argv[n] = '\0';
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(argv, "--name\nc1\n--memory\n256\n--vcpus\n1\n"));
+	ck_assert_ptr_nonnull(strstr(argv, "--console-pty\n--console-log\n"));
+	ck_assert_ptr_nonnull(strstr(argv, "/logs/c1.console\n--control-fd\n3\n"));
+	/* stderr went to <log_dir>/c1.log. */
+	snprintf(path, sizeof(path), "%s/c1.log", log_dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+}
+END_TEST
+
+START_TEST(serial_file_is_console_log)
+{
+	char xml[2048], path[600];
+	struct hvd_dom *d;
+	struct hvd_err err;
+
+	snprintf(path, sizeof(path), "%s/serial.log", dir);
+	/* mk_define adds its own <devices>: this one is written out. */
+	snprintf(xml, sizeof(xml),
+		 "<domain type='hyperv'><name>s1</name>"
+		 "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+		 "<os><type arch='x86_64'>hvm</type><kernel>/k</kernel></os>"
+		 "<devices><serial type='file'><source path='%s'/></serial>"
+		 "</devices></domain>", path);
+	ck_assert_int_eq(hvd_define(&h, xml, strlen(xml), 0, &d, &err), 0);
+	mk_start_dom(d);
+	strcat(path, ".argv");	/* the fake records next to its console log */
+	ck_assert_int_eq(access(path, F_OK), 0);
+}
+END_TEST
+
+START_TEST(start_failure_gives_worker_detail)
+{
+	struct hvd_dom *d = mk_define("bad", "fake-fail", NULL);
+
+	ck_assert_str_eq(mk_start_fails(d), "operation failed: boot: fake failure");
+	ck_assert_int_eq(start_err.code, VIR_ERR_OPERATION_FAILED);
+	ck_assert_uint_eq(loop_count(), 0);
+	ck_assert(!alive(mk_last_pid("bad")));	/* reaped, not a zombie */
+	/* It can be started again (and fails the same way). */
+	mk_start_fails(d);
+	ck_assert_int_eq(mk_starts("bad"), 2);
+}
+END_TEST
+
+START_TEST(start_does_not_block_hvd)
+{
+	struct hvd_dom *slow = mk_define("slow", "fake-hang", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_start(&h, slow, 0, &err), 1);
+	/* Meanwhile hvd goes on: another domain starts and runs. */
+	mk_start("quick", "x", NULL);
+	ck_assert(slow->starting);
+	ck_assert_int_eq(hvd_start(&h, slow, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is already starting");
+	ck_assert_int_eq(hvd_shutdown(&h, slow, 0, &err), -1);
+	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is starting");
+	/* The fake worker has written its pid (a loaded machine is slow). */
+	for (int i = 0; i < 500 && mk_starts("slow") == 0; i++)
+		usleep(10000);
+	/* destroy ends the start: its request fails, the worker is gone. */
+	ck_assert_int_eq(hvd_destroy(&h, slow, 0, &err), 0);
+	ck_assert(!slow->starting);
+	ck_assert(is_off(slow, VIR_DOMAIN_SHUTOFF_DESTROYED));
+	ck_assert_str_eq(start_err.msg, "operation failed: domain 'slow' was "
+			 "destroyed while starting");
+	ck_assert(!alive(mk_last_pid("slow")));
+}
+END_TEST
+
+START_TEST(undefined_while_starting_goes_at_failure)
+{
+	struct hvd_dom *d = mk_define("gone", "fake-fail", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_start(&h, d, 0, &err), 1);
+	ck_assert_int_eq(hvd_undefine(&h, d, 0, &err), 0);
+	ck_assert_ptr_eq(hvd_by_name(&h, "gone"), d);	/* transient now */
+	ck_assert(PUMP_UNTIL(!hvd_by_name(&h, "gone"), 3000));
+	ck_assert_int_eq(starts_failed, 1);
+}
+END_TEST
+
+/* Start over with another worker path or start timeout. */
+static void mk_reopen(const char *worker, int timeout_ms)
+{
+	mk_teardown();
+	mk_open(worker, timeout_ms);
+}
+
+START_TEST(start_timeout_kills_worker)
+{
+	struct hvd_dom *d;
+
+	mk_reopen(FAKE_HVWORKER, 300);
+	d = mk_define("slow", "fake-hang", NULL);
+	ck_assert_ptr_nonnull(strstr(mk_start_fails(d), "did not start within"));
+	ck_assert(!alive(mk_last_pid("slow")));
+}
+END_TEST
+
+START_TEST(exec_failure_is_start_failure)
+{
+	struct hvd_dom *d;
+
+	mk_reopen("/tmp", 1000);	/* passes access(X_OK), cannot be executed */
+	d = mk_define("noexec", "x", NULL);
+	ck_assert_ptr_nonnull(strstr(mk_start_fails(d),
+				     "cannot run /tmp: Permission denied"));
+}
+END_TEST
+
+START_TEST(poweroff_destroy_and_restart)
+{
+	struct hvd_dom *a = mk_start("a", "fake-exit=0@50", NULL);
+	struct hvd_dom *b = mk_start("b", "fake-exit=0@50",
+				     "<on_poweroff>restart</on_poweroff>");
+
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_SHUTDOWN), 3000));
+	ck_assert(PUMP_UNTIL(mk_starts("b") >= 3, 3000));
+	ck_assert_int_eq(b->state, VIR_DOMAIN_RUNNING);
+	ck_assert_int_gt(b->id, 0);
+	ck_assert_int_eq(mk_starts("a"), 1);
+}
+END_TEST
+
+START_TEST(reboot_restarts_or_stops)
+{
+	struct hvd_dom *a = mk_start("a", "fake-exit=2@50", NULL);
+	struct hvd_dom *b = mk_start("b", "fake-exit=2@50",
+				     "<on_reboot>destroy</on_reboot>");
+	int id = a->id;
+
+	ck_assert(PUMP_UNTIL(mk_starts("a") >= 2, 3000));
+	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
+	ck_assert_int_eq(a->id, id);	/* a reboot keeps the id */
+	ck_assert(PUMP_UNTIL(is_off(b, VIR_DOMAIN_SHUTOFF_SHUTDOWN), 3000));
+}
+END_TEST
+
+START_TEST(crash_destroy_restart_preserve)
+{
+	struct hvd_dom *a = mk_start("a", "fake-exit=3@50", NULL);
+	struct hvd_dom *b = mk_start("b", "fake-exit=3@50",
+				     "<on_crash>restart</on_crash>");
+	struct hvd_dom *c = mk_start("c", "fake-exit=3@50",
+				     "<on_crash>preserve</on_crash>");
+	struct hvd_err err;
+
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_CRASHED), 3000));
+	ck_assert(PUMP_UNTIL(mk_starts("b") >= 2, 3000));
+	ck_assert_int_eq(b->state, VIR_DOMAIN_RUNNING);
+	ck_assert(PUMP_UNTIL(c->state == VIR_DOMAIN_CRASHED, 3000));
+	ck_assert_int_eq(c->reason, VIR_DOMAIN_CRASHED_PANICKED);
+	ck_assert_int_gt(c->id, 0);	/* kept active until destroyed */
+	ck_assert_int_eq(hvd_shutdown(&h, c, 0, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_INVALID);
+	ck_assert_int_eq(hvd_destroy(&h, c, 0, &err), 0);
+	ck_assert(is_off(c, VIR_DOMAIN_SHUTOFF_DESTROYED));
+}
+END_TEST
+
+START_TEST(killed_worker_is_a_crash_hvd_lives_on)
+{
+	struct hvd_dom *a = mk_start("a", "x", NULL);
+	struct hvd_dom *b = mk_start("b", "x", "<on_crash>restart</on_crash>");
+	struct hvd_dom *c = mk_start("c", "fake-signal=11@50", NULL);
+	struct hvd_dom *other = mk_start("other", "x", NULL);
+	pid_t pa = mk_last_pid("a");
+
+	ck_assert_int_eq(kill(pa, SIGKILL), 0);
+	ck_assert_int_eq(kill(mk_last_pid("b"), SIGKILL), 0);
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_CRASHED), 3000));
+	ck_assert(PUMP_UNTIL(mk_starts("b") == 2, 3000));
+	ck_assert_int_eq(b->state, VIR_DOMAIN_RUNNING);
+	ck_assert(PUMP_UNTIL(is_off(c, VIR_DOMAIN_SHUTOFF_CRASHED), 3000));
+	ck_assert(!alive(pa));		/* reaped */
+	ck_assert(alive(mk_last_pid("other")));
+	ck_assert_int_eq(other->state, VIR_DOMAIN_RUNNING);
+}
+END_TEST
+
+START_TEST(worker_error_is_failed)
+{
+	struct hvd_dom *a = mk_start("a", "fake-exit=1@50",
+				     "<on_crash>restart</on_crash>");
+
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_FAILED), 3000));
+	ck_assert_int_eq(mk_starts("a"), 1);
+}
+END_TEST
+
+START_TEST(destroy_kills_and_reaps)
+{
+	struct hvd_dom *a = mk_start("a", "x", NULL);
+	pid_t pid = mk_last_pid("a");
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_destroy(&h, a, 0, &err), 0);
+	ck_assert(is_off(a, VIR_DOMAIN_SHUTOFF_DESTROYED));
+	ck_assert(!alive(pid));
+	ck_assert_int_eq(waitpid(pid, NULL, WNOHANG), -1);	/* reaped */
+	ck_assert_uint_eq(loop_count(), 0);
+	ck_assert_int_eq(hvd_destroy(&h, a, 0, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_INVALID);
+	/* Start again after destroy. */
+	mk_start_dom(a);
+}
+END_TEST
+
+START_TEST(graceful_needs_guest_service)
+{
+	struct hvd_dom *a = mk_start("a", "x", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_shutdown(&h, a, 0, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_UNSUPPORTED);
+	ck_assert_str_eq(err.msg, "Operation not supported: graceful shutdown "
+			 "needs the guest's VMBus shutdown service");
+	ck_assert_int_eq(hvd_reboot(&h, a, 0, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_UNSUPPORTED);
+	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
+	/* destroy always works. */
+	ck_assert_int_eq(hvd_destroy(&h, a, 0, &err), 0);
+}
+END_TEST
+
+START_TEST(graceful_when_worker_supports_it)
+{
+	struct hvd_dom *a = mk_start("a", "fake-graceful", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_reboot(&h, a, 0, &err), 0);
+	ck_assert(PUMP_UNTIL(mk_starts("a") == 2, 3000));
+	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
+	/* Refused ("not running") until the new worker reports running. */
+	ck_assert(PUMP_UNTIL(hvd_shutdown(&h, a, 0, &err) == 0, 3000));
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_SHUTDOWN), 3000));
+}
+END_TEST
+
+START_TEST(stats_give_cpu_time)
+{
+	struct hvd_dom *a = mk_start("a", "x", NULL);
+	struct hvd_dom *b = mk_start("b", "fake-nostats", NULL);
+	uint64_t t1;
+
+	be.ops->update(&be, a);
+	t1 = a->cpu_time_ns;
+	ck_assert_uint_gt(t1, 0);
+	be.ops->update(&be, a);
+	ck_assert_uint_gt(a->cpu_time_ns, t1);
+	be.ops->update(&be, b);		/* an error: stays 0, logged once */
+	be.ops->update(&be, b);
+	ck_assert_uint_eq(b->cpu_time_ns, 0);
+	ck_assert_int_eq(b->state, VIR_DOMAIN_RUNNING);
+}
+END_TEST
+
+START_TEST(transient_domain_goes_when_worker_ends)
+{
+	struct hvd_dom *a = mk_start("gone", "fake-exit=0@200", NULL);
+	struct hvd_err err;
+
+	ck_assert_int_eq(hvd_undefine(&h, a, 0, &err), 0);
+	ck_assert_ptr_eq(hvd_by_name(&h, "gone"), a);	/* still running */
+	ck_assert(PUMP_UNTIL(!hvd_by_name(&h, "gone"), 3000));
+	ck_assert_uint_eq(loop_count(), 0);
+}
+END_TEST
+
+START_TEST(close_kills_every_worker)
+{
+	pid_t pa, pb;
+
+	mk_start("a", "x", NULL);
+	mk_start("b", "x", NULL);
+	pa = mk_last_pid("a");
+	pb = mk_last_pid("b");
+	backend_close(&be);
+	ck_assert(!alive(pa) && !alive(pb));
+	be.ops = NULL;
+}
+END_TEST
+
+static Suite *mkhv_suite(void)
+{
+	Suite *s = suite_create("hvd_mkhv");
+	TCase *pure = tcase_create("policy");
+	TCase *life = tcase_create("lifecycle");
+
+	tcase_add_test(pure, policy_every_end_and_action);
+	tcase_add_test(pure, argv_from_definition);
+	tcase_add_test(pure, argv_limits);
+	tcase_add_test(pure, status_lines_checked);
+	tcase_add_test(pure, status_pipe_cuts_long_lines);
+	tcase_add_test(pure, stats_reply_parsing);
+	suite_add_tcase(s, pure);
+
+	tcase_add_checked_fixture(life, mk_setup, mk_teardown);
+	tcase_set_timeout(life, 20);
+	tcase_add_test(life, start_runs_worker_with_its_arguments);
+	tcase_add_test(life, serial_file_is_console_log);
+	tcase_add_test(life, start_failure_gives_worker_detail);
+	tcase_add_test(life, start_does_not_block_hvd);
+	tcase_add_test(life, undefined_while_starting_goes_at_failure);
+	tcase_add_test(life, start_timeout_kills_worker);
+	tcase_add_test(life, exec_failure_is_start_failure);
+	tcase_add_test(life, poweroff_destroy_and_restart);
+	tcase_add_test(life, reboot_restarts_or_stops);
+	tcase_add_test(life, crash_destroy_restart_preserve);
+	tcase_add_test(life, killed_worker_is_a_crash_hvd_lives_on);
+	tcase_add_test(life, worker_error_is_failed);
+	tcase_add_test(life, destroy_kills_and_reaps);
+	tcase_add_test(life, graceful_needs_guest_service);
+	tcase_add_test(life, graceful_when_worker_supports_it);
+	tcase_add_test(life, stats_give_cpu_time);
+	tcase_add_test(life, transient_domain_goes_when_worker_ends);
+	tcase_add_test(life, close_kills_every_worker);
+	suite_add_tcase(s, life);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(mkhv_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
