@@ -73,7 +73,7 @@ static void add_e820(struct linux_boot_info *bi, uint64_t start, uint64_t end,
 	e->type = type;
 }
 
-static void build_e820(const struct guest_mem *m, struct linux_boot_info *bi)
+void linux_boot_e820(const struct guest_mem *m, struct linux_boot_info *bi)
 {
 	bi->e820_nr = 0;
 	add_e820(bi, 0, GUEST_LOW_RAM_END, E820_TYPE_RAM);
@@ -154,7 +154,7 @@ int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 				  ~(GUEST_PAGE_SIZE - 1);
 	}
 
-	build_e820(m, bi);
+	linux_boot_e820(m, bi);
 	acpi = guest_ptr(m, GUEST_ACPI_BASE, GUEST_ACPI_SIZE);
 	if (!acpi)
 		return fail(err, errlen, -ENOSPC, "no RAM for the ACPI tables");

@@ -48,6 +48,13 @@ struct linux_boot_info {
 int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 		     struct linux_boot_info *bi, char *err, size_t errlen);
 
+/*
+ * The guest's e820 map into @bi->e820 and @bi->e820_nr: low RAM, the
+ * reserved hole, the ACPI tables at 0xe0000, RAM from 1 MiB (and above
+ * 4 GiB).  Also the source of a Multiboot kernel's memory map.
+ */
+void linux_boot_e820(const struct guest_mem *m, struct linux_boot_info *bi);
+
 /* The boot vCPU's registers for the 64-bit entry; returns how many. */
 #define LINUX_BOOT_NR_REGS	16
 unsigned int linux_boot_regs(const struct linux_boot_info *bi,
