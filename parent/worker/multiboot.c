@@ -8,7 +8,6 @@
  */
 #include <elf.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -22,28 +21,12 @@
 #define GDT_CODE32	0x00cf9a000000ffffULL
 #define GDT_DATA	0x00cf92000000ffffULL
 #define ATTR_CODE32	0xc09b	/* G, D/B, P, S, type 0xb */
-#define ATTR_DATA	0xc093	/* G, D/B, P, S, type 0x3 */
 
 /* TLFS names without a macro in hvcall_partition.h. */
 #define REG_RBX		(HV_X64_REGISTER_RAX + 3)
 #define REG_RSP		(HV_X64_REGISTER_RAX + 4)
-#define REG_DS		(HV_X64_REGISTER_ES + 3)
-#define REG_FS		(HV_X64_REGISTER_ES + 4)
-#define REG_GS		(HV_X64_REGISTER_ES + 5)
 
 #define MB_LOADER_NAME_STR	"mkhv"
-
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return ret;
-}
 
 long multiboot_find_header(const uint8_t *file, size_t size)
 {
@@ -66,9 +49,9 @@ static int add_segment(struct mb_image *img, uint64_t paddr, uint64_t offset,
 		       uint64_t filesz, uint64_t memsz, char *err, size_t errlen)
 {
 	if (img->nr_segments == MB_MAX_SEGMENTS)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: more than %u PT_LOAD segments",
-			    MB_MAX_SEGMENTS);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: more than %u PT_LOAD segments",
+				 MB_MAX_SEGMENTS);
 	img->seg[img->nr_segments++] = (struct mb_segment){
 		.paddr = paddr, .offset = offset,
 		.filesz = filesz, .memsz = memsz,
@@ -77,47 +60,46 @@ static int add_segment(struct mb_image *img, uint64_t paddr, uint64_t offset,
 }
 
 /* Flag bit 16: the header's address fields say what to load, as a.out. */
-static int parse_aout(const uint8_t *file, size_t size, struct mb_image *img,
-		      char *err, size_t errlen)
+static int parse_aout(size_t size, struct mb_image *img, char *err,
+		      size_t errlen)
 {
 	const struct multiboot_header *h = &img->hdr;
 	uint64_t off = img->header_offset, offset, filesz, memsz;
 
-	(void)file;
 	if (size - off < sizeof(*h))
-		return fail(err, errlen, -EINVAL,
-			    "kernel: Multiboot header with address fields (flag bit 16) is truncated");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: Multiboot header with address fields (flag bit 16) is truncated");
 	if (h->header_addr < h->load_addr ||
 	    h->header_addr - h->load_addr > off)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: Multiboot header_addr %#x and load_addr %#x do not match the header's file offset %#llx",
-			    h->header_addr, h->load_addr,
-			    (unsigned long long)off);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: Multiboot header_addr %#x and load_addr %#x do not match the header's file offset %#llx",
+				 h->header_addr, h->load_addr,
+				 (unsigned long long)off);
 	offset = off - (h->header_addr - h->load_addr);
 	if (!h->load_end_addr) {
 		filesz = size - offset;
 	} else {
 		if (h->load_end_addr < h->load_addr ||
 		    h->load_end_addr - h->load_addr > size - offset)
-			return fail(err, errlen, -EINVAL,
-				    "kernel: Multiboot load_end_addr %#x: [%#x, %#x) is not inside the file (%zu bytes from offset %#llx)",
-				    h->load_end_addr, h->load_addr,
-				    h->load_end_addr, size,
-				    (unsigned long long)offset);
+			return boot_fail(err, errlen, -EINVAL,
+					 "kernel: Multiboot load_end_addr %#x: [%#x, %#x) is not inside the file (%zu bytes from offset %#llx)",
+					 h->load_end_addr, h->load_addr,
+					 h->load_end_addr, size,
+					 (unsigned long long)offset);
 		filesz = h->load_end_addr - h->load_addr;
 	}
 	memsz = filesz;
 	if (h->bss_end_addr) {
 		if (h->bss_end_addr < h->load_addr + filesz)
-			return fail(err, errlen, -EINVAL,
-				    "kernel: Multiboot bss_end_addr %#x is below the end of the loaded data %#llx",
-				    h->bss_end_addr,
-				    (unsigned long long)(h->load_addr + filesz));
+			return boot_fail(err, errlen, -EINVAL,
+					 "kernel: Multiboot bss_end_addr %#x is below the end of the loaded data %#llx",
+					 h->bss_end_addr,
+					 (unsigned long long)(h->load_addr + filesz));
 		memsz = h->bss_end_addr - h->load_addr;
 	}
 	if (!memsz)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: Multiboot address fields load nothing");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: Multiboot address fields load nothing");
 	img->entry = h->entry_addr;
 	return add_segment(img, h->load_addr, offset, filesz, memsz, err,
 			   errlen);
@@ -128,25 +110,25 @@ static int check_ehdr(const Elf32_Ehdr *eh, size_t size, char *err,
 {
 	if (eh->e_ident[EI_CLASS] != ELFCLASS32 ||
 	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_machine != EM_386)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: Multiboot ELF is not 32-bit little-endian i386 (class %u, data %u, machine %u)",
-			    eh->e_ident[EI_CLASS], eh->e_ident[EI_DATA],
-			    eh->e_machine);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: Multiboot ELF is not 32-bit little-endian i386 (class %u, data %u, machine %u)",
+				 eh->e_ident[EI_CLASS], eh->e_ident[EI_DATA],
+				 eh->e_machine);
 	if (eh->e_type != ET_EXEC)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: ELF type %u, only executables (ET_EXEC) boot",
-			    eh->e_type);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: ELF type %u, only executables (ET_EXEC) boot",
+				 eh->e_type);
 	if (eh->e_phentsize != sizeof(Elf32_Phdr) || !eh->e_phnum ||
 	    eh->e_phnum > MB_MAX_PHNUM)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: %u program headers of %u bytes (1 to %u of %zu bytes supported)",
-			    eh->e_phnum, eh->e_phentsize, MB_MAX_PHNUM,
-			    sizeof(Elf32_Phdr));
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: %u program headers of %u bytes (1 to %u of %zu bytes supported)",
+				 eh->e_phnum, eh->e_phentsize, MB_MAX_PHNUM,
+				 sizeof(Elf32_Phdr));
 	if ((uint64_t)eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(Elf32_Phdr) >
 	    size)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: program headers at %#x (%u of them) run past the end of the file (%zu bytes)",
-			    eh->e_phoff, eh->e_phnum, size);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: program headers at %#x (%u of them) run past the end of the file (%zu bytes)",
+				 eh->e_phoff, eh->e_phnum, size);
 	return 0;
 }
 
@@ -159,8 +141,8 @@ static int parse_elf(const uint8_t *file, size_t size, struct mb_image *img,
 	int ret;
 
 	if (size < sizeof(eh) || memcmp(file, ELFMAG, SELFMAG))
-		return fail(err, errlen, -EINVAL,
-			    "kernel: has a Multiboot header but is not an ELF file and has no address fields (flag bit 16)");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: has a Multiboot header but is not an ELF file and has no address fields (flag bit 16)");
 	memcpy(&eh, file, sizeof(eh));
 	ret = check_ehdr(&eh, size, err, errlen);
 	if (ret)
@@ -173,10 +155,10 @@ static int parse_elf(const uint8_t *file, size_t size, struct mb_image *img,
 			continue;
 		if (ph.p_filesz > ph.p_memsz ||
 		    (uint64_t)ph.p_offset + ph.p_filesz > size)
-			return fail(err, errlen, -EINVAL,
-				    "kernel: segment %u: %u file bytes at offset %#x (memory size %u) are not inside the file (%zu bytes)",
-				    i, ph.p_filesz, ph.p_offset, ph.p_memsz,
-				    size);
+			return boot_fail(err, errlen, -EINVAL,
+					 "kernel: segment %u: %u file bytes at offset %#x (memory size %u) are not inside the file (%zu bytes)",
+					 i, ph.p_filesz, ph.p_offset, ph.p_memsz,
+					 size);
 		ret = add_segment(img, ph.p_paddr, ph.p_offset, ph.p_filesz,
 				  ph.p_memsz, err, errlen);
 		if (ret)
@@ -190,8 +172,8 @@ static int parse_elf(const uint8_t *file, size_t size, struct mb_image *img,
 		}
 	}
 	if (!img->nr_segments)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: no loadable (PT_LOAD) segment");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: no loadable (PT_LOAD) segment");
 	return 0;
 }
 
@@ -208,19 +190,19 @@ static int check_placement(struct mb_image *img, uint64_t low_end, char *err,
 		uint64_t end = s->paddr + s->memsz;
 
 		if (s->paddr < MB_KERNEL_MIN)
-			return fail(err, errlen, -EINVAL,
-				    "kernel: segment at [%#llx, %#llx) %s; Multiboot kernels load from 1 MiB",
-				    (unsigned long long)s->paddr,
-				    (unsigned long long)end,
-				    end > GUEST_ACPI_BASE ?
-				    "overlaps the ACPI tables at 0xe0000" :
-				    "is in the loader's low memory");
+			return boot_fail(err, errlen, -EINVAL,
+					 "kernel: segment at [%#llx, %#llx) %s; Multiboot kernels load from 1 MiB",
+					 (unsigned long long)s->paddr,
+					 (unsigned long long)end,
+					 end > GUEST_ACPI_BASE ?
+					 "overlaps the ACPI tables at 0xe0000" :
+					 "is in the loader's low memory");
 		if (end > low_end)
-			return fail(err, errlen, -ENOSPC,
-				    "memory too small: kernel segment [%#llx, %#llx) is past the end of low RAM (%#llx)",
-				    (unsigned long long)s->paddr,
-				    (unsigned long long)end,
-				    (unsigned long long)low_end);
+			return boot_fail(err, errlen, -ENOSPC,
+					 "memory too small: kernel segment [%#llx, %#llx) is past the end of low RAM (%#llx)",
+					 (unsigned long long)s->paddr,
+					 (unsigned long long)end,
+					 (unsigned long long)low_end);
 		if (s->paddr < img->start)
 			img->start = s->paddr;
 		if (end > img->end)
@@ -229,9 +211,9 @@ static int check_placement(struct mb_image *img, uint64_t low_end, char *err,
 			entry_ok = true;
 	}
 	if (!entry_ok)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: entry point %#llx is outside the loaded image",
-			    (unsigned long long)img->entry);
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: entry point %#llx is outside the loaded image",
+				 (unsigned long long)img->entry);
 	return 0;
 }
 
@@ -244,8 +226,8 @@ int multiboot_parse(const uint8_t *file, size_t size, uint64_t low_end,
 
 	memset(img, 0, sizeof(*img));
 	if (off < 0)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: no Multiboot header (magic 0x1BADB002, valid checksum) in the first 8 KiB");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: no Multiboot header (magic 0x1BADB002, valid checksum) in the first 8 KiB");
 	img->header_offset = (uint32_t)off;
 	memcpy(&img->hdr, file + off,
 	       size - (size_t)off < sizeof(img->hdr) ? size - (size_t)off :
@@ -253,29 +235,18 @@ int multiboot_parse(const uint8_t *file, size_t size, uint64_t low_end,
 	unsupported = img->hdr.flags & MULTIBOOT_REQUIRED_MASK &
 		      ~(MULTIBOOT_PAGE_ALIGN | MULTIBOOT_MEMORY_INFO);
 	if (unsupported)
-		return fail(err, errlen, -EINVAL,
-			    "kernel: Multiboot header requires features mkhv does not provide (flags %#x%s)",
-			    unsupported,
-			    unsupported & MULTIBOOT_VIDEO_MODE ?
-			    ": a video mode" : "");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: Multiboot header requires features mkhv does not provide (flags %#x%s)",
+				 unsupported,
+				 unsupported & MULTIBOOT_VIDEO_MODE ?
+				 ": a video mode" : "");
 	if (img->hdr.flags & MULTIBOOT_AOUT_KLUDGE)
-		ret = parse_aout(file, size, img, err, errlen);
+		ret = parse_aout(size, img, err, errlen);
 	else
 		ret = parse_elf(file, size, img, err, errlen);
 	if (ret)
 		return ret;
 	return check_placement(img, low_end, err, errlen);
-}
-
-static int put(const struct guest_mem *m, uint64_t gpa, const void *src,
-	       uint64_t len)
-{
-	void *dst = guest_ptr(m, gpa, len);
-
-	if (!dst)
-		return -ENOSPC;
-	memcpy(dst, src, len);
-	return 0;
 }
 
 static int load_segments(const struct guest_mem *m, const struct mb_image *img,
@@ -326,13 +297,13 @@ static int build_info(const struct guest_mem *m, const struct multiboot_cfg *c,
 		mod.mod_end = (uint32_t)(bi->module_addr + c->module_size);
 		mod.string = (uint32_t)MB_MOD_STRING;
 	}
-	if (put(m, MB_INFO, &mbi, sizeof(mbi)) ||
-	    put(m, MB_MODS, &mod, sizeof(mod)) ||
-	    put(m, MB_MMAP, mmap, mbi.mmap_length) ||
-	    put(m, MB_LOADER_NAME, MB_LOADER_NAME_STR,
+	if (guest_write(m, MB_INFO, &mbi, sizeof(mbi)) ||
+	    guest_write(m, MB_MODS, &mod, sizeof(mod)) ||
+	    guest_write(m, MB_MMAP, mmap, mbi.mmap_length) ||
+	    guest_write(m, MB_LOADER_NAME, MB_LOADER_NAME_STR,
 		sizeof(MB_LOADER_NAME_STR)) ||
-	    put(m, MB_MOD_STRING, modstr, strlen(modstr) + 1) ||
-	    put(m, GUEST_CMDLINE, cmdline, strlen(cmdline) + 1))
+	    guest_write(m, MB_MOD_STRING, modstr, strlen(modstr) + 1) ||
+	    guest_write(m, GUEST_CMDLINE, cmdline, strlen(cmdline) + 1))
 		return -ENOSPC;
 	return 0;
 }
@@ -345,13 +316,13 @@ static int build_gdt_acpi(const struct guest_mem *m, unsigned int nr_vcpus,
 	uint8_t *acpi = guest_ptr(m, GUEST_ACPI_BASE, GUEST_ACPI_SIZE);
 	int ret;
 
-	if (!acpi || put(m, GUEST_GDT, gdt, sizeof(gdt)))
-		return fail(err, errlen, -ENOSPC,
-			    "no RAM for the GDT and the ACPI tables");
+	if (!acpi || guest_write(m, GUEST_GDT, gdt, sizeof(gdt)))
+		return boot_fail(err, errlen, -ENOSPC,
+				 "no RAM for the GDT and the ACPI tables");
 	ret = acpi_build(acpi, GUEST_ACPI_SIZE, GUEST_ACPI_BASE, nr_vcpus,
 			 &bi->acpi);
 	if (ret)
-		return fail(err, errlen, ret, "ACPI tables: %s", strerror(-ret));
+		return boot_fail(err, errlen, ret, "ACPI tables: %s", strerror(-ret));
 	return 0;
 }
 
@@ -367,31 +338,31 @@ int multiboot_setup(const struct guest_mem *m, const struct multiboot_cfg *c,
 
 	memset(bi, 0, sizeof(*bi));
 	if (c->nr_vcpus < 1 || c->nr_vcpus > ACPI_MAX_VCPUS)
-		return fail(err, errlen, -EINVAL, "%u vCPUs: 1 to %u supported",
-			    c->nr_vcpus, ACPI_MAX_VCPUS);
+		return boot_fail(err, errlen, -EINVAL, "%u vCPUs: 1 to %u supported",
+				 c->nr_vcpus, ACPI_MAX_VCPUS);
 	ret = multiboot_parse(c->kernel, c->kernel_size, low_end, &img, err,
 			      errlen);
 	if (ret)
 		return ret;
 	if (strlen(cmdline) >= GUEST_CMDLINE_MAX)
-		return fail(err, errlen, -E2BIG,
-			    "command line is %zu bytes, at most %llu",
-			    strlen(cmdline), GUEST_CMDLINE_MAX - 1);
+		return boot_fail(err, errlen, -E2BIG,
+				 "command line is %zu bytes, at most %llu",
+				 strlen(cmdline), GUEST_CMDLINE_MAX - 1);
 	if (strlen(modstr) >= MB_MOD_STRING_MAX)
-		return fail(err, errlen, -E2BIG,
-			    "module string is %zu bytes, at most %llu",
-			    strlen(modstr), MB_MOD_STRING_MAX - 1);
+		return boot_fail(err, errlen, -E2BIG,
+				 "module string is %zu bytes, at most %llu",
+				 strlen(modstr), MB_MOD_STRING_MAX - 1);
 	bi->entry = img.entry;
 	bi->kernel_start = img.start;
 	bi->kernel_end = img.end;
 	if (c->module && c->module_size) {
 		mod = (img.end + GUEST_PAGE_SIZE - 1) & ~(GUEST_PAGE_SIZE - 1);
 		if (mod > low_end || c->module_size > low_end - mod)
-			return fail(err, errlen, -ENOSPC,
-				    "memory too small: module of %zu bytes does not fit between the kernel (ends %#llx) and the end of low RAM (%#llx)",
-				    c->module_size,
-				    (unsigned long long)img.end,
-				    (unsigned long long)low_end);
+			return boot_fail(err, errlen, -ENOSPC,
+					 "memory too small: module of %zu bytes does not fit between the kernel (ends %#llx) and the end of low RAM (%#llx)",
+					 c->module_size,
+					 (unsigned long long)img.end,
+					 (unsigned long long)low_end);
 		bi->module_addr = mod;
 	}
 	linux_boot_e820(m, &e820);
@@ -403,46 +374,28 @@ int multiboot_setup(const struct guest_mem *m, const struct multiboot_cfg *c,
 		return ret;
 	if (load_segments(m, &img, c->kernel) ||
 	    (bi->module_addr &&
-	     put(m, bi->module_addr, c->module, c->module_size)) ||
+	     guest_write(m, bi->module_addr, c->module, c->module_size)) ||
 	    build_info(m, c, bi, cmdline, modstr))
-		return fail(err, errlen, -ENOSPC,
-			    "guest RAM too small for the boot layout");
+		return boot_fail(err, errlen, -ENOSPC,
+				 "guest RAM too small for the boot layout");
 	return 0;
-}
-
-static void reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,
-		uint64_t high)
-{
-	memset(r, 0, sizeof(*r));
-	r->name = name;
-	r->value.low = low;
-	r->value.high = high;
 }
 
 unsigned int multiboot_regs(const struct multiboot_boot_info *bi,
 			    struct hv_register_assoc regs[MULTIBOOT_NR_REGS])
 {
-	uint64_t cs = linux_boot_seg_high(GUEST_BOOT_CS, 0xffffffff, ATTR_CODE32);
-	uint64_t ds = linux_boot_seg_high(GUEST_BOOT_DS, 0xffffffff, ATTR_DATA);
 	unsigned int n = 0;
 
-	reg(&regs[n++], HV_X64_REGISTER_CR0, CR0_PE | CR0_ET, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CR3, 0, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CR4, 0, 0);
-	reg(&regs[n++], HV_X64_REGISTER_EFER, 0, 0);
-	reg(&regs[n++], HV_X64_REGISTER_GDTR, GUEST_GDT, 4 * 8 - 1);
-	reg(&regs[n++], HV_X64_REGISTER_IDTR, 0, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CS, 0, cs);
-	reg(&regs[n++], HV_X64_REGISTER_ES, 0, ds);
-	reg(&regs[n++], HV_X64_REGISTER_SS, 0, ds);
-	reg(&regs[n++], REG_DS, 0, ds);
-	reg(&regs[n++], REG_FS, 0, ds);
-	reg(&regs[n++], REG_GS, 0, ds);
-	reg(&regs[n++], HV_X64_REGISTER_RFLAGS, 0x2, 0);
-	reg(&regs[n++], HV_X64_REGISTER_RIP, bi->entry, 0);
-	reg(&regs[n++], HV_X64_REGISTER_RAX, MULTIBOOT_BOOTLOADER_MAGIC, 0);
-	reg(&regs[n++], REG_RBX, bi->info_addr, 0);
-	reg(&regs[n++], REG_RSP, MB_STACK_TOP, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR0, CR0_PE | CR0_ET, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR3, 0, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR4, 0, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_EFER, 0, 0);
+	n += boot_flat_regs(&regs[n], ATTR_CODE32);
+	boot_reg(&regs[n++], HV_X64_REGISTER_RFLAGS, 0x2, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_RIP, bi->entry, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_RAX, MULTIBOOT_BOOTLOADER_MAGIC, 0);
+	boot_reg(&regs[n++], REG_RBX, bi->info_addr, 0);
+	boot_reg(&regs[n++], REG_RSP, MB_STACK_TOP, 0);
 	return n;
 }
 
@@ -478,8 +431,8 @@ int kernel_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 	case KERNEL_MULTIBOOT:
 		return multiboot_setup(m, &mc, &kb->mb, err, errlen);
 	default:
-		return fail(err, errlen, -EINVAL,
-			    "kernel: neither a Linux bzImage (\"HdrS\" at 0x202) nor a Multiboot v1 kernel (magic 0x1BADB002 in the first 8 KiB)");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: neither a Linux bzImage (\"HdrS\" at 0x202) nor a Multiboot v1 kernel (magic 0x1BADB002 in the first 8 KiB)");
 	}
 }
 

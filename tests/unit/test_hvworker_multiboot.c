@@ -780,43 +780,60 @@ END_TEST
 
 /* ---- the whole worker on the fake backend ---- */
 
-START_TEST(whole_worker_boots_tinyguest_mb)
+/* worker_run() on @f with its status lines in @status (4 KiB). */
+static int run_worker(const struct worker_opts *o, struct fake_vm *f,
+		      char *status)
 {
-	static char status[4096];
-	char spath[128], mpath[128];
-	struct worker_opts o;
-	struct fake_vm f;
-	FILE *st, *mf;
+	char spath[128];
+	FILE *st;
 	size_t n;
 	int ret;
 
 	snprintf(spath, sizeof(spath), "/tmp/hvworker-mb-%d-status", getpid());
+	st = fopen(spath, "w+");
+	ck_assert_ptr_nonnull(st);
+	ret = worker_run(o, &fake_ops, f, st);
+	rewind(st);
+	n = fread(status, 1, 4095, st);
+	status[n] = '\0';
+	fclose(st);
+	unlink(spath);
+	return ret;
+}
+
+static void opts_mb(struct worker_opts *o, const char *kernel)
+{
+	memset(o, 0, sizeof(*o));
+	strcpy(o->name, "mb");
+	o->memory_mib = 32;
+	o->vcpus = 1;
+	o->kernel = kernel;
+	o->control_fd = -1;
+}
+
+START_TEST(whole_worker_boots_tinyguest_mb)
+{
+	static char status[4096];
+	struct worker_opts o;
+	struct fake_vm f;
+	char mpath[128];
+	FILE *mf;
+	int ret;
+
 	snprintf(mpath, sizeof(mpath), "/tmp/hvworker-mb-%d-module", getpid());
 	mf = fopen(mpath, "w");
 	ck_assert_ptr_nonnull(mf);
 	fputs("MODULE-CONTENTS-0123456789", mf);
 	fclose(mf);
-	memset(&o, 0, sizeof(o));
-	strcpy(o.name, "mb");
-	o.memory_mib = 32;
-	o.vcpus = 1;
-	o.kernel = HVWORKER_TEST_TINYGUEST_MB;
+	opts_mb(&o, HVWORKER_TEST_TINYGUEST_MB);
 	o.initrd = mpath;
 	o.cmdline = "hello-mb";
-	o.control_fd = -1;
 	fake_init(&f);
 	/* The guest's first OUT, at its entry, is the UART; then S5. */
 	fake_puts(&f, UART_COM1_BASE, "t", 0x10000c);
 	fake_io(&f, GUEST_PORT_SLEEP_CTL, 1, 1,
 		(GUEST_SLP_TYP_S5 << 2) | GUEST_SLP_EN, 0x10000d, 1);
-	st = fopen(spath, "w+");
-	ck_assert_ptr_nonnull(st);
-	ret = worker_run(&o, &fake_ops, &f, st);
-	rewind(st);
-	n = fread(status, 1, sizeof(status) - 1, st);
-	status[n] = '\0';
-	fclose(st);
-	unlink(spath);
+	ret = run_worker(&o, &f, status);
 	unlink(mpath);
 	ck_assert_msg(ret == WORKER_EXIT_SHUTDOWN, "status: %s", status);
 	ck_assert_ptr_nonnull(strstr(status, "hvworker: state shutdown\n"));
@@ -834,34 +851,20 @@ END_TEST
 START_TEST(whole_worker_refuses_unknown_kernel)
 {
 	static char status[4096];
-	char spath[128], kpath[128];
 	struct worker_opts o;
 	struct fake_vm f;
-	FILE *st, *kf;
-	size_t n;
+	char kpath[128];
+	FILE *kf;
 
-	snprintf(spath, sizeof(spath), "/tmp/hvworker-mb-%d-status", getpid());
-	memset(&o, 0, sizeof(o));
-	strcpy(o.name, "mb");
-	o.memory_mib = 32;
-	o.vcpus = 1;
 	snprintf(kpath, sizeof(kpath), "/tmp/hvworker-mb-%d-junk", getpid());
 	kf = fopen(kpath, "w");
 	ck_assert_ptr_nonnull(kf);
 	for (int i = 0; i < 1000; i++)
 		fputs("not a kernel ", kf);
 	fclose(kf);
-	o.kernel = kpath;
-	o.control_fd = -1;
+	opts_mb(&o, kpath);
 	fake_init(&f);
-	st = fopen(spath, "w+");
-	ck_assert_ptr_nonnull(st);
-	ck_assert_int_eq(worker_run(&o, &fake_ops, &f, st), WORKER_EXIT_ERROR);
-	rewind(st);
-	n = fread(status, 1, sizeof(status) - 1, st);
-	status[n] = '\0';
-	fclose(st);
-	unlink(spath);
+	ck_assert_int_eq(run_worker(&o, &f, status), WORKER_EXIT_ERROR);
 	unlink(kpath);
 	ck_assert_ptr_nonnull(strstr(status, "hvworker: state error\n"));
 	ck_assert_ptr_nonnull(strstr(status, "neither a Linux bzImage"));
