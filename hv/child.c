@@ -18,6 +18,7 @@
 #include <mkhv/errno.h>
 #include <mkhv/lib.h>
 #include <mkhv/mm.h>
+#include <mkhv/port.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 
@@ -34,6 +35,7 @@ void child_init(struct hv_partition *parent, struct ownership *o)
 {
 	parent_part = parent;
 	own = o;
+	port_init(parent, o);
 }
 
 struct hv_partition *child_get(u64 id)
@@ -218,6 +220,7 @@ u16 hc_delete_partition(struct hypercall_args *a)
 	}
 	arch_partition_destroy(p);
 	intercept_free(p);
+	port_free(p);	/* the VPs are stopped: no child call is running */
 	returned = ownership_release_child(own, (u16)p->id);
 	pr_info("partition %u deleted: %llu pages back to the parent\n", p->id,
 		(unsigned long long)returned);
@@ -353,6 +356,7 @@ u16 hc_create_vp(struct hypercall_args *a)
 	vlapic_init(&vp->vlapic, in.vp_index, p->hv.tsc_hz, p->hv.apic_hz);
 	/* vp_alloc() zeroed the synthetic timers: all disabled. */
 	synic_init(&vp->synic);
+	synic_inbox_init(&vp->inbox);
 	/* APs wait for their SIPI from VP 0, as on hardware. */
 	vp->wait_sipi = in.vp_index != 0;
 	if (arch_vp_create(vp)) {
@@ -400,7 +404,8 @@ static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
 /* Registers that are not in the VMCB/VMCS: readable while the VP runs. */
 static bool reg_is_statistic(u32 name)
 {
-	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS;
+	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS ||
+	       name == HV_REGISTER_TIME_REF_COUNT;
 }
 
 static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
@@ -408,6 +413,11 @@ static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
 	if (name == HV_REGISTER_VP_RUNTIME) {
 		v->low = hyperv_ticks_to_ref(&vp->part->hv,
 			__atomic_load_n(&vp->run_ticks, __ATOMIC_RELAXED));
+		v->high = 0;
+		return 0;
+	}
+	if (name == HV_REGISTER_TIME_REF_COUNT) {
+		v->low = hyperv_ref_time(&vp->part->hv);
 		v->high = 0;
 		return 0;
 	}
@@ -563,8 +573,13 @@ void child_post_vector(struct hv_vp *vp, u8 vector)
 
 bool child_pull_posted(struct hv_vp *vp)
 {
-	bool any = false;
+	/* The parent's SynIC messages and events first (port.c). */
+	bool any = synic_inbox_drain(&vp->inbox, &vp->synic, vp->part,
+				     &vp->vlapic);
 	int i;
+
+	if (synic_inbox_take_space(&vp->inbox))
+		port_inbox_space(vp->part);
 
 	for (i = 0; i < 4; i++) {
 		u64 bits = __atomic_exchange_n(&vp->posted_irr[i], 0,

@@ -11,7 +11,8 @@
 # Portable core sources (host-testable).  hv/string.c is freestanding only.
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
 		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c \
-		hv/stimer.c hv/synic.c hv/intercept.c hv/gva.c
+		hv/stimer.c hv/synic.c hv/intercept.c hv/port.c \
+		hv/gva.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -42,7 +43,7 @@ HV_TEST_npt_SRCS := hv/printk.c hv/e820.c
 HV_TEST_hyperv_SRCS := hv/printk.c
 # hypercall.c's table names child.c's handlers, which need the rest.
 HV_CHILD_DEPS := hv/printk.c hv/hyperv.c hv/ownership.c hv/e820.c hv/mm.c \
-		hv/vlapic.c hv/synic.c hv/intercept.c
+		hv/vlapic.c hv/synic.c hv/intercept.c hv/port.c
 HV_TEST_hypercall_SRCS := $(HV_CHILD_DEPS) hv/child.c
 HV_TEST_child_SRCS := $(filter-out hv/child.c,$(HV_CHILD_DEPS)) hv/hypercall.c \
 		      tests/unit/child_fixture.c
@@ -52,8 +53,10 @@ HV_TEST_ownership_SRCS := hv/printk.c hv/e820.c
 HV_TEST_sched_SRCS :=
 HV_TEST_vlapic_SRCS :=
 HV_TEST_stimer_SRCS := hv/vlapic.c
-HV_TEST_synic_SRCS := hv/vlapic.c
+HV_TEST_synic_SRCS := hv/vlapic.c hv/printk.c
 HV_TEST_gva_SRCS :=
+HV_TEST_port_SRCS := $(filter-out hv/port.c,$(HV_CHILD_DEPS)) hv/child.c \
+		     hv/hypercall.c tests/unit/child_fixture.c
 
 HV_TEST_NAMES := $(patsubst hv/%.c,%,$(HV_CORE_SRCS))
 HV_TESTS := $(patsubst %,$(BUILD)/hv/tests/test_%,$(HV_TEST_NAMES))

@@ -11,6 +11,7 @@
 #include <mkhv/hvcall.h>
 #include <mkhv/hypercall.h>
 #include <mkhv/partition.h>
+#include <mkhv/port.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 
@@ -95,6 +96,30 @@ static const struct hypercall_entry hypercall_table[] = {
 	{ HVCALL_SET_VP_REGISTERS, PO | HC_SLOW | HC_REP,
 	  sizeof(struct hv_input_vp_registers), sizeof(struct hv_register_assoc),
 	  0, 0, hc_set_vp_registers, "SetVpRegisters" },
+	{ HVCALL_DELETE_PORT, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_delete_port), 0, 0, 0, hc_delete_port,
+	  "DeletePort" },
+	{ HVCALL_DISCONNECT_PORT, PO | HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_disconnect_port), 0, 0, 0,
+	  hc_disconnect_port, "DisconnectPort" },
+	/* Children's calls (issue 8); the parent gets ACCESS_DENIED inside. */
+	{ HVCALL_POST_MESSAGE, HC_SLOW, sizeof(struct hv_input_post_message),
+	  0, 0, 0, hc_post_message, "PostMessage" },
+	{ HVCALL_SIGNAL_EVENT, HC_SLOW | HC_FAST,
+	  sizeof(struct hv_input_signal_event), 0, 0, 0, hc_signal_event,
+	  "SignalEvent" },
+	{ HVCALL_CREATE_PORT, PO | HC_SLOW, sizeof(struct hv_input_create_port),
+	  0, 0, 0, hc_create_port, "CreatePort" },
+	{ HVCALL_CONNECT_PORT, PO | HC_SLOW,
+	  sizeof(struct hv_input_connect_port), 0, 0, 0, hc_connect_port,
+	  "ConnectPort" },
+	{ HVCALL_SIGNAL_EVENT_DIRECT, PO | HC_SLOW,
+	  sizeof(struct hv_input_signal_event_direct), 0,
+	  sizeof(struct hv_output_signal_event_direct), 0,
+	  hc_signal_event_direct, "SignalEventDirect" },
+	{ HVCALL_POST_MESSAGE_DIRECT, PO | HC_SLOW,
+	  sizeof(struct hv_input_post_message_direct), 0, 0, 0,
+	  hc_post_message_direct, "PostMessageDirect" },
 	{ HVCALL_MKHV_GET_INFO, HC_PARENT_ONLY | HC_SLOW, 0, 0,
 	  sizeof(struct mkhv_info), 0, hc_mkhv_get_info, "MkhvGetInfo" },
 	{ HVCALL_MKHV_LOG_READ, HC_PARENT_ONLY | HC_SLOW,
@@ -106,6 +131,9 @@ static const struct hypercall_entry hypercall_table[] = {
 	{ HVCALL_MKHV_RESUME_VP, PO | HC_SLOW | HC_FAST,
 	  sizeof(struct mkhv_input_resume_vp), 0, 0, 0, hc_mkhv_resume_vp,
 	  "MkhvResumeVp" },
+	{ HVCALL_MKHV_RECEIVE, PO | HC_SLOW, sizeof(struct mkhv_input_receive),
+	  0, sizeof(struct mkhv_output_receive), 0, hc_mkhv_receive,
+	  "MkhvReceive" },
 };
 #undef PO
 

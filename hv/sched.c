@@ -104,23 +104,87 @@ void sched_detach(struct hv_vp *vp)
 	spin_unlock(&q->rq_lock);
 }
 
-struct hv_vp *sched_pick(u32 cpu)
+/* ---- caps ---- */
+
+static u64 cap_period(const struct hv_partition *p)
+{
+	return p->hv.tsc_hz / 1000 * SCHED_CAP_PERIOD_MS;
+}
+
+static u64 cap_budget(const struct hv_partition *p)
+{
+	return cap_period(p) / 1000 * p->cpu_cap_permille;
+}
+
+static bool capped(const struct hv_partition *p)
+{
+	return p->cpu_cap_permille && cap_period(p);
+}
+
+/* cap_lock held: start a new period if @now is past the current one. */
+static void cap_roll(struct hv_partition *p, u64 now)
+{
+	if (now - p->cap_period_start >= cap_period(p)) {
+		p->cap_period_start = now;
+		p->cap_used = 0;
+	}
+}
+
+u64 sched_budget(struct hv_vp *vp, u64 now)
+{
+	struct hv_partition *p = vp->part;
+	u64 left;
+
+	if (!capped(p))
+		return ~0ull;
+	spin_lock(&p->cap_lock);
+	cap_roll(p, now);
+	left = p->cap_used < cap_budget(p) ? cap_budget(p) - p->cap_used : 0;
+	spin_unlock(&p->cap_lock);
+	return left;
+}
+
+/* 0 if @p may run at @now, else when its next period starts. */
+static u64 throttled_until(struct hv_partition *p, u64 now)
+{
+	u64 until = 0;
+
+	if (!capped(p))
+		return 0;
+	spin_lock(&p->cap_lock);
+	cap_roll(p, now);
+	if (p->cap_used >= cap_budget(p))
+		until = p->cap_period_start + cap_period(p);
+	spin_unlock(&p->cap_lock);
+	return until;
+}
+
+struct hv_vp *sched_pick(u32 cpu, u64 now, u64 *wake_at)
 {
 	struct run_queue *q;
 	struct hv_vp *best = NULL;
 	u32 i;
 
+	if (wake_at)
+		*wake_at = 0;
 	if (cpu >= __atomic_load_n(&nr_pool, __ATOMIC_ACQUIRE))
 		return NULL;
 	q = &queues[cpu];
 	spin_lock(&q->rq_lock);
 	for (i = 0; i < q->n; i++) {
 		struct hv_vp *vp = q->vps[i];
+		u64 until;
 
 		if (__atomic_load_n(&vp->state, __ATOMIC_ACQUIRE) != VP_RUNNABLE ||
 		    __atomic_load_n(&vp->halted, __ATOMIC_ACQUIRE) ||
 		    __atomic_load_n(&vp->wait_sipi, __ATOMIC_ACQUIRE))
 			continue;
+		until = throttled_until(vp->part, now);
+		if (until) {
+			if (wake_at && (!*wake_at || until < *wake_at))
+				*wake_at = until;
+			continue;
+		}
 		if (!best || vp->vruntime < best->vruntime)
 			best = vp;
 	}
@@ -128,11 +192,18 @@ struct hv_vp *sched_pick(u32 cpu)
 	return best;
 }
 
-void sched_ran(struct hv_vp *vp, u64 ticks)
+void sched_ran(struct hv_vp *vp, u64 now, u64 ticks)
 {
-	u32 w = vp->part->cpu_weight ? vp->part->cpu_weight :
-				       SCHED_WEIGHT_DEFAULT;
+	struct hv_partition *p = vp->part;
+	u32 w = p->cpu_weight ? p->cpu_weight : SCHED_WEIGHT_DEFAULT;
 	struct run_queue *q = &queues[vp->sched_cpu];
+
+	if (capped(p)) {
+		spin_lock(&p->cap_lock);
+		cap_roll(p, now - ticks);
+		p->cap_used += ticks;
+		spin_unlock(&p->cap_lock);
+	}
 
 	/* Read without the lock by GetVpRegisters(HvRegisterVpRuntime). */
 	__atomic_add_fetch(&vp->run_ticks, ticks, __ATOMIC_RELAXED);

@@ -99,10 +99,20 @@ void vlapic_accept(struct vlapic *vl, u8 vector)
 	set_vec(vl->irr, vector);
 }
 
+void vlapic_accept_auto_eoi(struct vlapic *vl, u8 vector)
+{
+	vlapic_accept(vl, vector);
+	if (vector >= 16)
+		set_vec(vl->aeoi, vector);
+}
+
 void vlapic_ack(struct vlapic *vl, u8 vector)
 {
 	clear_vec(vl->irr, vector);
-	set_vec(vl->isr, vector);
+	if (vl->aeoi[vector / 64] & (1ull << (vector % 64)))
+		clear_vec(vl->aeoi, vector);
+	else
+		set_vec(vl->isr, vector);
 }
 
 static void eoi(struct vlapic *vl)

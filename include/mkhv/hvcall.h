@@ -87,11 +87,15 @@
 #define HVCALL_CREATE_VP			0x004e
 #define HVCALL_GET_VP_REGISTERS			0x0050
 #define HVCALL_SET_VP_REGISTERS			0x0051
+#define HVCALL_DELETE_PORT			0x0058
+#define HVCALL_DISCONNECT_PORT			0x005b
 #define HVCALL_POST_MESSAGE			0x005c
 #define HVCALL_SIGNAL_EVENT			0x005d
 #define HVCALL_ASSERT_VIRTUAL_INTERRUPT		0x0094
 #define HVCALL_CREATE_PORT			0x0095
 #define HVCALL_CONNECT_PORT			0x0096
+#define HVCALL_SIGNAL_EVENT_DIRECT		0x00c0
+#define HVCALL_POST_MESSAGE_DIRECT		0x00c1
 #define HVCALL_DISPATCH_VP			0x00c2
 
 /*
@@ -110,7 +114,7 @@
 #define HVCALL_MKHV_BASE		0x8100
 #define HVCALL_MKHV_GET_INFO		0x8100
 #define HVCALL_MKHV_LOG_READ		0x8101
-#define HVCALL_MKHV_COUNT		4	/* ...0x8103, hvcall_partition.h */
+#define HVCALL_MKHV_COUNT		5	/* ...0x8104, hvcall_partition.h */
 
 /* HvCallMkhvGetInfo output (written by the hv). */
 struct mkhv_info {

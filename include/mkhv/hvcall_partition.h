@@ -130,6 +130,9 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 #define HV_X64_REGISTER_EFER	0x00080001
 /* Time the VP has run, 100 ns units; readable while the VP runs. */
 #define HV_REGISTER_VP_RUNTIME	0x00090000
+/* The partition reference counter (MSR 0x40000020's value), 100 ns units;
+ * readable while the VP runs (the worker's timesync samples it). */
+#define HV_REGISTER_TIME_REF_COUNT	0x00090004
 /* mkhv's own statistic (readable while the VP runs): exits the hv took. */
 #define MKHV_REGISTER_VP_EXITS	0x0009f000
 
@@ -237,6 +240,233 @@ _Static_assert(offsetof(struct hv_intercept_message, port) == 0x30, "port");
 _Static_assert(offsetof(struct hv_intercept_message, next_rip) == 0x48, "nrip");
 _Static_assert(offsetof(struct hv_intercept_message, instruction_bytes) == 0x58, "insn");
 _Static_assert(offsetof(struct hv_intercept_message, gpr) == 0x68, "gpr");
+
+/*
+ * ---- SynIC messages and events between the parent and a child (issue 8) ----
+ *
+ * TLFS ports and connections (§11.x "Inter-Partition Communication"):
+ * the parent creates a port for one child (HvCallCreatePort, parent-only)
+ * and connects a child connection id to it (HvCallConnectPort).  The child
+ * then sends with HvCallPostMessage (message ports) or HvCallSignalEvent
+ * (event ports, fast); both are queued in the hv per child, bounded, and
+ * the parent pulls them with HvCallMkhvReceive after the 0xF3 callback.
+ * The parent sends to a child VP with HvCallPostMessageDirect and
+ * HvCallSignalEventDirect; the hv delivers on the VP's own pCPU into its
+ * SIMP slot / SIEF flags (msg_pending/EOM handshake per the TLFS).
+ *
+ * Port ids are chosen by the parent and are unique among all its ports
+ * (every port belongs to the parent); connection ids are per child.
+ * Layouts are Linux mshv's hvhdk.h (which follows the TLFS).
+ */
+#define HV_PARTITION_ID_SELF		(~0ULL)	/* "the caller" as port partition */
+#define HV_PORT_ID_MASK			0x00ffffffu	/* 24-bit port / connection ids */
+#define HV_PORT_TYPE_MESSAGE		1
+#define HV_PORT_TYPE_EVENT		2
+#define HV_PORT_TYPE_MONITOR		3	/* refused by mkhv */
+#define HV_PORT_TYPE_DOORBELL		4	/* refused by mkhv */
+#define HV_MESSAGE_PAYLOAD_MAX		240	/* bytes of payload in a message */
+#define HV_EVENT_FLAGS_COUNT		2048	/* flags per SINT in the SIEF page */
+
+#define MKHV_MAX_PORTS			64	/* ports (= connections) per child */
+#define MKHV_MAX_EVENT_FLAGS		32	/* flag_count of an event port, max */
+#define MKHV_CHILD_MSG_QUEUE		32	/* child -> parent messages queued per child */
+#define MKHV_VP_MSG_INBOX		16	/* parent -> child messages queued per VP */
+
+/* TLFS HV_PORT_INFO (24 bytes). */
+struct hv_port_info {
+	uint32_t port_type;		/* 0x00: HV_PORT_TYPE_MESSAGE or _EVENT */
+	uint32_t padding;		/* 0x04: must be 0 */
+	uint32_t target_sint;		/* 0x08: ignored (the parent has no SynIC for mkhv) */
+	uint32_t target_vp;		/* 0x0c: ignored */
+	uint16_t base_flag_number;	/* 0x10: event ports: ignored */
+	uint16_t flag_count;		/* 0x12: event ports: 1..MKHV_MAX_EVENT_FLAGS;
+					 * message ports: 0 */
+	uint32_t rsvdz;			/* 0x14: must be 0 */
+};
+_Static_assert(sizeof(struct hv_port_info) == 24, "port info");
+_Static_assert(offsetof(struct hv_port_info, flag_count) == 0x12, "flag count");
+
+/* TLFS HV_CONNECTION_INFO (32 bytes in mshv: the doorbell form is the largest). */
+struct hv_connection_info {
+	uint32_t port_type;		/* 0x00: must equal the port's type */
+	uint32_t padding;		/* 0x04: must be 0 */
+	uint64_t rsvdz[3];		/* 0x08: must be 0 */
+};
+_Static_assert(sizeof(struct hv_connection_info) == 32, "connection info");
+
+/* ---- HvCallCreatePort (0x95), parent only ---- */
+struct hv_input_create_port {
+	uint64_t port_partition_id;	/* 0x00: the parent: 0 or HV_PARTITION_ID_SELF */
+	uint32_t port_id;		/* 0x08: 1..HV_PORT_ID_MASK, unused by any port */
+	uint8_t port_vtl;		/* 0x0c: must be 0 */
+	uint8_t min_connection_vtl;	/* 0x0d: must be 0 */
+	uint16_t padding;		/* 0x0e: must be 0 */
+	uint64_t connection_partition_id; /* 0x10: the child that may connect */
+	struct hv_port_info port_info;	/* 0x18 */
+	uint64_t proximity_domain_info;	/* 0x30: ignored */
+};
+_Static_assert(sizeof(struct hv_input_create_port) == 0x38, "create port");
+_Static_assert(offsetof(struct hv_input_create_port, connection_partition_id) == 0x10,
+	       "create port conn");
+_Static_assert(offsetof(struct hv_input_create_port, port_info) == 0x18, "port info");
+
+/* ---- HvCallDeletePort (0x58), parent only, fast or slow ---- */
+struct hv_input_delete_port {
+	uint64_t port_partition_id;	/* 0x00: the parent: 0 or HV_PARTITION_ID_SELF */
+	uint32_t port_id;		/* 0x08 */
+	uint32_t reserved;		/* 0x0c: must be 0 */
+};
+_Static_assert(sizeof(struct hv_input_delete_port) == 16, "delete port");
+
+/* ---- HvCallConnectPort (0x96), parent only ---- */
+struct hv_input_connect_port {
+	uint64_t connection_partition_id; /* 0x00: the child */
+	uint32_t connection_id;		/* 0x08: 24 bits, what the child passes */
+	uint8_t connection_vtl;		/* 0x0c: must be 0 */
+	uint8_t rsvdz0;			/* 0x0d */
+	uint16_t rsvdz1;		/* 0x0e */
+	uint64_t port_partition_id;	/* 0x10: the parent: 0 or HV_PARTITION_ID_SELF */
+	uint32_t port_id;		/* 0x18: a port created for this child */
+	uint32_t reserved2;		/* 0x1c */
+	struct hv_connection_info connection_info; /* 0x20 */
+	uint64_t proximity_domain_info;	/* 0x40: ignored */
+};
+_Static_assert(sizeof(struct hv_input_connect_port) == 0x48, "connect port");
+_Static_assert(offsetof(struct hv_input_connect_port, port_id) == 0x18, "connect port id");
+_Static_assert(offsetof(struct hv_input_connect_port, connection_info) == 0x20,
+	       "connection info");
+
+/* ---- HvCallDisconnectPort (0x5b), parent only, fast or slow ---- */
+struct hv_input_disconnect_port {
+	uint64_t connection_partition_id; /* 0x00: the child */
+	uint32_t connection_id;		/* 0x08 */
+	uint32_t flags;			/* 0x0c: bit 0 is_doorbell: must be 0 */
+};
+_Static_assert(sizeof(struct hv_input_disconnect_port) == 16, "disconnect port");
+
+/* ---- HvCallPostMessage (0x5c), children ---- */
+struct hv_input_post_message {
+	uint32_t connection_id;		/* 0x00 */
+	uint32_t reserved;		/* 0x04: must be 0 */
+	uint32_t message_type;		/* 0x08: 1..0x7fffffff */
+	uint32_t payload_size;		/* 0x0c: 0..HV_MESSAGE_PAYLOAD_MAX */
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX]; /* 0x10 */
+};
+_Static_assert(sizeof(struct hv_input_post_message) == 256, "post message");
+
+/* ---- HvCallSignalEvent (0x5d), children, fast (RDX = all 8 bytes) ---- */
+struct hv_input_signal_event {
+	uint32_t connection_id;		/* 0x00 */
+	uint16_t flag_number;		/* 0x04: < the port's flag_count */
+	uint16_t rsvdz;			/* 0x06: must be 0 */
+};
+_Static_assert(sizeof(struct hv_input_signal_event) == 8, "signal event");
+
+/* TLFS hv_message: a SynIC message slot (256 bytes). */
+struct hv_synic_message {
+	uint32_t message_type;		/* 0x00: HVMSG_NONE = free slot */
+	uint8_t payload_size;		/* 0x04: 0..240 */
+	uint8_t flags;			/* 0x05: bit 0 msg_pending (hv-owned) */
+	uint16_t reserved;		/* 0x06 */
+	uint64_t sender;		/* 0x08: port id / sender partition */
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX]; /* 0x10 */
+};
+_Static_assert(sizeof(struct hv_synic_message) == 256, "hv_synic_message");
+
+/* ---- HvCallPostMessageDirect (0xc1), parent only: 280 bytes ---- */
+struct hv_input_post_message_direct {
+	uint64_t partition_id;		/* 0x00: the child */
+	uint32_t vp_index;		/* 0x08 */
+	uint8_t vtl;			/* 0x0c: must be 0 */
+	uint8_t padding[3];		/* 0x0d: must be 0 */
+	uint32_t sint_index;		/* 0x10: 0..15 */
+	uint8_t message[256];		/* 0x14: struct hv_synic_message; type 1..0x7fffffff
+					 * or an hv type, payload_size <= 240,
+					 * flags must be 0 */
+	uint32_t padding2;		/* 0x114: must be 0 */
+};
+_Static_assert(sizeof(struct hv_input_post_message_direct) == 280, "post direct");
+_Static_assert(offsetof(struct hv_input_post_message_direct, message) == 0x14,
+	       "post direct message");
+
+/* ---- HvCallSignalEventDirect (0xc0), parent only, slow ---- */
+struct hv_input_signal_event_direct {
+	uint64_t target_partition;	/* 0x00: the child */
+	uint32_t target_vp;		/* 0x08 */
+	uint8_t target_vtl;		/* 0x0c: must be 0 */
+	uint8_t target_sint;		/* 0x0d: 0..15 */
+	uint16_t flag_number;		/* 0x0e: 0..HV_EVENT_FLAGS_COUNT-1 */
+};
+_Static_assert(sizeof(struct hv_input_signal_event_direct) == 16, "signal direct");
+
+struct hv_output_signal_event_direct {
+	uint8_t newly_signaled;		/* 0x00: 1 if the flag was not already
+					 * pending for the VP (mkhv: in its inbox) */
+	uint8_t reserved[7];		/* 0x01 */
+};
+_Static_assert(sizeof(struct hv_output_signal_event_direct) == 8, "signal direct out");
+
+/*
+ * ---- HvCallMkhvReceive (0x8104), parent only: the pull side ----
+ *
+ * Returns, for one child, up to MKHV_RECEIVE_MAX_MESSAGES queued messages
+ * (oldest first; they leave the queue) and every event port with pending
+ * flags (the flags are cleared).  MKHV_RECEIVE_MORE says messages are still
+ * queued: call again.  With @notify_gpa set the call also arms the
+ * notification: the next message or event the child sends after this call
+ * makes the hv store the u64 1 at @notify_gpa (parent RAM, 8-byte aligned)
+ * and send the 0xF3 callback IPI, once (the next Receive re-arms).  So the
+ * parent clears the word, calls Receive, and sleeps only while the word is
+ * 0: nothing can be lost between the call and the sleep.  A VP inbox that
+ * refused a PostMessageDirect and then has room again notifies the same
+ * way and shows as MKHV_RECEIVE_INBOX_SPACE.
+ */
+#define HVCALL_MKHV_RECEIVE		0x8104
+#define MKHV_RECEIVE_MAX_MESSAGES	11
+/* Output flags. */
+#define MKHV_RECEIVE_MORE		0x1	/* messages still queued: call again */
+#define MKHV_RECEIVE_INBOX_SPACE	0x2	/* a VP inbox that refused a
+						 * PostMessageDirect (INSUFFICIENT_BUFFERS)
+						 * has room again: retry now */
+
+struct mkhv_input_receive {
+	uint64_t partition_id;		/* 0x00: a child */
+	uint64_t notify_gpa;		/* 0x08: 0 = do not arm */
+	uint64_t flags;			/* 0x10: must be 0 */
+};
+_Static_assert(sizeof(struct mkhv_input_receive) == 24, "receive in");
+
+/* One child -> parent message as the parent receives it. */
+struct mkhv_received_message {
+	uint32_t connection_id;		/* 0x00: the connection the child used */
+	uint32_t port_id;		/* 0x04: the port it leads to */
+	uint32_t message_type;		/* 0x08: as the child gave it */
+	uint16_t payload_size;		/* 0x0c: 0..240 */
+	uint16_t vp_index;		/* 0x0e: the child VP that posted it */
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX]; /* 0x10: bytes past payload_size are 0 */
+};
+_Static_assert(sizeof(struct mkhv_received_message) == 256, "received message");
+
+/* One event port with pending flags. */
+struct mkhv_received_event {
+	uint32_t port_id;		/* 0x00 */
+	uint32_t connection_id;		/* 0x04: the connection that signalled last */
+	uint32_t flags;			/* 0x08: bit n = relative flag n was signalled */
+	uint32_t reserved;		/* 0x0c: 0 */
+};
+_Static_assert(sizeof(struct mkhv_received_event) == 16, "received event");
+
+struct mkhv_output_receive {
+	uint32_t nr_messages;		/* 0x00: entries used in messages[] */
+	uint32_t nr_events;		/* 0x04: entries used in events[] */
+	uint32_t flags;			/* 0x08: MKHV_RECEIVE_MORE, _INBOX_SPACE */
+	uint32_t reserved;		/* 0x0c: 0 */
+	struct mkhv_received_event events[MKHV_MAX_PORTS];	/* 0x10 */
+	struct mkhv_received_message messages[MKHV_RECEIVE_MAX_MESSAGES]; /* 0x410 */
+};
+_Static_assert(sizeof(struct mkhv_output_receive) == 0x410 + 11 * 256, "receive out");
+_Static_assert(sizeof(struct mkhv_output_receive) <= 4096, "receive out fits a page");
+_Static_assert(offsetof(struct mkhv_output_receive, messages) == 0x410, "messages");
 
 /* The parent's callback vector (Linux HYPERVISOR_CALLBACK_VECTOR). */
 #define MKHV_PARENT_CALLBACK_VECTOR	0xf3

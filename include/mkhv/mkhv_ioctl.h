@@ -204,6 +204,120 @@ struct mkhv_vm_interrupt {
 
 #define MKHV_VM_ASSERT_INTERRUPT _IOW(MKHV_IOC_MAGIC, 0x16, struct mkhv_vm_interrupt)
 
+/*
+ * ---- SynIC messages and events (issue 8): the worker's VMBus transport ----
+ *
+ * The child talks to the parent with HvCallPostMessage / HvCallSignalEvent
+ * on connection ids the worker set up with MKHV_VM_CONNECT; the hv queues
+ * them per VM (bounded: MKHV_CHILD_MSG_QUEUE messages, one pending bit per
+ * event flag) and MKHV_VM_RECEIVE pulls them.  The worker answers with
+ * MKHV_VM_POST_MESSAGE (into a VP's SIMP slot, the TLFS msg_pending/EOM
+ * handshake is the hv's) and MKHV_VM_SIGNAL_EVENT (a flag in a VP's SIEF
+ * page).  Errors: -EINVAL bad argument (or an hv refusal of one), -ENOENT
+ * unknown connection id or VP, -EEXIST connection id in use, -ENOSPC
+ * MKHV_MAX_PORTS connections already, -EAGAIN the VP's inbox is full
+ * (MKHV_VP_MSG_INBOX messages the child has not taken: retry later),
+ * -EINTR a signal, -EIO a malformed answer from the hv.  Numbers 0x20-0x2f
+ * are this group's.
+ */
+
+/*
+ * MKHV_VM_CONNECT: create a port of @port_type for this VM (HvCallCreatePort)
+ * and connect the child's @connection_id to it (HvCallConnectPort).  After
+ * it, the child's PostMessage (message port) or SignalEvent (event port) on
+ * @connection_id reaches MKHV_VM_RECEIVE.  @port_id is the hv's id of the
+ * port, which MKHV_VM_RECEIVE reports too.
+ */
+struct mkhv_vm_connect {
+	uint32_t connection_id;	/* in: 1..0xffffff (VMBus: 4 and 1 for messages,
+				 * the offer's connection_id for a channel) */
+	uint32_t port_type;	/* in: HV_PORT_TYPE_MESSAGE or HV_PORT_TYPE_EVENT */
+	uint32_t flag_count;	/* in: event ports: 1..MKHV_MAX_EVENT_FLAGS, 0 = 1;
+				 * message ports: 0 */
+	uint32_t port_id;	/* out: the port's id in the hv */
+};
+
+#define MKHV_VM_CONNECT		_IOWR(MKHV_IOC_MAGIC, 0x20, struct mkhv_vm_connect)
+
+/* MKHV_VM_DISCONNECT: HvCallDisconnectPort + HvCallDeletePort (rescind). */
+struct mkhv_vm_disconnect {
+	uint32_t connection_id;	/* in: a connection made by MKHV_VM_CONNECT */
+	uint32_t flags;		/* in: 0 */
+};
+
+#define MKHV_VM_DISCONNECT	_IOW(MKHV_IOC_MAGIC, 0x21, struct mkhv_vm_disconnect)
+
+/*
+ * MKHV_VM_RECEIVE: what the child sent (HvCallMkhvReceive): up to
+ * MKHV_RECEIVE_MAX_MESSAGES messages, oldest first, and every event port
+ * with pending flags (reported once, then cleared; signals coalesce).
+ * out.flags: MKHV_RECEIVE_MORE, more messages are queued, call again at
+ * once; MKHV_RECEIVE_INBOX_SPACE, a VP inbox that made POST_MESSAGE fail
+ * with -EAGAIN has room again (retry the queued posts now).  Blocks until
+ * there is something (a message, an event or INBOX_SPACE), at most
+ * @timeout_ms if non-zero (then -ETIMEDOUT), unless
+ * MKHV_VM_RECEIVE_NONBLOCK (then it may return nothing); the 0xF3
+ * callback wakes it; -EINTR on a signal or after MKHV_VM_RECEIVE_KICK
+ * (nothing is lost).  Several threads may call it; each message goes to
+ * exactly one.
+ */
+#define MKHV_VM_RECEIVE_NONBLOCK	0x1
+#define MKHV_VM_RECEIVE_TIMEOUT_MAX	3600000u	/* ms: one hour */
+
+struct mkhv_vm_receive {
+	uint32_t flags;		/* in: MKHV_VM_RECEIVE_NONBLOCK */
+	uint32_t timeout_ms;	/* in: 0 = no limit; must be 0 with NONBLOCK */
+	struct mkhv_output_receive out;	/* out (hvcall_partition.h) */
+};
+
+#define MKHV_VM_RECEIVE		_IOWR(MKHV_IOC_MAGIC, 0x22, struct mkhv_vm_receive)
+
+/*
+ * MKHV_VM_RECEIVE_KICK (no argument): the RECEIVE sleeping on this VM, or
+ * the next one to sleep, returns -EINTR (a worker's stop or its own
+ * timers, without signals).
+ */
+#define MKHV_VM_RECEIVE_KICK	_IO(MKHV_IOC_MAGIC, 0x25)
+
+/*
+ * MKHV_VM_POST_MESSAGE: HvCallPostMessageDirect of one SynIC message into
+ * slot @sint of VP @vp_index's message page (header built by the driver:
+ * @message_type, @payload_size, sender 0).  Queued in the VP's inbox and
+ * delivered by the VP's pCPU; per SINT in order.  -EAGAIN: inbox full.
+ */
+struct mkhv_vm_post_message {
+	uint32_t vp_index;	/* in: a created VP */
+	uint32_t sint;		/* in: 0..15 (VMBus: 2) */
+	uint32_t message_type;	/* in: non-zero (VMBus channel messages: 1) */
+	uint32_t payload_size;	/* in: 0..HV_MESSAGE_PAYLOAD_MAX */
+	uint8_t payload[HV_MESSAGE_PAYLOAD_MAX]; /* in */
+};
+
+#define MKHV_VM_POST_MESSAGE	_IOW(MKHV_IOC_MAGIC, 0x23, struct mkhv_vm_post_message)
+
+/*
+ * MKHV_VM_SIGNAL_EVENT: HvCallSignalEventDirect: set flag @flag of SINT
+ * @sint's area in VP @vp_index's SIEF page (VMBus: the channel's relid in
+ * SINT 2) and raise the SINT.  @newly_signaled: 1 unless the flag was
+ * still pending from an earlier signal.
+ */
+struct mkhv_vm_signal_event {
+	uint32_t vp_index;	/* in */
+	uint32_t sint;		/* in: 0..15 */
+	uint32_t flag;		/* in: 0..HV_EVENT_FLAGS_COUNT-1 */
+	uint32_t newly_signaled; /* out: 0 or 1 */
+};
+
+#define MKHV_VM_SIGNAL_EVENT	_IOWR(MKHV_IOC_MAGIC, 0x24, struct mkhv_vm_signal_event)
+
+_Static_assert(sizeof(struct mkhv_vm_connect) == 16, "connect size");
+_Static_assert(sizeof(struct mkhv_vm_disconnect) == 8, "disconnect size");
+_Static_assert(offsetof(struct mkhv_vm_receive, out) == 8, "receive out");
+_Static_assert(sizeof(struct mkhv_vm_receive) == 8 + 0x410 + 11 * 256, "receive size");
+_Static_assert(sizeof(struct mkhv_vm_receive) < (1 << 14), "receive ioctl size");
+_Static_assert(sizeof(struct mkhv_vm_post_message) == 256, "post size");
+_Static_assert(sizeof(struct mkhv_vm_signal_event) == 16, "signal size");
+
 _Static_assert(sizeof(struct mkhv_ioc_create_vm) == 32, "create_vm size");
 _Static_assert(offsetof(struct mkhv_ioc_create_vm, partition_id) == 16, "create_vm id");
 _Static_assert(sizeof(struct mkhv_vm_map_memory) == 32, "map_memory size");

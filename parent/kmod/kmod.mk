@@ -58,3 +58,18 @@ UNIT_TESTS += $(KMOD_TEST)
 $(KMOD_TEST): tests/unit/test_mkhv_validate.c $(KMOD_DIR)/mkhv_validate.h $(KMOD_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -I$(KMOD_DIR) $(CHECK_CFLAGS) -o $@ $< $(CHECK_LIBS)
+
+# mkhv-vmbustest: the SynIC transport ioctls against the real hv, for
+# tests/system/vmbus-hv.sh (static: the parent initramfs has no libc).
+KMOD_VMBUSTEST := $(BUILD)/parent/mkhv-vmbustest
+ALL_TARGETS += $(KMOD_VMBUSTEST)
+PARENT_INITRD_FILES += $(KMOD_OUT)/mkhv-vmbustest.stripped=/usr/lib/mkhv/mkhv-vmbustest
+SYSTEM_TESTS += tests/system/vmbus-hv.sh
+
+$(KMOD_VMBUSTEST): $(KMOD_DIR)/vmbustest.c $(KMOD_HDRS)
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -pthread -static -o $@ $<
+
+$(KMOD_OUT)/mkhv-vmbustest.stripped: $(KMOD_VMBUSTEST)
+	@mkdir -p $(@D)
+	$(Q)strip -o $@ $<

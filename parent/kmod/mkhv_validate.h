@@ -164,7 +164,8 @@ static inline bool mkhv_regs_statistics_only(const struct hv_register_assoc *a,
 
 	for (i = 0; i < n; i++)
 		if (a[i].name != HV_REGISTER_VP_RUNTIME &&
-		    a[i].name != MKHV_REGISTER_VP_EXITS)
+		    a[i].name != MKHV_REGISTER_VP_EXITS &&
+		    a[i].name != HV_REGISTER_TIME_REF_COUNT)
 			return false;
 	return true;
 }
@@ -214,6 +215,97 @@ static inline int mkhv_intercept_validate(const struct hv_intercept_message *m,
 		return -EIO;
 	}
 	return m->vp_index == vp_index ? 0 : -EIO;
+}
+
+/* ---- SynIC messages and events (issue 8) ---- */
+
+/* MKHV_VM_CONNECT: a 24-bit non-zero connection id, a message or event port. */
+static inline int mkhv_connect_validate(const struct mkhv_vm_connect *c)
+{
+	if (!c->connection_id || (c->connection_id & ~HV_PORT_ID_MASK))
+		return -EINVAL;
+	switch (c->port_type) {
+	case HV_PORT_TYPE_MESSAGE:
+		return c->flag_count ? -EINVAL : 0;
+	case HV_PORT_TYPE_EVENT:
+		return c->flag_count > MKHV_MAX_EVENT_FLAGS ? -EINVAL : 0;
+	default:
+		return -EINVAL;
+	}
+}
+
+/*
+ * The hv port id of connection slot @slot of partition @pid: unique over
+ * every VM (ports of a deleted partition are gone with it) and within the
+ * TLFS's 24 bits.
+ */
+static inline uint32_t mkhv_port_id(uint64_t pid, uint32_t slot)
+{
+	return (uint32_t)(pid << 8) | (slot & 0xff);
+}
+_Static_assert(MKHV_MAX_PORTS <= 256, "slot fits the port id");
+_Static_assert(((uint64_t)MKHV_MAX_CHILDREN << 8 | 0xff) <= HV_PORT_ID_MASK,
+	       "port ids fit 24 bits");
+
+/* MKHV_VM_DISCONNECT. */
+static inline int mkhv_disconnect_validate(const struct mkhv_vm_disconnect *d)
+{
+	if (d->flags || !d->connection_id ||
+	    (d->connection_id & ~HV_PORT_ID_MASK))
+		return -EINVAL;
+	return 0;
+}
+
+/* MKHV_VM_RECEIVE request: known flags; a timeout only for a blocking call. */
+static inline int mkhv_receive_validate(const struct mkhv_vm_receive *r)
+{
+	if (r->flags & ~(uint32_t)MKHV_VM_RECEIVE_NONBLOCK)
+		return -EINVAL;
+	if ((r->flags & MKHV_VM_RECEIVE_NONBLOCK) && r->timeout_ms)
+		return -EINVAL;
+	return r->timeout_ms > MKHV_VM_RECEIVE_TIMEOUT_MAX ? -EINVAL : 0;
+}
+
+/* The hv's HvCallMkhvReceive answer: counts and sizes in range, else -EIO. */
+static inline int mkhv_receive_out_validate(const struct mkhv_output_receive *o)
+{
+	uint32_t i;
+
+	if (o->nr_messages > MKHV_RECEIVE_MAX_MESSAGES ||
+	    o->nr_events > MKHV_MAX_PORTS ||
+	    (o->flags & ~(uint32_t)(MKHV_RECEIVE_MORE | MKHV_RECEIVE_INBOX_SPACE)))
+		return -EIO;
+	for (i = 0; i < o->nr_messages; i++)
+		if (o->messages[i].payload_size > HV_MESSAGE_PAYLOAD_MAX)
+			return -EIO;
+	return 0;
+}
+
+/* Does a Receive answer carry anything for the caller? */
+static inline bool mkhv_receive_has_news(const struct mkhv_output_receive *o)
+{
+	return o->nr_messages || o->nr_events ||
+	       (o->flags & MKHV_RECEIVE_INBOX_SPACE);
+}
+
+/* MKHV_VM_POST_MESSAGE: a VP of the VM, a SINT, a non-zero type, <= 240 bytes. */
+static inline int mkhv_post_validate(const struct mkhv_vm_post_message *m,
+				     uint32_t max_vps)
+{
+	if (m->vp_index >= max_vps || m->sint > 15 || !m->message_type ||
+	    m->payload_size > HV_MESSAGE_PAYLOAD_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/* MKHV_VM_SIGNAL_EVENT: a VP, a SINT, a flag of the SINT's 2048. */
+static inline int mkhv_signal_validate(const struct mkhv_vm_signal_event *e,
+				       uint32_t max_vps)
+{
+	if (e->vp_index >= max_vps || e->sint > 15 ||
+	    e->flag >= HV_EVENT_FLAGS_COUNT)
+		return -EINVAL;
+	return 0;
 }
 
 #endif /* MKHV_KMOD_VALIDATE_H */

@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "mkhv_backend.h"
+#include "vmbus_transport.h"
 #include "worker.h"
 
 int main(int argc, char **argv)
 {
 	struct worker_opts o;
 	struct mkhv_backend b;
+	static struct vmbus_transport_mkhv vt;	/* 3.9 KiB receive buffer */
 	char err[256] = "";
 	int ret;
 
@@ -30,6 +32,9 @@ int main(int argc, char **argv)
 		return WORKER_EXIT_ERROR;
 	}
 	printf("hvworker: partition %llu\n", (unsigned long long)b.partition_id);
+	vmbus_transport_mkhv_init(&vt, b.vm_fd);
+	o.vmbus_ops = &vmbus_transport_mkhv_ops;
+	o.vmbus_ctx = &vt;
 	ret = worker_run(&o, &mkhv_backend_ops, &b, stdout);
 	mkhv_backend_close(&b);
 	return ret;

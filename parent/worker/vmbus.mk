@@ -53,3 +53,4 @@ $(BUILD)/tests/unit/test_hvworker_ic: tests/unit/test_hvworker_ic.c \
 
 vmbus-host-check: $(VMBUS_HOST_TESTS)
 	$(Q)scripts/run-unit.sh $(VMBUS_HOST_TESTS)
+SYSTEM_TESTS += tests/system/vmbus.sh

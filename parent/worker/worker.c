@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "control.h"
+#include "worker_vmbus.h"
 #include "guest.h"
 #include "linux_loader.h"
 #include "multiboot.h"
@@ -343,7 +344,7 @@ static void *vcpu_main(void *arg)
  * vCPU out of RUN and join it.
  */
 static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n,
-		      FILE *status)
+		      struct worker_vmbus *wv, FILE *status)
 {
 	struct timespec tick = { 0, 10 * 1000 * 1000 };
 	uint32_t alive = n;
@@ -361,6 +362,7 @@ static void run_vcpus(struct vm *vm, struct vcpu_thread *t, uint32_t n,
 			stats_wanted = 0;
 			print_stats(vm, n, status);
 		}
+		worker_vmbus_tick(wv, status);
 		if (alive)
 			nanosleep(&tick, NULL);
 	}
@@ -404,6 +406,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	struct console con = { .log_fd = -1, .pty_fd = -1 };
 	struct control_stats stats;
 	struct control ctl;
+	struct worker_vmbus wv;
 	struct guest_mem mem;
 	struct vm vm;
 	uint8_t *kernel = NULL, *initrd = NULL, *ram = MAP_FAILED;
@@ -484,9 +487,12 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	control_init(&ctl, o->control_fd);
 	stats = (struct control_stats){ &vm, o->vcpus };
 	control_set_hook(&ctl, CONTROL_STATS, control_stats_hook, &stats);
+	worker_vmbus_start(&wv, o->vmbus_ops, o->vmbus_ctx, &mem, o->vcpus,
+			   &ctl, status);
 	ret = control_start(&ctl);
 	if (ret) {
 		control_stop(&ctl);
+		worker_vmbus_stop(&wv);
 		ret = setup_fail(status, "control channel", strerror(-ret));
 		goto out_con;
 	}
@@ -506,8 +512,9 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		}
 		started++;
 	}
-	run_vcpus(&vm, threads, started, status);
+	run_vcpus(&vm, threads, started, &wv, status);
 	control_stop(&ctl);
+	worker_vmbus_stop(&wv);
 	fprintf(status, "hvworker: state %s\nhvworker: detail %s\n",
 		vm_exit_name(vm_exit_reason(&vm)), vm.exit_detail);
 	fflush(status);

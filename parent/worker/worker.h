@@ -37,6 +37,8 @@ enum {
 	WORKER_EXIT_CRASHED = 3,
 };
 
+struct vmbus_transport_ops;
+
 struct worker_opts {
 	char name[WORKER_NAME_MAX + 1];
 	uint64_t memory_mib;
@@ -48,6 +50,9 @@ struct worker_opts {
 	const char *cmdline;	/* NULL = "" */
 	const char *console_log;	/* NULL = none */
 	bool console_pty;
+	/* Not from the command line: the VMBus transport (NULL: none). */
+	const struct vmbus_transport_ops *vmbus_ops;
+	void *vmbus_ctx;
 	int control_fd;		/* --control-fd (control.h), -1 = none */
 };
 

@@ -12,15 +12,19 @@
 WORKER_DIR    := parent/worker
 WORKER_OUT    := $(BUILD)/parent/worker-obj
 HVWORKER      := $(BUILD)/parent/hvworker
-WORKER_CFLAGS := $(HOST_CFLAGS) -Ihv/include -DMKHV_HOST_TEST -pthread -MMD -MP
+WORKER_CFLAGS := $(HOST_CFLAGS) -Ihv/include -Ivmbus -DMKHV_HOST_TEST -pthread -MMD -MP
 
 # The VM core (no /dev/mkhv): what the unit tests link.
 WORKER_CORE   := guest acpi_tables linux_loader multiboot uart rtc ioapic mmio_decode vmm worker hv_shim
 # hvd's control channel (--control-fd)
-WORKER_CORE   += control
+WORKER_CORE   += control worker_vmbus
 WORKER_CORE_OBJS := $(patsubst %,$(WORKER_OUT)/%.o,$(WORKER_CORE)) \
 		    $(WORKER_OUT)/bzimage.o $(WORKER_OUT)/dsdt_aml.o
-WORKER_MAIN_OBJS := $(WORKER_OUT)/hvworker.o $(WORKER_OUT)/mkhv_backend.o
+WORKER_MAIN_OBJS := $(WORKER_OUT)/hvworker.o $(WORKER_OUT)/mkhv_backend.o \
+		    $(WORKER_OUT)/vmbus_transport.o
+# The VMBus server (parent/worker/vmbus.mk and vmbus/vmbus.mk, both read
+# before this fragment).
+WORKER_VMBUS_LIBS := $(VMBUS_HOST_OBJS) $(BUILD)/vmbus/libvmbus.a
 
 ALL_TARGETS += $(HVWORKER)
 HVWORKER_INITRD := $(WORKER_OUT)/hvworker.stripped
@@ -54,7 +58,7 @@ $(WORKER_OUT)/dsdt_aml.c: $(WORKER_OUT)/dsdt.aml
 $(WORKER_OUT)/dsdt_aml.o: $(WORKER_OUT)/dsdt_aml.c
 	$(Q)$(CC) $(HOST_CFLAGS) -c -o $@ $<
 
-$(HVWORKER): $(WORKER_MAIN_OBJS) $(WORKER_CORE_OBJS)
+$(HVWORKER): $(WORKER_MAIN_OBJS) $(WORKER_CORE_OBJS) $(WORKER_VMBUS_LIBS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) -static -pthread -o $@ $^
 
@@ -96,13 +100,13 @@ UNIT_TESTS += $(WORKER_TEST_BINS)
 WORKER_TEST_KERNEL := $(BUILD)/kernel/vmlinuz
 
 $(BUILD)/tests/unit/test_hvworker_%: tests/unit/test_hvworker_%.c \
-		tests/unit/hvworker_fake.h $(WORKER_CORE_OBJS) \
+		tests/unit/hvworker_fake.h $(WORKER_CORE_OBJS) $(WORKER_VMBUS_LIBS) \
 		$(WORKER_TEST_KERNEL) $(TINYGUEST)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(WORKER_CFLAGS) -I$(WORKER_DIR) $(CHECK_CFLAGS) \
 		-DHVWORKER_TEST_KERNEL='"$(abspath $(WORKER_TEST_KERNEL))"' \
 		-DHVWORKER_TEST_TINYGUEST='"$(abspath $(TINYGUEST))"' \
-		-o $@ $< $(WORKER_CORE_OBJS) $(CHECK_LIBS)
+		-o $@ $< $(WORKER_CORE_OBJS) $(WORKER_VMBUS_LIBS) $(CHECK_LIBS)
 
 hvworker-check: $(WORKER_TEST_BINS)
 	$(Q)scripts/run-unit.sh $(WORKER_TEST_BINS)

@@ -1,15 +1,16 @@
 #!/bin/bash
 # child-boot: stock Debian children on the hv's child pool, and their
 # isolation.  QEMU -smp 4 (cpu0 runs the parent, three pool pCPUs); in the
-# parent, hvworker boots the stock kernel and the child image
-# (/usr/share/mkhv/child/, guest-drivers/initramfs) as:
+# parent, stock virsh defines and starts, through hvd's mkhv backend, three
+# domains from XML booting the stock kernel and the child image
+# (/usr/share/mkhv/child/, guest-drivers/initramfs):
 #
 #   A: 2 vCPUs, 256 MiB, writes a canary into its memory and watches it
 #   B: 1 vCPU, 192 MiB, tries the parent-only hypercalls, then reads the
 #      guest-physical address equal to the host-physical address of A's
 #      canary page (from the worker's /proc/PID/pagemap) and a GPA far
-#      beyond its RAM
-#   C: 1 vCPU, 128 MiB, triple-faults on purpose
+#      beyond its RAM; powers itself off a minute later
+#   C: 1 vCPU, 128 MiB, triple-faults on purpose (<on_crash>destroy)
 #
 # Checks: each console reaches its init with the Hyper-V detection and the
 # vCPUs and memory it was given; every parent-only hypercall is denied; B
@@ -34,11 +35,17 @@ check "hv: three CPUs in the child pool" \
 	log_has -p com2 "4 CPUs online: cpu0 runs the parent, 3 in the child pool"
 run free0 "sed -n 's/^MemFree: *\([0-9]*\) kB/\1/p' /proc/meminfo"
 
-start() {	# NAME VCPUS MIB PROBES
-	run "start-$1" "hvworker --name $1 --memory $3 --vcpus $2 --kernel $child/vmlinuz --initrd $child/initrd.img --cmdline 'console=ttyS0 quiet mkhv.name=$1 mkhv.probe=$4' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
+start() {	# NAME VCPUS MIB PROBES: virsh define + start from XML
+	local n=$1 x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>$3</memory><vcpu>$2</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 mkhv.probe=$4</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices><console type='pty'><target type='serial' port='0'/></console></devices></domain>"
+	run "start-$1" "printf '%s\\n' \"$x\" > /tmp/$1.xml && virsh define /tmp/$1.xml && virsh start $1" 120
+	check "$1: virsh define and start" \
+		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
 }
-console() {	# NAME: its console log and worker output into $T_LOGS/NAME.txt
-	run "$1" "cat /tmp/$1.console /tmp/$1.out"
+console() {	# NAME: its console log (hvd's default) into $T_LOGS/NAME.txt
+	run "$1" "cat /var/log/mkhv/$1.console"
+}
+state() {	# NAME: virsh domstate --reason into $T_LOGS/state-NAME.txt
+	run "state-$1" "virsh domstate $1 --reason"
 }
 until_console() {	# NAME PATTERN TIMEOUT
 	local i
@@ -69,18 +76,19 @@ deleted() {	# PAGES: how many partitions gave exactly that many pages back
 start A 2 256 "canary:$canary_gpa:$canary"
 boots_as A 2 256
 check "A: canary written" out_has A "probe gpa $canary_gpa written $canary reads $canary"
-check "A: running on two pool pCPUs' worth of vCPUs" out_has A "hvworker: state running"
+state A
+check "A: virsh says running" out_has state-A "running"
 
 # Where A's canary lives in host-physical memory: the worker's RAM mapping
 # is the 256 MiB anonymous one; pagemap gives the frame of GPA 0x90000.
-run hpa "pid=\$(cat /tmp/A.pid); set -- \$(awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$pid/maps | while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done); va=\$((\$1 + $canary_gpa)); e=\$(dd if=/proc/\$pid/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' '); printf 'hpa 0x%x\n' \$(( (0x\$e & 0x7fffffffffffff) * 4096 ))"
+run hpa "pid=\$(pgrep -f 'hvworker --name A '); set -- \$(awk '{ split(\$1, r, \"-\"); print r[1], r[2] }' /proc/\$pid/maps | while read s e; do [ \$((0x\$e - 0x\$s)) -eq 268435456 ] && echo 0x\$s; done); va=\$((\$1 + $canary_gpa)); e=\$(dd if=/proc/\$pid/pagemap bs=8 skip=\$((va / 4096)) count=1 2>/dev/null | od -An -tx8 | tr -d ' '); printf 'hpa 0x%x\n' \$(( (0x\$e & 0x7fffffffffffff) * 4096 ))"
 hpa=$(sed -n 's/^hpa \(0x[0-9a-f]*\)$/\1/p' "$T_LOGS/hpa.txt" | tail -n 1)
 check "A's canary page has a host-physical address (${hpa:-none})" \
 	eval '[ -n "$hpa" ] && [ "$hpa" != 0x0 ]'
 
 # B: hypercalls, its own view of the canary's GPA, A's host address as a
 # GPA, and a GPA far beyond its RAM.
-start B 1 192 "hypercalls,read:$canary_gpa,read:${hpa:-0x10000000},read:0xd0000000"
+start B 1 192 "hypercalls,read:$canary_gpa,read:${hpa:-0x10000000},read:0xd0000000,poweroff:60"
 boots_as B 1 192
 check "B: all 14 parent-only hypercalls denied" \
 	until_console B "probe 14 of 14 parent-only hypercalls denied" 30
@@ -94,14 +102,17 @@ check "B: GPA $hpa (A's canary, host-physical) never shows A's canary" \
 	eval 'grep -q "probe gpa ${hpa:-0x10000000} (.*) reads" "$T_LOGS/B.txt" && ! grep -q "reads $canary" "$T_LOGS/B.txt"'
 check "B: a GPA beyond its RAM reads all-ones (the worker's empty bus)" \
 	out_has B "probe gpa 0xd0000000 (not RAM) reads 0xffffffff"
-run aliveB "kill -0 \$(cat /tmp/B.pid)"
-check "B survives its probes" rc_is aliveB 0
+state B
+check "B survives its probes (virsh: running)" out_has state-B "running"
+run list "virsh list"
+check "virsh list shows A and B running" \
+	eval 'grep -qE "^ *[0-9]+ +A +running" "$T_LOGS/list.txt" && grep -qE "^ *[0-9]+ +B +running" "$T_LOGS/list.txt"'
 
 # C: a triple fault ends C only.
 start C 1 128 "triple"
 boots_as C 1 128
-check "C: triple fault ends C (worker: crashed)" \
-	eval 'until_console C "hvworker: state crashed" 30 && out_has C "triple fault"'
+check "C: triple fault ends C (virsh: shut off, crashed)" \
+	eval 'for i in 1 2 3 4 5 6 7 8 9 10; do state C; out_has state-C "shut off (crashed)" && break; sleep 2; done; out_has state-C "shut off (crashed)"'
 check "hv: C's triple fault logged" wait_for -p com2 20 "child shut down (triple fault)"
 
 # A is still alive and its canary intact after B and C.
@@ -110,12 +121,14 @@ console A
 check "A is still running (alive lines continue)" \
 	eval '[ "$(grep -c "mkhv-child: alive" "$T_LOGS/A.txt")" -ge 2 ]'
 check "A's canary never changed" eval '! grep -q "canary CHANGED" "$T_LOGS/A.txt"'
-run alive "kill -0 \$(cat /tmp/A.pid)"
-check "A's worker alive" rc_is alive 0
+state A
+check "A still running after C's crash" out_has state-A "running"
 
-# Stop what still runs (A; B if its probe left it alive): every
-# partition gives everything back.
-run stop "for n in A B C; do kill \$(cat /tmp/\$n.pid) 2>/dev/null; done; sleep 3"
+# B powers itself off a minute after its probes (ACPI S5); A is destroyed.
+check "B powered off from inside (virsh: shut off, shutdown)" \
+	eval 'for i in $(seq 1 40); do state B; out_has state-B "shut off (shutdown)" && break; sleep 2; done; out_has state-B "shut off (shutdown)"'
+run destroyA "virsh destroy A"
+check "virsh destroy A" eval 'rc_is destroyA 0 && state A && out_has state-A "shut off (destroyed)"'
 wait_for -p com2 20 "pages back to the parent" >/dev/null
 check "hv: A's 65536 pages back" wait_for -p com2 20 "deleted: 65536 pages back to the parent"
 check "hv: B's 49152 pages back" eval '[ "$(deleted 49152)" = 1 ]'

@@ -4,7 +4,7 @@
 # QEMU (3 CPUs: the parent's and a pool of 2); in the parent's shell:
 # virsh define/start the shipped demo domain, its console log shows the
 # child's init and "Hypervisor detected: Microsoft Hyper-V", virsh list
-# and dominfo show it running with growing CPU time, `virsh console`
+# and dominfo show it running with CPU time grown over its boot, `virsh console`
 # reaches the child's shell (Ctrl-] returns to the parent), kill -9 of
 # its worker makes it crashed (on_crash destroy: shut off), it starts
 # again, and virsh destroy deletes its partition (every page back, on the
@@ -37,6 +37,7 @@ check "virsh define demo-child.xml" \
 run start 'read up _ < /proc/uptime; echo T=$up; virsh start demo; read up _ < /proc/uptime; echo S=$up' 120
 check "virsh start demo" \
 	eval 'rc_is start 0 && out_has start "Domain '"'demo'"' started"'
+run info0 'virsh dominfo demo'	# CPU time while it boots
 await_console boot1 1 "mkhv-child: init reached" 150
 check "child console log: mkhv-child: init reached" \
 	eval '[ "$(tail -n 1 "$T_LOGS/boot1.txt")" -ge 1 ]'
@@ -53,19 +54,15 @@ check "virsh list: demo running with an id" \
 	eval 'grep -Eq "^ *[0-9]+ +demo +running" "$T_LOGS/list.txt"'
 
 run info1 'virsh dominfo demo'
-run info2 'sleep 3; virsh dominfo demo'
+cpu0=$(sed -n 's/^CPU time: *\([0-9.]*\)s/\1/p' "$T_LOGS/info0.txt")
 cpu1=$(sed -n 's/^CPU time: *\([0-9.]*\)s/\1/p' "$T_LOGS/info1.txt")
-cpu2=$(sed -n 's/^CPU time: *\([0-9.]*\)s/\1/p' "$T_LOGS/info2.txt")
-echo "#   dominfo CPU time: ${cpu1:-?} s, 3 s later ${cpu2:-?} s"
+echo "#   dominfo CPU time: ${cpu0:-?} s as it started, ${cpu1:-?} s after its boot"
 check "virsh dominfo: running" out_has info1 "running"
-check "virsh dominfo: CPU time > 0 and increasing" \
-	eval 'awk -v a="${cpu1:-0}" -v b="${cpu2:-0}" "BEGIN { exit !(a > 0 && b > a) }"'
+# (An idle child costs next to nothing: the boot is what shows.)
+check "virsh dominfo: CPU time > 0 and grown over the boot" \
+	eval 'awk -v a="${cpu0:-0}" -v b="${cpu1:-0}" "BEGIN { exit !(b > 0 && b > a) }"'
 [ "${cpu1:-0}" = 0.0 ] && run stats_err 'grep "CPU time" /var/log/hvd.log | tail -n 1' &&
 	sed 's/^/#   hvd.log: /' "$T_LOGS/stats_err.txt"
-
-run shutdown 'virsh shutdown demo'
-check "virsh shutdown: unsupported until the VMBus shutdown service" \
-	eval 'rc_is shutdown 1 && out_has shutdown "graceful shutdown needs the guest'"'"'s VMBus shutdown service"'
 
 # virsh console in the parent's own serial console (its controlling tty).
 serial_send 'virsh console demo'

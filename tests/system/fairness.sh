@@ -5,7 +5,8 @@
 # and 2048 (<cputune><shares> 1:1:2).  Over 10 s, measured from the hv's
 # own per-VP run-time counters (HvRegisterVpRuntime, through hvworker's
 # SIGUSR2 stats line), each must get its share within 10% (relative) of
-# 25/25/50.
+# 25/25/50.  Then a worker capped at 300 permille, alone on the pCPU, must
+# get 30% of it (within 10%).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
 test_init fairness
@@ -48,4 +49,16 @@ check "weight 1024: ${p1}% within 10% of 25%" within "$p1" 25
 check "weight 1024: ${p2}% within 10% of 25%" within "$p2" 25
 check "weight 2048: ${p3}% within 10% of 50%" within "$p3" 50
 run stop 'for n in 1 2 3; do kill $(cat /tmp/f$n.pid); done; sleep 2'
+
+# A cap (<period>/<quota>): 300 permille of the pCPU even when alone on it.
+run start4 "hvworker --name f4 --memory 32 --vcpus 1 --cap 300 --kernel $guest --cmdline 'spin console=ttyS0' > /tmp/f4.out 2>&1 & echo \$! > /tmp/f4.pid; sleep 3"
+run c0 'kill -USR2 $(cat /tmp/f4.pid); sleep 1; echo f4 $(grep stats /tmp/f4.out | tail -n 1); cut -d" " -f1 /proc/uptime' 30
+run cwait "sleep 10" 30
+run c1 'kill -USR2 $(cat /tmp/f4.pid); sleep 1; echo f4 $(grep stats /tmp/f4.out | tail -n 1); cut -d" " -f1 /proc/uptime' 30
+secs=$(awk -v a="$(tail -n 1 "$T_LOGS/c0.txt")" -v b="$(tail -n 1 "$T_LOGS/c1.txt")" 'BEGIN { print b - a }')
+ran=$(( $(ns c1 4) - $(ns c0 4) ))
+capshare=$(awk -v d="$ran" -v t="$secs" 'BEGIN { printf "%.1f", (t > 0 ? d / (t * 1e7) : 0) }')
+echo "# capped at 30%: ${capshare}% of ${secs} s"
+check "cap 300 permille: ${capshare}% of the pCPU, within 10% of 30%" within "$capshare" 30
+run stop4 'kill $(cat /tmp/f4.pid); sleep 2'
 test_finish

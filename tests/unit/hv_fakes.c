@@ -12,6 +12,7 @@ int fake_vendor_intel;
 u8 fake_guest_mem[FAKE_GUEST_SIZE];
 gpa_t fake_guest_base = 0x100000;
 unsigned int fake_copy_from_calls, fake_copy_to_calls;
+void (*fake_copy_from_hook)(gpa_t gpa, size_t len);
 
 void fake_console_reset(void)
 {
@@ -25,6 +26,7 @@ void fake_guest_reset(void)
 	fake_guest_base = 0x100000;
 	fake_copy_from_calls = 0;
 	fake_copy_to_calls = 0;
+	fake_copy_from_hook = NULL;
 }
 
 void arch_console_write(const char *s, size_t n)
@@ -76,6 +78,8 @@ int arch_copy_from_guest(struct hv_partition *part, void *dst, gpa_t gpa,
 	fake_copy_from_calls++;
 	if (!fake_range_ok(gpa, len))
 		return -EFAULT;
+	if (fake_copy_from_hook)
+		fake_copy_from_hook(gpa, len);
 	memcpy(dst, fake_guest_mem + (gpa - fake_guest_base), len);
 	return 0;
 }
@@ -88,6 +92,20 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
 	if (!fake_range_ok(gpa, len))
 		return -EFAULT;
 	memcpy(fake_guest_mem + (gpa - fake_guest_base), src, len);
+	return 0;
+}
+
+int arch_guest_or64(struct hv_partition *part, gpa_t gpa, u64 bits, u64 *old)
+{
+	u64 v;
+
+	(void)part;
+	if ((gpa & 7) || !fake_range_ok(gpa, 8))
+		return -EFAULT;
+	memcpy(&v, fake_guest_mem + (gpa - fake_guest_base), 8);
+	*old = v;
+	v |= bits;
+	memcpy(fake_guest_mem + (gpa - fake_guest_base), &v, 8);
 	return 0;
 }
 

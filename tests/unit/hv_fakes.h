@@ -25,6 +25,8 @@ extern int fake_vendor_intel;
 extern u8 fake_guest_mem[FAKE_GUEST_SIZE];
 extern gpa_t fake_guest_base;
 extern unsigned int fake_copy_from_calls, fake_copy_to_calls;
+/* Called before each arch_copy_from_guest() copy (a racing guest); NULL = none. */
+extern void (*fake_copy_from_hook)(gpa_t gpa, size_t len);
 void fake_guest_reset(void);
 
 /* Child-partition fakes: failure injection and call counters. */

@@ -306,6 +306,25 @@ START_TEST(test_vp_runtime_register)
 	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
 	memcpy(&out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
 	ck_assert_uint_eq(out.low, 1234);
+	/* The partition reference counter: what the child's MSR 0x40000020
+	 * reads; one second of TSC later it is 10^7 more. */
+	names[0] = HV_REGISTER_TIME_REF_COUNT;
+	memcpy(buf + sizeof(in), names, sizeof(names));
+	fake_tsc = 1000;
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 1, buf, sizeof(in) + 4);
+	ck_assert_uint_eq(ST(rax), HV_STATUS_SUCCESS);
+	memcpy(&out, fake_guest_mem + (OUT - fake_guest_base), sizeof(out));
+	ck_assert_uint_eq(out.low, hyperv_ref_time(&vp->part->hv));
+	fake_tsc += vp->part->hv.tsc_hz;
+	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 1, buf, sizeof(in) + 4);
+	{
+		struct hv_register_value later;
+
+		memcpy(&later, fake_guest_mem + (OUT - fake_guest_base),
+		       sizeof(later));
+		ck_assert(later.low - out.low >= 9999999 &&
+			  later.low - out.low <= 10000001);
+	}
 	/* With a VMCB register in the list, the VP must be stopped. */
 	rax = hc(pvp, HVCALL_GET_VP_REGISTERS, 2, buf, sizeof(in) + 8);
 	ck_assert_uint_eq(ST(rax), HV_STATUS_INVALID_VP_STATE);

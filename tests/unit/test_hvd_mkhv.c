@@ -277,6 +277,9 @@ START_TEST(start_does_not_block_hvd)
 	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is already starting");
 	ck_assert_int_eq(hvd_shutdown(&h, slow, 0, &err), -1);
 	ck_assert_str_eq(err.msg, "Requested operation is not valid: domain is starting");
+	/* The fake worker has written its pid (a loaded machine is slow). */
+	for (int i = 0; i < 500 && mk_starts("slow") == 0; i++)
+		usleep(10000);
 	/* destroy ends the start: its request fails, the worker is gone. */
 	ck_assert_int_eq(hvd_destroy(&h, slow, 0, &err), 0);
 	ck_assert(!slow->starting);

@@ -125,8 +125,8 @@ END_TEST
 
 START_TEST(test_unknown_code)
 {
-	static const uint16_t codes[] = { 0, 1, 0x5c, 0x46, 0x8001, 0x80ff,
-					  0x8104, 0xffff };
+	static const uint16_t codes[] = { 0, 1, 0x5e, 0x46, 0x8001, 0x80ff,
+					  0x8105, 0xffff };
 
 	for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++) {
 		ck_assert_uint_eq(call(pvp, codes[i], IN, OUT),
@@ -134,7 +134,8 @@ START_TEST(test_unknown_code)
 		ck_assert_uint_eq(call(cvp, codes[i], IN, OUT),
 				  HV_STATUS_INVALID_HYPERCALL_CODE);
 	}
-	ck_assert_ptr_null(hypercall_lookup(0x5c));
+	ck_assert_ptr_null(hypercall_lookup(0x5e));
+	ck_assert_ptr_nonnull(hypercall_lookup(HVCALL_POST_MESSAGE));
 	ck_assert_ptr_nonnull(hypercall_lookup(HVCALL_MKHV_GET_INFO));
 }
 END_TEST

@@ -300,6 +300,9 @@ START_TEST(statistics_only_regs)
 	r[1].name = HV_X64_REGISTER_RIP;
 	ck_assert(!mkhv_regs_statistics_only(r, 2));
 	ck_assert(mkhv_regs_statistics_only(r, 1));
+	/* The reference counter is one too (timesync samples it). */
+	r[1].name = HV_REGISTER_TIME_REF_COUNT;
+	ck_assert(mkhv_regs_statistics_only(r, 2));
 }
 END_TEST
 
@@ -325,6 +328,22 @@ START_TEST(install_intercept_args)
 }
 END_TEST
 
+START_TEST(intercept_from_hv)
+{
+	struct hv_intercept_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.message_type = HVMSG_X64_IO_PORT_INTERCEPT;
+	m.vp_index = 3;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), 0);
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 2), -EIO);
+	m.message_type = 0x1234;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
+	m.message_type = HVMSG_NONE;
+	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
+}
+END_TEST
+
 START_TEST(assert_interrupt_args)
 {
 	struct mkhv_vm_interrupt c = { 1, HV_X64_INTERRUPT_TYPE_FIXED, 0x34, 0 };
@@ -344,28 +363,14 @@ START_TEST(assert_interrupt_args)
 }
 END_TEST
 
-START_TEST(intercept_from_hv)
-{
-	struct hv_intercept_message m;
-
-	memset(&m, 0, sizeof(m));
-	m.message_type = HVMSG_X64_IO_PORT_INTERCEPT;
-	m.vp_index = 3;
-	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), 0);
-	ck_assert_int_eq(mkhv_intercept_validate(&m, 2), -EIO);
-	m.message_type = 0x1234;
-	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
-	m.message_type = HVMSG_NONE;
-	ck_assert_int_eq(mkhv_intercept_validate(&m, 3), -EIO);
-}
-END_TEST
-
 START_TEST(vm_ioctl_numbers)
 {
 	unsigned long n[] = { MKHV_IOC_CREATE_VM, MKHV_VM_MAP_MEMORY,
 			      MKHV_VM_CREATE_VP, MKHV_VM_SET_REGS,
 			      MKHV_VM_GET_REGS, MKHV_VM_RUN, MKHV_VM_INSTALL_INTERCEPT,
-			      MKHV_VM_ASSERT_INTERRUPT,
+			      MKHV_VM_CONNECT, MKHV_VM_DISCONNECT, MKHV_VM_RECEIVE,
+			      MKHV_VM_POST_MESSAGE, MKHV_VM_SIGNAL_EVENT,
+			      MKHV_VM_RECEIVE_KICK, MKHV_VM_ASSERT_INTERRUPT,
 			      MKHV_IOC_GET_INFO,
 			      MKHV_IOC_LOG_READ, MKHV_IOC_PROBE_PHYS };
 
@@ -374,6 +379,201 @@ START_TEST(vm_ioctl_numbers)
 			ck_assert_uint_ne(n[i], n[j]);
 	ck_assert_uint_eq(_IOC_SIZE(MKHV_VM_RUN), 264);
 	ck_assert_uint_eq(_IOC_DIR(MKHV_IOC_CREATE_VM), _IOC_READ | _IOC_WRITE);
+	ck_assert_uint_eq(_IOC_SIZE(MKHV_VM_RECEIVE), 8 + 0x410 + 11 * 256);
+	ck_assert_uint_eq(_IOC_DIR(MKHV_VM_RECEIVE), _IOC_READ | _IOC_WRITE);
+	ck_assert_uint_eq(_IOC_DIR(MKHV_VM_SIGNAL_EVENT), _IOC_READ | _IOC_WRITE);
+	ck_assert_uint_eq(_IOC_DIR(MKHV_VM_POST_MESSAGE), _IOC_WRITE);
+}
+END_TEST
+
+/* ---- SynIC transport (issue 8) ---- */
+
+START_TEST(connect_args)
+{
+	struct mkhv_vm_connect c = { 4, HV_PORT_TYPE_MESSAGE, 0, 0 };
+
+	ck_assert_int_eq(mkhv_connect_validate(&c), 0);
+	c.port_id = 0xdead;	/* out: whatever the caller left there */
+	ck_assert_int_eq(mkhv_connect_validate(&c), 0);
+	c.flag_count = 1;	/* message ports have no flags */
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c = (struct mkhv_vm_connect){ 0x123456, HV_PORT_TYPE_EVENT, 0, 0 };
+	ck_assert_int_eq(mkhv_connect_validate(&c), 0);	/* 0 = 1 flag */
+	c.flag_count = MKHV_MAX_EVENT_FLAGS;
+	ck_assert_int_eq(mkhv_connect_validate(&c), 0);
+	c.flag_count = MKHV_MAX_EVENT_FLAGS + 1;
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c = (struct mkhv_vm_connect){ 0, HV_PORT_TYPE_EVENT, 1, 0 };
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c.connection_id = 1u << 24;
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c.connection_id = 0xffffffffu;
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c = (struct mkhv_vm_connect){ 4, HV_PORT_TYPE_MONITOR, 0, 0 };
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c.port_type = 0;
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+	c.port_type = 0x80000001u;
+	ck_assert_int_eq(mkhv_connect_validate(&c), -EINVAL);
+}
+END_TEST
+
+/* Port ids: non-zero, 24 bits, distinct over every (VM, slot). */
+START_TEST(port_ids_unique)
+{
+	static uint8_t seen[1 << 24];
+	uint64_t pid;
+	uint32_t slot, id;
+
+	for (pid = 1; pid <= MKHV_MAX_CHILDREN; pid++)
+		for (slot = 0; slot < MKHV_MAX_PORTS; slot++) {
+			id = mkhv_port_id(pid, slot);
+			ck_assert_uint_ne(id, 0);
+			ck_assert_uint_eq(id & ~HV_PORT_ID_MASK, 0);
+			ck_assert_uint_eq(seen[id], 0);
+			seen[id] = 1;
+		}
+}
+END_TEST
+
+START_TEST(disconnect_args)
+{
+	struct mkhv_vm_disconnect d = { 4, 0 };
+
+	ck_assert_int_eq(mkhv_disconnect_validate(&d), 0);
+	d.flags = 1;
+	ck_assert_int_eq(mkhv_disconnect_validate(&d), -EINVAL);
+	d = (struct mkhv_vm_disconnect){ 0, 0 };
+	ck_assert_int_eq(mkhv_disconnect_validate(&d), -EINVAL);
+	d.connection_id = 1u << 24;
+	ck_assert_int_eq(mkhv_disconnect_validate(&d), -EINVAL);
+}
+END_TEST
+
+START_TEST(receive_args)
+{
+	static struct mkhv_vm_receive r;
+
+	memset(&r, 0, sizeof(r));
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.flags = MKHV_VM_RECEIVE_NONBLOCK;
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.timeout_ms = 10;	/* a timeout makes no sense without blocking */
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+	r.flags = 0;
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.timeout_ms = MKHV_VM_RECEIVE_TIMEOUT_MAX;
+	ck_assert_int_eq(mkhv_receive_validate(&r), 0);
+	r.timeout_ms = MKHV_VM_RECEIVE_TIMEOUT_MAX + 1;
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+	r.timeout_ms = 0xffffffffu;
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+	r.timeout_ms = 0;
+	r.flags = 2;
+	ck_assert_int_eq(mkhv_receive_validate(&r), -EINVAL);
+}
+END_TEST
+
+/* What wakes a blocking RECEIVE up: messages, events, or inbox space. */
+START_TEST(receive_news)
+{
+	static struct mkhv_output_receive o;
+
+	memset(&o, 0, sizeof(o));
+	ck_assert(!mkhv_receive_has_news(&o));
+	o.flags = MKHV_RECEIVE_MORE;	/* cannot come alone, but is no news */
+	ck_assert(!mkhv_receive_has_news(&o));
+	o.flags = MKHV_RECEIVE_INBOX_SPACE;
+	ck_assert(mkhv_receive_has_news(&o));
+	o.flags = 0;
+	o.nr_events = 1;
+	ck_assert(mkhv_receive_has_news(&o));
+	o.nr_events = 0;
+	o.nr_messages = 1;
+	ck_assert(mkhv_receive_has_news(&o));
+}
+END_TEST
+
+/* A broken hv's Receive answer is refused, never copied on blindly. */
+START_TEST(receive_answer)
+{
+	static struct mkhv_output_receive o;
+
+	memset(&o, 0, sizeof(o));
+	o.nr_messages = MKHV_RECEIVE_MAX_MESSAGES;
+	o.nr_events = MKHV_MAX_PORTS;
+	o.flags = MKHV_RECEIVE_MORE;
+	o.messages[MKHV_RECEIVE_MAX_MESSAGES - 1].payload_size = 240;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), 0);
+	o.messages[MKHV_RECEIVE_MAX_MESSAGES - 1].payload_size = 241;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
+	o.messages[MKHV_RECEIVE_MAX_MESSAGES - 1].payload_size = 0;
+	o.nr_messages = MKHV_RECEIVE_MAX_MESSAGES + 1;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
+	o.nr_messages = 0;
+	o.nr_events = MKHV_MAX_PORTS + 1;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
+	o.nr_events = 0;
+	o.flags = MKHV_RECEIVE_INBOX_SPACE;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), 0);
+	o.flags = 4;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), -EIO);
+	/* Sizes of messages beyond nr_messages are not looked at. */
+	o.flags = 0;
+	o.messages[3].payload_size = 0xffff;
+	o.nr_messages = 3;
+	ck_assert_int_eq(mkhv_receive_out_validate(&o), 0);
+}
+END_TEST
+
+START_TEST(post_message_args)
+{
+	struct mkhv_vm_post_message m;
+
+	memset(&m, 0, sizeof(m));
+	m.vp_index = 1;
+	m.sint = 2;
+	m.message_type = 1;
+	m.payload_size = 240;
+	ck_assert_int_eq(mkhv_post_validate(&m, 2), 0);
+	ck_assert_int_eq(mkhv_post_validate(&m, 1), -EINVAL);	/* no VP 1 */
+	m.payload_size = 241;
+	ck_assert_int_eq(mkhv_post_validate(&m, 2), -EINVAL);
+	m.payload_size = 0;
+	m.message_type = 0;
+	ck_assert_int_eq(mkhv_post_validate(&m, 2), -EINVAL);
+	m.message_type = 1;
+	m.sint = 16;
+	ck_assert_int_eq(mkhv_post_validate(&m, 2), -EINVAL);
+	m.sint = 15;
+	ck_assert_int_eq(mkhv_post_validate(&m, 2), 0);
+	m.vp_index = 0xffffffffu;
+	ck_assert_int_eq(mkhv_post_validate(&m, MKHV_MAX_CHILD_VPS), -EINVAL);
+}
+END_TEST
+
+START_TEST(signal_event_args)
+{
+	struct mkhv_vm_signal_event e = { 0, 2, 2047, 0 };
+
+	ck_assert_int_eq(mkhv_signal_validate(&e, 1), 0);
+	e.flag = 2048;
+	ck_assert_int_eq(mkhv_signal_validate(&e, 1), -EINVAL);
+	e.flag = 0;
+	e.sint = 16;
+	ck_assert_int_eq(mkhv_signal_validate(&e, 1), -EINVAL);
+	e.sint = 2;
+	e.vp_index = 1;
+	ck_assert_int_eq(mkhv_signal_validate(&e, 1), -EINVAL);
+}
+END_TEST
+
+START_TEST(status_port_errors)
+{
+	ck_assert_int_eq(mkhv_status_to_errno(HV_STATUS_INVALID_PORT_ID), -EINVAL);
+	ck_assert_int_eq(mkhv_status_to_errno(HV_STATUS_INVALID_CONNECTION_ID), -EINVAL);
+	/* vm.c turns this one into -EAGAIN for POST_MESSAGE. */
+	ck_assert_int_eq(mkhv_status_to_errno(HV_STATUS_INSUFFICIENT_BUFFERS), -ENOBUFS);
 }
 END_TEST
 
@@ -400,9 +600,18 @@ static Suite *validate_suite(void)
 	tcase_add_test(tc, regs_args);
 	tcase_add_test(tc, statistics_only_regs);
 	tcase_add_test(tc, install_intercept_args);
-	tcase_add_test(tc, assert_interrupt_args);
 	tcase_add_test(tc, intercept_from_hv);
+	tcase_add_test(tc, assert_interrupt_args);
 	tcase_add_test(tc, vm_ioctl_numbers);
+	tcase_add_test(tc, connect_args);
+	tcase_add_test(tc, port_ids_unique);
+	tcase_add_test(tc, disconnect_args);
+	tcase_add_test(tc, receive_args);
+	tcase_add_test(tc, receive_answer);
+	tcase_add_test(tc, receive_news);
+	tcase_add_test(tc, post_message_args);
+	tcase_add_test(tc, signal_event_args);
+	tcase_add_test(tc, status_port_errors);
 	suite_add_tcase(s, tc);
 	return s;
 }

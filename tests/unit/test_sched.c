@@ -17,22 +17,37 @@ static void setup(void)
 		vps[i].part = &parts[i % 4];
 		vps[i].state = VP_RUNNABLE;
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4; i++) {
 		parts[i].cpu_weight = 1024;
+		parts[i].hv.tsc_hz = 1000000000ULL;	/* 1 GHz: ticks = ns */
+	}
 	sched_init(1);
 }
 
-/* Runs slice-sized turns on pool slot 0 and returns each VP's share. */
+static u64 now;	/* simulated host TSC */
+
+/*
+ * Runs slice-sized turns on pool slot 0 (a cap may cut a slice short, a
+ * throttled pool idles until the next period, as pool.c does) and returns
+ * each VP's run time.
+ */
 static void run(unsigned int turns, u64 slice, u64 *got, int n)
 {
 	memset(got, 0, sizeof(*got) * n);
 	for (unsigned int t = 0; t < turns; t++) {
-		struct hv_vp *vp = sched_pick(0);
+		u64 wake_at, ran;
+		struct hv_vp *vp = sched_pick(0, now, &wake_at);
 
-		if (!vp)
-			break;
-		sched_ran(vp, slice);
-		got[vp - vps] += slice;
+		if (!vp) {
+			if (!wake_at)
+				break;
+			now = wake_at;		/* idle until the next period */
+			continue;
+		}
+		ran = MIN(slice, sched_budget(vp, now));
+		now += ran;
+		sched_ran(vp, now, ran);
+		got[vp - vps] += ran;
 	}
 }
 
@@ -68,7 +83,7 @@ START_TEST(test_idle_vps_cost_nothing)
 	ck_assert_uint_eq(got[1], 0);
 	ck_assert_uint_eq(got[2], 0);
 	vps[0].halted = 1;
-	ck_assert_ptr_null(sched_pick(0));	/* the pCPU may idle */
+	ck_assert_ptr_null(sched_pick(0, now, NULL));	/* the pCPU may idle */
 }
 END_TEST
 
@@ -107,7 +122,7 @@ START_TEST(test_placement_and_limits)
 	ck_assert_int_eq(sched_attach(&vps[0]), 0);	/* idempotent */
 	sched_detach(&vps[0]);
 	ck_assert(!vps[0].sched_attached);
-	ck_assert_ptr_null(sched_pick(3));		/* no such slot */
+	ck_assert_ptr_null(sched_pick(3, now, NULL));	/* no such slot */
 	sched_init(1);
 	memset(many, 0, sizeof(many));
 	for (unsigned int i = 0; i < SCHED_MAX_PER_CPU; i++) {
@@ -121,6 +136,60 @@ START_TEST(test_placement_and_limits)
 }
 END_TEST
 
+/* A cap of 250 permille: a quarter of the pCPU even when alone on it. */
+START_TEST(test_cap_alone)
+{
+	u64 got[1];
+
+	parts[0].cpu_cap_permille = 250;
+	ck_assert_int_eq(sched_attach(&vps[0]), 0);
+	now = 1;
+	run(20000, 1000000, got, 1);		/* 1 ms slices */
+	/* 20000 turns include idle ones: the share is over elapsed time. */
+	ck_assert_uint_ge(got[0] * 1000 / (now - 1), 240);
+	ck_assert_uint_le(got[0] * 1000 / (now - 1), 260);
+}
+END_TEST
+
+/* A capped partition leaves the rest to an uncapped neighbour. */
+START_TEST(test_cap_with_neighbour)
+{
+	u64 got[2], total;
+
+	parts[0].cpu_cap_permille = 100;	/* 10% */
+	parts[0].cpu_weight = 262144;		/* would otherwise take it all */
+	for (int i = 0; i < 2; i++)
+		ck_assert_int_eq(sched_attach(&vps[i]), 0);
+	now = 1;
+	run(20000, 1000000, got, 2);
+	total = got[0] + got[1];
+	ck_assert_uint_ge(got[0] * 1000 / total, 95);
+	ck_assert_uint_le(got[0] * 1000 / total, 105);
+	ck_assert_uint_eq(total, now - 1);	/* the pCPU never idled */
+}
+END_TEST
+
+/* A slice never overruns the budget; a throttled VP says when it may run. */
+START_TEST(test_cap_budget_and_wake)
+{
+	u64 wake_at;
+
+	parts[0].cpu_cap_permille = 500;
+	ck_assert_int_eq(sched_attach(&vps[0]), 0);
+	now = 0;					/* a period starts at 0 */
+	ck_assert_uint_eq(sched_budget(&vps[0], now), 50000000);	/* 50 ms */
+	sched_ran(&vps[0], now + 50000000, 50000000);
+	ck_assert_uint_eq(sched_budget(&vps[0], now + 50000000), 0);
+	ck_assert_ptr_null(sched_pick(0, now + 50000000, &wake_at));
+	ck_assert_uint_eq(wake_at, 100000000);			/* next period */
+	ck_assert_ptr_eq(sched_pick(0, wake_at, NULL), &vps[0]);
+	ck_assert_uint_eq(sched_budget(&vps[0], wake_at), 50000000);
+	/* Uncapped: no limit. */
+	parts[0].cpu_cap_permille = 0;
+	ck_assert_uint_eq(sched_budget(&vps[0], now), ~0ull);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sched");
@@ -128,6 +197,9 @@ int main(void)
 
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_shares_1_1_2);
+	tcase_add_test(tc, test_cap_alone);
+	tcase_add_test(tc, test_cap_with_neighbour);
+	tcase_add_test(tc, test_cap_budget_and_wake);
 	tcase_add_test(tc, test_idle_vps_cost_nothing);
 	tcase_add_test(tc, test_wake_gets_no_burst);
 	tcase_add_test(tc, test_placement_and_limits);

@@ -427,6 +427,16 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
 	return 0;
 }
 
+int arch_guest_or64(struct hv_partition *part, gpa_t gpa, u64 bits, u64 *old)
+{
+	u8 *p;
+
+	if (!IS_ALIGNED(gpa, 8) || guest_span(part, gpa, 8, true, &p))
+		return -EFAULT;
+	*old = __atomic_fetch_or((u64 *)p, bits, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
 size_t arch_hypercall_stub(u8 *buf, size_t len)
 {
 	const size_t n = sizeof(vcpu_vendor->hypercall_insn);

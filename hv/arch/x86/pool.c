@@ -192,12 +192,17 @@ void pool_loop(struct pcpu *cpu)
 		u32 runnable = VP_RUNNABLE;
 		enum run_result r;
 		struct hv_vp *vp;
-		u64 t0;
+		u64 t0, t1, capped_until, budget;
 
 		sched_for_each(slot, scan_halted, &hs);
-		vp = sched_pick(slot);
+		vp = sched_pick(slot, hs.now, &capped_until);
 		if (!vp) {
-			/* Tickless: sleep until a kick or the next vLAPIC timer. */
+			/*
+			 * Tickless: sleep until a kick, the next vLAPIC timer
+			 * or the next cap period of a throttled partition.
+			 */
+			if (capped_until && (!hs.next_due || capped_until < hs.next_due))
+				hs.next_due = capped_until;
 			pool_arm_timer(hs.next_due);
 			if (!__atomic_exchange_n(&resched[cpu->index], 0,
 						 __ATOMIC_ACQ_REL))
@@ -211,9 +216,11 @@ void pool_loop(struct pcpu *cpu)
 						 __ATOMIC_ACQUIRE))
 			continue;
 		t0 = rdtsc();
-		r = vcpu_vendor_run_child(vp->arch, t0 + slice);
+		budget = sched_budget(vp, t0);	/* a cap ends the slice early */
+		r = vcpu_vendor_run_child(vp->arch, t0 + MIN(slice, budget));
 		pool_arm_timer(0);
-		sched_ran(vp, rdtsc() - t0);
+		t1 = rdtsc();
+		sched_ran(vp, t1, t1 - t0);
 		finish(vp, r);
 	}
 }

@@ -91,6 +91,17 @@ int arch_copy_to_guest(struct hv_partition *part, gpa_t gpa, const void *src,
 		       size_t len);
 
 /**
+ * arch_guest_or64() - atomically OR @bits into the u64 at @gpa of @part.
+ * @gpa: 8-byte aligned guest-physical address of writable RAM
+ * @old: out: the value before the OR
+ *
+ * For flag pages the guest updates concurrently (SIEF: the guest clears
+ * flags with atomic test-and-clear while the hv sets others).
+ * Return: 0, or -EFAULT (unaligned, not mapped writable RAM of @part).
+ */
+int arch_guest_or64(struct hv_partition *part, gpa_t gpa, u64 bits, u64 *old);
+
+/**
  * arch_hv_mem_free() - free hv heap memory right now, in bytes.
  *
  * Reported by HvCallMkhvGetInfo.  May be called with no lock held.

@@ -53,8 +53,10 @@ void child_send_ipi(struct hv_vp *from, const struct vlapic_ipi *ipi);
 void child_post_vector(struct hv_vp *vp, u8 vector);
 
 /**
- * child_pull_posted() - on the VP's own pCPU: move posted vectors into its
- * vLAPIC.  Return: true if something was pending.
+ * child_pull_posted() - on the VP's own pCPU, before each entry: deliver
+ * the parent's SynIC messages and events waiting in the VP's inbox
+ * (synic_inbox_drain()) and move posted vectors into its vLAPIC.
+ * Return: true if something was pending.
  */
 bool child_pull_posted(struct hv_vp *vp);
 

@@ -32,6 +32,7 @@ enum partition_state {
 };
 
 struct hv_vp;
+struct port_table;
 
 struct hv_partition {
 	u32 id;				/* 0 = the parent, children 1.. */
@@ -45,6 +46,10 @@ struct hv_partition {
 	u32 max_vps;			/* VP indexes 0..max_vps-1 */
 	u32 cpu_weight;			/* relative share, default 1024 */
 	u32 cpu_cap_permille;		/* 0 = uncapped */
+	/* The cap's accounting (sched.c), under cap_lock: the current
+	 * period's start (host TSC) and the run time charged in it. */
+	spinlock_t cap_lock;
+	u64 cap_period_start, cap_used;
 	struct hv_vp *vps[MKHV_MAX_CHILD_VPS];
 	u64 intercept_page;		/* parent GPA of the message page, 0 = none */
 	u64 nr_mapped;			/* pages mapped (= lent by the parent) */
@@ -55,6 +60,12 @@ struct hv_partition {
 	 * the pool pCPUs without part_lock.
 	 */
 	u8 *io_claimed[4];
+	/*
+	 * SynIC ports and connections, the queue of the child's messages
+	 * (port.c); NULL until the first port.  Published with a release
+	 * store, read by the child's pool pCPUs with an acquire load.
+	 */
+	struct port_table *ports;
 };
 
 /* Hypercall parameter pages, copied in once (hypercall.c). */
@@ -101,6 +112,7 @@ struct hv_vp {
 	struct vlapic vlapic;
 	struct hv_stimers stimers;	/* synthetic timers, direct mode */
 	struct hv_synic synic;		/* SynIC registers, message posting */
+	struct synic_inbox inbox;	/* the parent's messages/events for it */
 	u64 posted_irr[4];
 	volatile u32 wait_sipi;		/* AP before its SIPI: not runnable */
 	volatile u32 sipi_vector;	/* set by a SIPI, consumed by the pCPU */

@@ -32,17 +32,35 @@ int sched_attach(struct hv_vp *vp);
 /** sched_detach() - take @vp off its queue (it must not be running). */
 void sched_detach(struct hv_vp *vp);
 
-/**
- * sched_pick() - the VP pool slot @cpu should run next: the runnable, not
- * halted VP with the smallest vruntime; NULL when none is.
+/*
+ * Caps (<cputune><period>/<quota>, as cpu_cap_permille of one pCPU summed
+ * over the partition's VPs): each period of SCHED_CAP_PERIOD_MS a
+ * partition may run cap_permille / 1000 of the period on all its VPs
+ * together; past that its VPs are not picked until the next period
+ * (CFS bandwidth control does the same for libvirt's quota).
  */
-struct hv_vp *sched_pick(u32 cpu);
+#define SCHED_CAP_PERIOD_MS	100
 
 /**
- * sched_ran() - account @ticks of run time to @vp (weighted by its
- * partition's cpu_weight).
+ * sched_pick() - the VP pool slot @cpu should run next at host TSC @now:
+ * the runnable, not halted, not throttled VP with the smallest vruntime;
+ * NULL when none is.  @wake_at (may be NULL) gets the earliest TSC at
+ * which a VP skipped for its cap may run again (0: none was skipped).
  */
-void sched_ran(struct hv_vp *vp, u64 ticks);
+struct hv_vp *sched_pick(u32 cpu, u64 now, u64 *wake_at);
+
+/**
+ * sched_budget() - how many TSC ticks @vp may run from @now before its
+ * partition's cap stops it (~0 when uncapped): the pool ends the slice
+ * there.
+ */
+u64 sched_budget(struct hv_vp *vp, u64 now);
+
+/**
+ * sched_ran() - account @ticks of run time, ending at @now, to @vp
+ * (weighted by its partition's cpu_weight) and to its partition's cap.
+ */
+void sched_ran(struct hv_vp *vp, u64 now, u64 ticks);
 
 /**
  * sched_wake() - @vp left HLT or became runnable: it restarts at the

@@ -41,6 +41,7 @@ struct vlapic {
 	u32 lvt[7];		/* CMCI, timer, thermal, PMC, LINT0, LINT1, error */
 	u32 tdcr, tmict;
 	u64 irr[4], isr[4], tmr[4];	/* 256-bit vectors */
+	u64 aeoi[4];		/* pending vectors that skip the ISR (SynIC auto-EOI) */
 	u64 tsc_deadline;	/* MSR 0x6e0 (TSC-deadline mode) */
 	u64 timer_start;	/* host TSC when TMICT was written / reloaded */
 	u64 timer_due;		/* host TSC of the next expiry, 0 = none */
@@ -70,12 +71,19 @@ int vlapic_wrmsr(struct vlapic *vl, u32 msr, u64 val, u64 now,
 void vlapic_accept(struct vlapic *vl, u8 vector);
 
 /**
+ * vlapic_accept_auto_eoi() - like vlapic_accept(), but the vector's next
+ * injection does not enter the ISR, so the guest writes no EOI for it
+ * (a SynIC SINT with the auto-EOI bit, TLFS §11.8.4).
+ */
+void vlapic_accept_auto_eoi(struct vlapic *vl, u8 vector);
+
+/**
  * vlapic_pending() - the vector to inject now: the highest IRR vector
  * whose priority class beats the PPR.  Return: the vector or -1.
  */
 int vlapic_pending(const struct vlapic *vl);
 
-/** vlapic_ack() - @vector was injected: IRR -> ISR. */
+/** vlapic_ack() - @vector was injected: IRR -> ISR (not for auto-EOI). */
 void vlapic_ack(struct vlapic *vl, u8 vector);
 
 /**

@@ -142,7 +142,7 @@ static int child_wrmsr(struct vcpu_x86 *v, u32 msr, u64 val)
 	if (stimer_is_msr(msr))
 		return stimer_wrmsr(&v->vp->stimers, msr, val,
 				    hyperv_ref_time(&v->vp->part->hv));
-	if (synic_is_msr(msr))	/* EOM (1): pending messages come with VMBus */
+	if (synic_is_msr(msr))	/* EOM (1): the next drain retries busy slots */
 		return synic_wrmsr(&v->vp->synic, msr, val) < 0 ? -EINVAL : 0;
 	if (hyperv_msr_is_synthetic(msr))
 		return hyperv_msr_write(v->vp, msr, val);

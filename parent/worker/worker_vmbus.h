@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvworker: the VM's VMBus server in the worker (vmbus_host.h) — started
+ * with the VM when a transport is given (mkhv.ko's, in hvworker.c), wired
+ * to the control channel (hvd's `shutdown` / `reboot` become requests of
+ * the shutdown integration service), and reporting what changed
+ * (VMBus version, heartbeats, KVP) on the status stream for hvd.
+ */
+#ifndef HVWORKER_WORKER_VMBUS_H
+#define HVWORKER_WORKER_VMBUS_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "control.h"
+#include "guest.h"
+#include "vmbus_host.h"
+
+struct worker_vmbus {
+	struct vmbus_host *host;	/* NULL: the VM runs without VMBus */
+	struct vmbus_host_seen seen;
+	unsigned int ticks;
+};
+
+/*
+ * Start the server for @nr_vps VPs over @mem on transport @ops/@ctx (NULL
+ * @ops: no VMBus, not an error) and hook shutdown/reboot into @ctl.  A
+ * server that cannot start is logged on @status; the VM runs without it.
+ */
+void worker_vmbus_start(struct worker_vmbus *wv,
+			const struct vmbus_transport_ops *ops, void *ctx,
+			const struct guest_mem *mem, uint32_t nr_vps,
+			struct control *ctl, FILE *status);
+
+/* Called every 10 ms by the main thread: reports changes once a second. */
+void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status);
+
+/* Stop and free the server (before guest RAM goes away). */
+void worker_vmbus_stop(struct worker_vmbus *wv);
+
+#endif /* HVWORKER_WORKER_VMBUS_H */
