@@ -11,9 +11,9 @@
 MB_OUT       := $(BUILD)/parent/worker-obj
 TINYGUEST_MB := $(MB_OUT)/tinyguest_mb.elf
 MB_TEST      := $(BUILD)/tests/unit/test_hvworker_multiboot
-# The suite links the worker's core objects (worker.mk's WORKER_CORE_OBJS,
-# expanded when the recipe runs); hvworker depends on all of them, so
-# depending on it builds them first.
+# The suite links the worker's core objects like worker.mk's suites
+# (WORKER_CORE_OBJS and WORKER_VMBUS_LIBS, expanded when the recipe runs);
+# hvworker depends on all of them, so depending on it builds them first.
 MB_TEST_DEPS := $(BUILD)/parent/hvworker $(MB_OUT)/tinyguest.bzImage
 
 ALL_TARGETS += $(TINYGUEST_MB)
@@ -33,11 +33,10 @@ $(TINYGUEST_MB): $(MB_OUT)/tinyguest_mb.o
 $(MB_TEST): tests/unit/test_hvworker_multiboot.c tests/unit/hvworker_fake.h \
 		parent/worker/multiboot.h $(MB_TEST_DEPS) $(TINYGUEST_MB)
 	@mkdir -p $(@D)
-	$(Q)$(CC) $(HOST_CFLAGS) -Ihv/include -Iparent/worker -pthread \
-		$(CHECK_CFLAGS) \
+	$(Q)$(CC) $(WORKER_CFLAGS) -Iparent/worker $(CHECK_CFLAGS) \
 		-DHVWORKER_TEST_TINYGUEST='"$(abspath $(MB_OUT)/tinyguest.bzImage)"' \
 		-DHVWORKER_TEST_TINYGUEST_MB='"$(abspath $(TINYGUEST_MB))"' \
-		-o $@ $< $(WORKER_CORE_OBJS) $(CHECK_LIBS)
+		-o $@ $< $(WORKER_CORE_OBJS) $(WORKER_VMBUS_LIBS) $(CHECK_LIBS)
 
 multiboot-check: $(MB_TEST)
 	$(Q)scripts/run-unit.sh $(MB_TEST)
