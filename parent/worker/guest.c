@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hvworker: guest-physical <-> worker address translation (guest.h). */
 #include <errno.h>
+#include <string.h>
 
 #include "guest.h"
 
@@ -30,4 +31,15 @@ void *guest_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len)
 		return m->hva + m->low_size + (gpa - GUEST_HIGH_BASE);
 	}
 	return NULL;
+}
+
+int guest_write(const struct guest_mem *m, uint64_t gpa, const void *src,
+		uint64_t len)
+{
+	void *dst = guest_ptr(m, gpa, len);
+
+	if (!dst)
+		return -ENOSPC;
+	memcpy(dst, src, len);
+	return 0;
 }

@@ -60,6 +60,10 @@ int guest_mem_init(struct guest_mem *m, uint8_t *hva, uint64_t size);
  */
 void *guest_ptr(const struct guest_mem *m, uint64_t gpa, uint64_t len);
 
+/* Copy @len bytes to [gpa, gpa + len): 0, or -ENOSPC if not all RAM. */
+int guest_write(const struct guest_mem *m, uint64_t gpa, const void *src,
+		uint64_t len);
+
 /* One past the highest RAM address below 4 GiB. */
 static inline uint64_t guest_low_end(const struct guest_mem *m)
 {

@@ -40,7 +40,7 @@
 #define REG_FS		(HV_X64_REGISTER_ES + 4)
 #define REG_GS		(HV_X64_REGISTER_ES + 5)
 
-static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+int boot_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -50,17 +50,6 @@ static int fail(char *err, size_t errlen, int ret, const char *fmt, ...)
 		va_end(ap);
 	}
 	return ret;
-}
-
-static int put(const struct guest_mem *m, uint64_t gpa, const void *src,
-	       uint64_t len)
-{
-	void *dst = guest_ptr(m, gpa, len);
-
-	if (!dst)
-		return -ENOSPC;
-	memcpy(dst, src, len);
-	return 0;
 }
 
 static void add_e820(struct linux_boot_info *bi, uint64_t start, uint64_t end,
@@ -73,7 +62,7 @@ static void add_e820(struct linux_boot_info *bi, uint64_t start, uint64_t end,
 	e->type = type;
 }
 
-static void build_e820(const struct guest_mem *m, struct linux_boot_info *bi)
+void linux_boot_e820(const struct guest_mem *m, struct linux_boot_info *bi)
 {
 	bi->e820_nr = 0;
 	add_e820(bi, 0, GUEST_LOW_RAM_END, E820_TYPE_RAM);
@@ -94,7 +83,7 @@ static int build_cpu_tables(const struct guest_mem *m)
 	uint64_t *pdpt = guest_ptr(m, GUEST_PDPT, GUEST_PAGE_SIZE);
 	uint64_t *pd = guest_ptr(m, GUEST_PD, 4 * GUEST_PAGE_SIZE);
 
-	if (!pml4 || !pdpt || !pd || put(m, GUEST_GDT, gdt, sizeof(gdt)))
+	if (!pml4 || !pdpt || !pd || guest_write(m, GUEST_GDT, gdt, sizeof(gdt)))
 		return -ENOSPC;
 	memset(pml4, 0, GUEST_PAGE_SIZE);
 	memset(pdpt, 0, GUEST_PAGE_SIZE);
@@ -120,21 +109,21 @@ int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 
 	memset(bi, 0, sizeof(*bi));
 	if (c->nr_vcpus < 1 || c->nr_vcpus > ACPI_MAX_VCPUS)
-		return fail(err, errlen, -EINVAL, "%u vCPUs: 1 to %u supported",
-			    c->nr_vcpus, ACPI_MAX_VCPUS);
+		return boot_fail(err, errlen, -EINVAL, "%u vCPUs: 1 to %u supported",
+				 c->nr_vcpus, ACPI_MAX_VCPUS);
 	if (!c->kernel || bzimage_parse(c->kernel, c->kernel_size, &bz))
-		return fail(err, errlen, -EINVAL,
-			    "kernel: not a 64-bit Linux bzImage (boot protocol 2.12+)");
+		return boot_fail(err, errlen, -EINVAL,
+				 "kernel: not a 64-bit Linux bzImage (boot protocol 2.12+)");
 	if (cmdlen > bz.hdr.cmdline_size || cmdlen >= GUEST_CMDLINE_MAX)
-		return fail(err, errlen, -E2BIG,
-			    "command line is %zu bytes, the kernel takes at most %u",
-			    cmdlen, bz.hdr.cmdline_size);
+		return boot_fail(err, errlen, -E2BIG,
+				 "command line is %zu bytes, the kernel takes at most %u",
+				 cmdlen, bz.hdr.cmdline_size);
 	if (bzimage_place(&bz, GUEST_HIGH_RAM, guest_low_end(m), &bi->load_addr))
-		return fail(err, errlen, -ENOSPC,
-			    "memory too small: the kernel needs %u bytes at %#llx, RAM below 3 GiB ends at %#llx",
-			    bz.init_size,
-			    (unsigned long long)bz.pref_address,
-			    (unsigned long long)guest_low_end(m));
+		return boot_fail(err, errlen, -ENOSPC,
+				 "memory too small: the kernel needs %u bytes at %#llx, RAM below 3 GiB ends at %#llx",
+				 bz.init_size,
+				 (unsigned long long)bz.pref_address,
+				 (unsigned long long)guest_low_end(m));
 	kernel_end = bi->load_addr + bz.init_size;
 
 	if (c->initrd && c->initrd_size) {
@@ -145,23 +134,23 @@ int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 		if (c->initrd_size > initrd_top ||
 		    ((initrd_top - c->initrd_size) & ~(GUEST_PAGE_SIZE - 1)) <
 			    kernel_end)
-			return fail(err, errlen, -ENOSPC,
-				    "initrd of %zu bytes does not fit between the kernel (ends %#llx) and the end of low RAM (%#llx)",
-				    c->initrd_size,
-				    (unsigned long long)kernel_end,
-				    (unsigned long long)initrd_top);
+			return boot_fail(err, errlen, -ENOSPC,
+					 "initrd of %zu bytes does not fit between the kernel (ends %#llx) and the end of low RAM (%#llx)",
+					 c->initrd_size,
+					 (unsigned long long)kernel_end,
+					 (unsigned long long)initrd_top);
 		bi->initrd_addr = (initrd_top - c->initrd_size) &
 				  ~(GUEST_PAGE_SIZE - 1);
 	}
 
-	build_e820(m, bi);
+	linux_boot_e820(m, bi);
 	acpi = guest_ptr(m, GUEST_ACPI_BASE, GUEST_ACPI_SIZE);
 	if (!acpi)
-		return fail(err, errlen, -ENOSPC, "no RAM for the ACPI tables");
+		return boot_fail(err, errlen, -ENOSPC, "no RAM for the ACPI tables");
 	ret = acpi_build(acpi, GUEST_ACPI_SIZE, GUEST_ACPI_BASE, c->nr_vcpus,
 			 &bi->acpi);
 	if (ret)
-		return fail(err, errlen, ret, "ACPI tables: %s", strerror(-ret));
+		return boot_fail(err, errlen, ret, "ACPI tables: %s", strerror(-ret));
 
 	memset(&bc, 0, sizeof(bc));
 	bc.cmdline_addr = GUEST_CMDLINE;
@@ -174,17 +163,17 @@ int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 	bi->boot_params = GUEST_BOOT_PARAMS;
 	bp = guest_ptr(m, GUEST_BOOT_PARAMS, sizeof(*bp));
 	if (!bp)
-		return fail(err, errlen, -ENOSPC, "no RAM for boot_params");
+		return boot_fail(err, errlen, -ENOSPC, "no RAM for boot_params");
 	ret = bzimage_fill_boot_params(&bz, &bc, bp);
 	if (ret)
-		return fail(err, errlen, ret, "boot_params: %s", strerror(-ret));
+		return boot_fail(err, errlen, ret, "boot_params: %s", strerror(-ret));
 
-	if (put(m, GUEST_CMDLINE, cmdline, cmdlen + 1) ||
-	    put(m, bi->load_addr, c->kernel + bz.kernel_offset, bz.kernel_size) ||
+	if (guest_write(m, GUEST_CMDLINE, cmdline, cmdlen + 1) ||
+	    guest_write(m, bi->load_addr, c->kernel + bz.kernel_offset, bz.kernel_size) ||
 	    (bi->initrd_addr &&
-	     put(m, bi->initrd_addr, c->initrd, c->initrd_size)) ||
+	     guest_write(m, bi->initrd_addr, c->initrd, c->initrd_size)) ||
 	    build_cpu_tables(m))
-		return fail(err, errlen, -ENOSPC, "guest RAM too small for the boot layout");
+		return boot_fail(err, errlen, -ENOSPC, "guest RAM too small for the boot layout");
 	bi->entry = bzimage_entry64(bi->load_addr);
 	return 0;
 }
@@ -195,8 +184,8 @@ uint64_t linux_boot_seg_high(uint16_t sel, uint32_t limit, uint16_t attr)
 	return limit | (uint64_t)sel << 32 | (uint64_t)attr << 48;
 }
 
-static void reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,
-		uint64_t high)
+void boot_reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,
+	      uint64_t high)
 {
 	memset(r, 0, sizeof(*r));
 	r->name = name;
@@ -204,28 +193,36 @@ static void reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,
 	r->value.high = high;
 }
 
-unsigned int linux_boot_regs(const struct linux_boot_info *bi,
-			     struct hv_register_assoc regs[LINUX_BOOT_NR_REGS])
+unsigned int boot_flat_regs(struct hv_register_assoc *regs, uint16_t code_attr)
 {
-	uint64_t cs = linux_boot_seg_high(GUEST_BOOT_CS, 0xffffffff, ATTR_CODE64);
+	uint64_t cs = linux_boot_seg_high(GUEST_BOOT_CS, 0xffffffff, code_attr);
 	uint64_t ds = linux_boot_seg_high(GUEST_BOOT_DS, 0xffffffff, ATTR_DATA);
 	unsigned int n = 0;
 
-	reg(&regs[n++], HV_X64_REGISTER_CR0, CR0_PE | CR0_ET | CR0_NE | CR0_PG, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CR3, GUEST_PML4, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CR4, CR4_PAE, 0);
-	reg(&regs[n++], HV_X64_REGISTER_EFER, EFER_LME | EFER_LMA, 0);
-	reg(&regs[n++], HV_X64_REGISTER_GDTR, GUEST_GDT, 4 * 8 - 1);
-	reg(&regs[n++], HV_X64_REGISTER_IDTR, 0, 0);
-	reg(&regs[n++], HV_X64_REGISTER_CS, 0, cs);
-	reg(&regs[n++], HV_X64_REGISTER_ES, 0, ds);
-	reg(&regs[n++], HV_X64_REGISTER_SS, 0, ds);
-	reg(&regs[n++], REG_DS, 0, ds);
-	reg(&regs[n++], REG_FS, 0, ds);
-	reg(&regs[n++], REG_GS, 0, ds);
-	reg(&regs[n++], HV_X64_REGISTER_RFLAGS, 0x2, 0);
-	reg(&regs[n++], HV_X64_REGISTER_RIP, bi->entry, 0);
-	reg(&regs[n++], REG_RSI, bi->boot_params, 0);
-	reg(&regs[n++], REG_RSP, GUEST_BOOT_PARAMS, 0);	/* below the zero page */
+	boot_reg(&regs[n++], HV_X64_REGISTER_GDTR, GUEST_GDT, 4 * 8 - 1);
+	boot_reg(&regs[n++], HV_X64_REGISTER_IDTR, 0, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CS, 0, cs);
+	boot_reg(&regs[n++], HV_X64_REGISTER_ES, 0, ds);
+	boot_reg(&regs[n++], HV_X64_REGISTER_SS, 0, ds);
+	boot_reg(&regs[n++], REG_DS, 0, ds);
+	boot_reg(&regs[n++], REG_FS, 0, ds);
+	boot_reg(&regs[n++], REG_GS, 0, ds);
+	return n;
+}
+
+unsigned int linux_boot_regs(const struct linux_boot_info *bi,
+			     struct hv_register_assoc regs[LINUX_BOOT_NR_REGS])
+{
+	unsigned int n = 0;
+
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR0, CR0_PE | CR0_ET | CR0_NE | CR0_PG, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR3, GUEST_PML4, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_CR4, CR4_PAE, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_EFER, EFER_LME | EFER_LMA, 0);
+	n += boot_flat_regs(&regs[n], ATTR_CODE64);
+	boot_reg(&regs[n++], HV_X64_REGISTER_RFLAGS, 0x2, 0);
+	boot_reg(&regs[n++], HV_X64_REGISTER_RIP, bi->entry, 0);
+	boot_reg(&regs[n++], REG_RSI, bi->boot_params, 0);
+	boot_reg(&regs[n++], REG_RSP, GUEST_BOOT_PARAMS, 0);	/* below the zero page */
 	return n;
 }

@@ -48,10 +48,31 @@ struct linux_boot_info {
 int linux_boot_setup(const struct guest_mem *m, const struct linux_boot_cfg *c,
 		     struct linux_boot_info *bi, char *err, size_t errlen);
 
+/*
+ * The guest's e820 map into @bi->e820 and @bi->e820_nr: low RAM, the
+ * reserved hole, the ACPI tables at 0xe0000, RAM from 1 MiB (and above
+ * 4 GiB).  Also the source of a Multiboot kernel's memory map.
+ */
+void linux_boot_e820(const struct guest_mem *m, struct linux_boot_info *bi);
+
 /* The boot vCPU's registers for the 64-bit entry; returns how many. */
 #define LINUX_BOOT_NR_REGS	16
 unsigned int linux_boot_regs(const struct linux_boot_info *bi,
 			     struct hv_register_assoc regs[LINUX_BOOT_NR_REGS]);
+
+/*
+ * Helpers shared with multiboot.c.  boot_fail(): writes a one-line reason
+ * to @err (if any) and returns @ret.  boot_reg(): one register of a
+ * SetVpRegisters list.  boot_flat_regs(): GDTR (GUEST_GDT, 4 entries),
+ * IDTR 0, CS = GUEST_BOOT_CS flat with @code_attr, DS/ES/FS/GS/SS =
+ * GUEST_BOOT_DS flat data; returns how many (BOOT_FLAT_NR_REGS).
+ */
+int boot_fail(char *err, size_t errlen, int ret, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void boot_reg(struct hv_register_assoc *r, uint32_t name, uint64_t low,
+	      uint64_t high);
+#define BOOT_FLAT_NR_REGS	8
+unsigned int boot_flat_regs(struct hv_register_assoc *regs, uint16_t code_attr);
 
 /*
  * A segment register value (limit | sel << 32 | attr << 48) from

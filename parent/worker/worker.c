@@ -18,6 +18,7 @@
 #include "worker_vmbus.h"
 #include "guest.h"
 #include "linux_loader.h"
+#include "multiboot.h"
 #include "worker.h"
 
 #define KICK_SIGNAL	SIGUSR1
@@ -396,12 +397,12 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	       void *ctx, FILE *status)
 {
 	struct linux_boot_cfg bc = { .cmdline = o->cmdline, .nr_vcpus = o->vcpus };
-	struct hv_register_assoc regs[LINUX_BOOT_NR_REGS];
+	struct hv_register_assoc regs[KERNEL_BOOT_NR_REGS];
 	const uint32_t rwx = HV_MAP_GPA_READABLE | HV_MAP_GPA_WRITABLE |
 			     HV_MAP_GPA_EXECUTABLE;
 	struct vcpu_thread threads[ACPI_MAX_VCPUS];
 	struct sigaction sa;
-	struct linux_boot_info bi;
+	struct kernel_boot kb;
 	struct console con = { .log_fd = -1, .pty_fd = -1 };
 	struct control_stats stats;
 	struct control ctl;
@@ -436,7 +437,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	bc.kernel_size = klen;
 	bc.initrd = initrd;
 	bc.initrd_size = ilen;
-	if (linux_boot_setup(&mem, &bc, &bi, err, sizeof(err))) {
+	if (kernel_boot_setup(&mem, &bc, o->initrd, &kb, err, sizeof(err))) {
 		ret = setup_fail(status, "boot", err);
 		goto out;
 	}
@@ -470,7 +471,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		ret = setup_fail(status, "claim I/O ports", strerror(-ret));
 		goto out_con;
 	}
-	nregs = linux_boot_regs(&bi, regs);
+	nregs = kernel_boot_regs(&kb, regs);
 	ret = ops->set_regs(ctx, 0, regs, nregs);
 	if (ret) {
 		ret = setup_fail(status, "vCPU 0 registers", strerror(-ret));

@@ -15,7 +15,7 @@ HVWORKER      := $(BUILD)/parent/hvworker
 WORKER_CFLAGS := $(HOST_CFLAGS) -Ihv/include -Ivmbus -DMKHV_HOST_TEST -pthread -MMD -MP
 
 # The VM core (no /dev/mkhv): what the unit tests link.
-WORKER_CORE   := guest acpi_tables linux_loader uart rtc ioapic mmio_decode vmm worker hv_shim
+WORKER_CORE   := guest acpi_tables linux_loader multiboot uart rtc ioapic mmio_decode vmm worker hv_shim
 # hvd's control channel (--control-fd)
 WORKER_CORE   += control worker_vmbus
 WORKER_CORE_OBJS := $(patsubst %,$(WORKER_OUT)/%.o,$(WORKER_CORE)) \

@@ -6,8 +6,10 @@
 # log and in the parent that each worker created its partition, mapped
 # its RAM, created its VP and set its boot registers, and that killing a
 # worker (kill -9) deletes exactly its partition and gives every page
-# back, while the other VM stays.  The guest runs on the hv's child pool:
-# its console line and its ACPI S5 come back through the worker.
+# back, while the other VM stays.  It also boots tinyguest_mb.elf, a
+# Multiboot v1 kernel, with a module and a command line.  The guests run
+# on the hv's child pool: their console lines and ACPI S5 come back
+# through the worker.
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
@@ -63,6 +65,21 @@ check "worker 1 reports ACPI S5 and shutdown" \
 	eval 'out_has e2e "hvworker: detail ACPI S5" && out_has e2e "hvworker: state shutdown"'
 check "hv: partition 1 deleted, all $pages pages back" \
 	wait_for -p com2 30 "partition 1 deleted: $pages pages back to the parent"
+
+# 1b. A Multiboot v1 kernel (tinyguest_mb.elf, 32-bit protected-mode
+#     entry): its command line and its module (the --initrd file) arrive,
+#     it prints them and powers off.
+mbdel=$(deleted 1)
+run start-mb "printf 'MODULE-CONTENTS-0123456789' > /tmp/mb.mod; hvworker --name vmmb --memory 32 --vcpus 1 --kernel /usr/share/mkhv/tinyguest_mb.elf --initrd /tmp/mb.mod --cmdline 'mb-cmdline-42 x=y' --console-log /tmp/vmmb.console > /tmp/vmmb.out 2>&1; echo worker-rc=\$?" 60
+run mb "cat /tmp/vmmb.out /tmp/vmmb.console"
+check "multiboot guest: command line and module arrived" \
+	out_has mb "tinyguest-mb: hello, cmdline=mb-cmdline-42 x=y mods=1 mod0=MODULE-CONTENTS-"
+check "multiboot worker reports ACPI S5 and shutdown (exit 0)" \
+	eval 'out_has mb "hvworker: detail ACPI S5" && out_has mb "hvworker: state shutdown" &&
+	      out_has start-mb "worker-rc=0"'
+wait_for -p com2 20 "partition 1 deleted" >/dev/null
+check "hv: the multiboot guest's partition deleted, all $pages pages back" \
+	eval '[ "$(deleted 1)" = $((mbdel + 1)) ]'
 
 # 2. Two guests that stay busy share the pool; a killed worker takes its
 #    VM down, and only its VM.
