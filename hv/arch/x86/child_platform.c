@@ -268,6 +268,23 @@ void x86_fpu_init(void *area)
 	*(u32 *)(a + 24) = 0x1f80;	/* MXCSR */
 }
 
+u64 x86_fpu_xcr0(void)
+{
+	u32 lo, hi;
+
+	if (!fpu_uses_xsave())
+		return 0;
+	__asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+	return ((u64)hi << 32) | lo;
+}
+
+void x86_fpu_set_xcr0(u64 xcr0)
+{
+	if (fpu_uses_xsave())
+		__asm__ volatile("xsetbv" : : "c"(0), "a"((u32)xcr0),
+				 "d"((u32)(xcr0 >> 32)));
+}
+
 void x86_fpu_save(void *area)
 {
 	if (fpu_uses_xsave())

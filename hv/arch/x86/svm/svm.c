@@ -186,6 +186,10 @@ static int svm_create(struct vcpu_x86 *v)
 	vmcb = mm_alloc_page();
 	if (!vmcb)
 		return -ENOMEM;
+	if (!parent && svm_child_fpu_alloc(v)) {
+		mm_free_page(vmcb);
+		return -ENOMEM;
+	}
 	v->vmcb = vmcb;
 	v->vmcb_pa = (u64)(uintptr_t)vmcb;
 	vmcb->ctl.intercept1 = INTERCEPT1_CPUID | INTERCEPT1_MSR |

@@ -11,11 +11,13 @@
 #include <mkhv/hypercall.h>
 #include <mkhv/gva.h>
 #include <mkhv/intercept.h>
+#include <mkhv/mm.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 #include <mkhv/vlapic.h>
 #include <asm/child.h>
 #include <asm/pool.h>
+#include <asm/setup.h>
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
@@ -274,11 +276,48 @@ static enum run_result child_exit(struct vcpu_x86 *v)
 	}
 }
 
+/* ---- the VP's x87/SSE/AVX state: SVM does not switch it ---- */
+
+/* The VP whose vector registers each pool pCPU holds (only it writes). */
+static struct vcpu_x86 *fpu_owner[MAX_CPUS];
+
+int svm_child_fpu_alloc(struct vcpu_x86 *v)
+{
+	v->fpu_pages = (u32)((x86_fpu_area_size() + PAGE_SIZE - 1) / PAGE_SIZE);
+	v->fpu = mm_alloc_pages(v->fpu_pages);
+	if (!v->fpu)
+		return -ENOMEM;
+	x86_fpu_init(v->fpu);
+	v->xcr0 = 1;		/* x87 only, as after reset */
+	return 0;
+}
+
+void svm_child_fpu_free(struct vcpu_x86 *v)
+{
+	u32 i;
+
+	for (i = 0; v->fpu && i < v->fpu_pages; i++)
+		mm_free_page(v->fpu + (size_t)i * PAGE_SIZE);
+	v->fpu = NULL;
+	/* A pCPU that last ran it must not think it still holds it. */
+	for (i = 0; i < MAX_CPUS; i++)
+		__atomic_compare_exchange_n(&fpu_owner[i], &v, NULL, false,
+					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+}
+
+/* INIT: the VP's state as after reset, loaded at its next run. */
+static void child_fpu_reset(struct vcpu_x86 *v)
+{
+	x86_fpu_init(v->fpu);
+	v->xcr0 = 1;
+	fpu_owner[v->pcpu->index] = NULL;
+}
+
 enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end)
 {
 	struct vmcb *vmcb = v->vmcb;
 	struct part_x86 *px = part_x86(v->vp->part);
-	enum run_result r;
+	enum run_result r = RUN_YIELD;
 
 	v->pcpu = this_cpu();
 	/* ASIDs beyond the CPU's count share the last one, flushed each run. */
@@ -288,15 +327,25 @@ enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end)
 		vmcb->ctl.asid = svm_nr_asids - 1;
 		vmcb->ctl.tlb_ctl = 1;
 	}
+	if (__atomic_load_n(&v->vp->sipi_vector, __ATOMIC_ACQUIRE))
+		child_fpu_reset(v);
 	child_take_sipi(v);
 	/* Pool pCPUs run only children: nothing of the hv's own to restore. */
 	wrmsr(MSR_TSC_AUX, v->tsc_aux);
+	/* Another VP's vector registers are here: load this VP's. */
+	if (fpu_owner[v->pcpu->index] != v) {
+		x86_fpu_set_xcr0(v->xcr0);
+		x86_fpu_restore(v->fpu);
+		fpu_owner[v->pcpu->index] = v;
+	}
 	do {
 		u64 due;
 
 		if (__atomic_load_n(&v->vp->stop_req, __ATOMIC_ACQUIRE) ||
-		    rdtsc() >= slice_end || pool_resched_pending())
-			return RUN_YIELD;
+		    rdtsc() >= slice_end || pool_resched_pending()) {
+			r = RUN_YIELD;
+			break;
+		}
 		child_interrupts(v);
 		child_inject(v);
 		/* Exit in time for the VP's own timers. */
@@ -312,5 +361,8 @@ enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end)
 		vmcb->ctl.event_inj = 0;
 		r = child_exit(v);
 	} while (r == RUN_CONTINUE);
+	/* XSETBV is not intercepted: the guest's XCR0 is the pCPU's now. */
+	v->xcr0 = x86_fpu_xcr0();
+	x86_fpu_save(v->fpu);
 	return r;
 }

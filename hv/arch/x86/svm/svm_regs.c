@@ -34,6 +34,7 @@ void svm_vcpu_destroy(struct vcpu_x86 *v)
 {
 	mm_free_page(v->vmcb);
 	v->vmcb = NULL;
+	svm_child_fpu_free(v);
 }
 
 u64 svm_tsc_offset(struct vcpu_x86 *v)

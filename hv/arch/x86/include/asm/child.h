@@ -70,6 +70,12 @@ enum run_result x86_child_dies(struct vcpu_x86 *v,
 size_t x86_fpu_area_size(void);
 /** x86_fpu_init() - the area of a VP after INIT (FCW 0x37f, MXCSR 0x1f80). */
 void x86_fpu_init(void *area);
+/*
+ * x86_fpu_xcr0() / x86_fpu_set_xcr0() - this pCPU's XCR0 (0 / no-op
+ * without XSAVE).  A VP's XCR0 must be loaded around its save/restore.
+ */
+u64 x86_fpu_xcr0(void);
+void x86_fpu_set_xcr0(u64 xcr0);
 /** x86_fpu_save() / x86_fpu_restore() - this pCPU's state to/from @area. */
 void x86_fpu_save(void *area);
 void x86_fpu_restore(const void *area);

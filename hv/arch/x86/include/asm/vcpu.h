@@ -48,6 +48,10 @@ struct vcpu_x86 {
 	bool launched;			/* VMX: VMLAUNCH done, VMRESUME next */
 	u64 tsc_adjust;			/* virtual IA32_TSC_ADJUST */
 	u32 tsc_aux;			/* child: its TSC_AUX (RDTSCP, RDPID) */
+	/* SVM child: x87/SSE/AVX state and XCR0 while another VP runs. */
+	u8 *fpu;
+	u32 fpu_pages;
+	u64 xcr0;
 	u64 exits;			/* statistics */
 };
 
