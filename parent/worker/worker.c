@@ -26,12 +26,14 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: hvworker --name NAME --memory MiB --vcpus N --kernel BZIMAGE\n"
+		"usage: hvworker --name NAME --memory MiB --vcpus N --kernel KERNEL\n"
 		"                [--initrd FILE] [--cmdline STRING] [--console-log FILE]\n"
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
 		"                [--control-fd N]\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
-		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n");
+		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n"
+		"KERNEL: a Linux bzImage or a Multiboot v1 kernel (--initrd is its\n"
+		"module 0, --cmdline its command line).\n");
 }
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
