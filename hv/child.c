@@ -402,12 +402,6 @@ static struct hv_vp *call_vp(const struct hv_input_vp_registers *in,
 }
 
 /* Registers that are not in the VMCB/VMCS: readable while the VP runs. */
-static bool reg_is_statistic(u32 name)
-{
-	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS ||
-	       name == HV_REGISTER_TIME_REF_COUNT;
-}
-
 static int get_reg(struct hv_vp *vp, u32 name, struct hv_register_value *v)
 {
 	if (name == HV_REGISTER_VP_RUNTIME) {
@@ -442,7 +436,7 @@ u16 hc_get_vp_registers(struct hypercall_args *a)
 	memcpy(&in, a->in, sizeof(in));
 	for (i = a->reps_done; i < a->ctl->rep_count && stats_only; i++) {
 		memcpy(&name, names + 4 * i, 4);
-		stats_only = reg_is_statistic(name);
+		stats_only = hv_register_is_statistic(name);
 	}
 	vp = call_vp(&in, &p, &st, stats_only);
 	if (!vp)

@@ -136,6 +136,17 @@ _Static_assert(sizeof(struct hv_register_assoc) == 32, "reg assoc");
 /* mkhv's own statistic (readable while the VP runs): exits the hv took. */
 #define MKHV_REGISTER_VP_EXITS	0x0009f000
 
+/*
+ * The registers GetVpRegisters reads while the VP runs (the hv keeps them
+ * outside the VMCB/VMCS); mkhv.ko lets a GET of only these through for a
+ * running VP.  Any other name needs the VP stopped.
+ */
+static inline int hv_register_is_statistic(uint32_t name)
+{
+	return name == HV_REGISTER_VP_RUNTIME || name == MKHV_REGISTER_VP_EXITS ||
+	       name == HV_REGISTER_TIME_REF_COUNT;
+}
+
 /* ---- HvCallInstallIntercept (0x4d) ---- */
 #define HV_INTERCEPT_ACCESS_MASK_READ	0x1
 #define HV_INTERCEPT_ACCESS_MASK_WRITE	0x2

@@ -163,9 +163,7 @@ static inline bool mkhv_regs_statistics_only(const struct hv_register_assoc *a,
 	uint32_t i;
 
 	for (i = 0; i < n; i++)
-		if (a[i].name != HV_REGISTER_VP_RUNTIME &&
-		    a[i].name != MKHV_REGISTER_VP_EXITS &&
-		    a[i].name != HV_REGISTER_TIME_REF_COUNT)
+		if (!hv_register_is_statistic(a[i].name))
 			return false;
 	return true;
 }

@@ -10,7 +10,7 @@
 
 #include "mkhv_backend.h"
 
-static int xioctl(int fd, unsigned long req, void *arg)
+int mkhv_xioctl(int fd, unsigned long req, void *arg)
 {
 	return ioctl(fd, req, arg) < 0 ? -errno : 0;
 }
@@ -20,7 +20,7 @@ static int be_create_vp(void *ctx, uint32_t vp)
 	struct mkhv_backend *b = ctx;
 	struct mkhv_vm_create_vp c = { .index = vp };
 
-	return xioctl(b->vm_fd, MKHV_VM_CREATE_VP, &c);
+	return mkhv_xioctl(b->vm_fd, MKHV_VM_CREATE_VP, &c);
 }
 
 static int be_map(void *ctx, void *hva, uint64_t size, uint64_t gfn,
@@ -34,33 +34,34 @@ static int be_map(void *ctx, void *hva, uint64_t size, uint64_t gfn,
 		.flags = flags,
 	};
 
-	return xioctl(b->vm_fd, MKHV_VM_MAP_MEMORY, &m);
+	return mkhv_xioctl(b->vm_fd, MKHV_VM_MAP_MEMORY, &m);
 }
 
-static int regs_ioctl(void *ctx, unsigned long req, uint32_t vp,
-		      const struct hv_register_assoc *regs, uint32_t n)
+int mkhv_regs_ioctl(int vm_fd, unsigned long req, uint32_t vp,
+		    const struct hv_register_assoc *regs, uint32_t n)
 {
-	struct mkhv_backend *b = ctx;
 	struct mkhv_vm_regs r = {
 		.vp_index = vp,
 		.count = n,
 		.regs = (uint64_t)(uintptr_t)regs,
 	};
 
-	return xioctl(b->vm_fd, req, &r);
+	return mkhv_xioctl(vm_fd, req, &r);
 }
 
 static int be_set_regs(void *ctx, uint32_t vp,
 		       const struct hv_register_assoc *regs, uint32_t n)
 {
-	return regs_ioctl(ctx, MKHV_VM_SET_REGS, vp, regs, n);
+	return mkhv_regs_ioctl(((struct mkhv_backend *)ctx)->vm_fd,
+			       MKHV_VM_SET_REGS, vp, regs, n);
 }
 
 /* GET writes the values back into @regs. */
 static int be_get_regs(void *ctx, uint32_t vp, struct hv_register_assoc *regs,
 		       uint32_t n)
 {
-	return regs_ioctl(ctx, MKHV_VM_GET_REGS, vp, regs, n);
+	return mkhv_regs_ioctl(((struct mkhv_backend *)ctx)->vm_fd,
+			       MKHV_VM_GET_REGS, vp, regs, n);
 }
 
 static int be_run(void *ctx, uint32_t vp, struct hv_intercept_message *msg)
@@ -71,7 +72,7 @@ static int be_run(void *ctx, uint32_t vp, struct hv_intercept_message *msg)
 
 	memset(&r, 0, sizeof(r));
 	r.vp_index = vp;
-	ret = xioctl(b->vm_fd, MKHV_VM_RUN, &r);
+	ret = mkhv_xioctl(b->vm_fd, MKHV_VM_RUN, &r);
 	if (!ret)
 		memcpy(msg, &r.msg, sizeof(*msg));
 	return ret;
@@ -82,7 +83,7 @@ static int be_install_io(void *ctx, uint16_t port, uint32_t access)
 	struct mkhv_backend *b = ctx;
 	struct mkhv_vm_intercept c = { .port = port, .access = access };
 
-	return xioctl(b->vm_fd, MKHV_VM_INSTALL_INTERCEPT, &c);
+	return mkhv_xioctl(b->vm_fd, MKHV_VM_INSTALL_INTERCEPT, &c);
 }
 
 static int be_assert_irq(void *ctx, uint32_t vp, uint8_t vector)
@@ -94,7 +95,7 @@ static int be_assert_irq(void *ctx, uint32_t vp, uint8_t vector)
 		.vector = vector,
 	};
 
-	return xioctl(b->vm_fd, MKHV_VM_ASSERT_INTERRUPT, &c);
+	return mkhv_xioctl(b->vm_fd, MKHV_VM_ASSERT_INTERRUPT, &c);
 }
 
 const struct vm_backend_ops mkhv_backend_ops = {

@@ -14,6 +14,16 @@ struct mkhv_backend {
 
 extern const struct vm_backend_ops mkhv_backend_ops;
 
+/* ioctl() returning 0 or -errno. */
+int mkhv_xioctl(int fd, unsigned long req, void *arg);
+
+/*
+ * MKHV_VM_SET_REGS / MKHV_VM_GET_REGS (@req) of @n registers of VP @vp on
+ * VM fd @vm_fd; GET writes the values back into @regs.  0 or -errno.
+ */
+int mkhv_regs_ioctl(int vm_fd, unsigned long req, uint32_t vp,
+		    const struct hv_register_assoc *regs, uint32_t n);
+
 /*
  * Open /dev/mkhv and create the VM (MKHV_IOC_CREATE_VM); -errno on
  * failure.  The VM lives until mkhv_backend_close() or the process exits.

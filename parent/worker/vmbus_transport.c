@@ -4,12 +4,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
+#include "mkhv_backend.h"
 #include "vmbus_transport.h"
-
-static int xioctl(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
 
 void vmbus_transport_mkhv_init(struct vmbus_transport_mkhv *t, int vm_fd)
 {
@@ -26,7 +22,7 @@ static int tr_connect(void *ctx, uint32_t conn_id, enum vmbus_conn_kind kind)
 							  HV_PORT_TYPE_EVENT,
 	};
 
-	return xioctl(t->vm_fd, MKHV_VM_CONNECT, &c);
+	return mkhv_xioctl(t->vm_fd, MKHV_VM_CONNECT, &c);
 }
 
 static int tr_post(void *ctx, uint32_t vp, uint32_t sint, uint32_t msg_type,
@@ -41,7 +37,7 @@ static int tr_post(void *ctx, uint32_t vp, uint32_t sint, uint32_t msg_type,
 	if (len > sizeof(m.payload))
 		return -EMSGSIZE;
 	memcpy(m.payload, payload, len);
-	return xioctl(t->vm_fd, MKHV_VM_POST_MESSAGE, &m);
+	return mkhv_xioctl(t->vm_fd, MKHV_VM_POST_MESSAGE, &m);
 }
 
 static int tr_signal(void *ctx, uint32_t vp, uint32_t sint, uint32_t flag)
@@ -50,7 +46,7 @@ static int tr_signal(void *ctx, uint32_t vp, uint32_t sint, uint32_t flag)
 	struct mkhv_vm_signal_event e = { .vp_index = vp, .sint = sint,
 					  .flag = flag };
 
-	return xioctl(t->vm_fd, MKHV_VM_SIGNAL_EVENT, &e);
+	return mkhv_xioctl(t->vm_fd, MKHV_VM_SIGNAL_EVENT, &e);
 }
 
 /* The next item of the current batch, if any. */
@@ -97,7 +93,7 @@ static int tr_wait(void *ctx, struct vmbus_host_event *ev, int timeout_ms)
 		t->rx.flags = MKHV_VM_RECEIVE_NONBLOCK;
 	else if (timeout_ms > 0)
 		t->rx.timeout_ms = (uint32_t)timeout_ms;
-	ret = xioctl(t->vm_fd, MKHV_VM_RECEIVE, &t->rx);
+	ret = mkhv_xioctl(t->vm_fd, MKHV_VM_RECEIVE, &t->rx);
 	if (ret) {
 		memset(&t->rx, 0, sizeof(t->rx));
 		return ret == -EAGAIN ? -ETIMEDOUT : ret;
@@ -124,10 +120,7 @@ static int tr_ref_time(void *ctx, uint64_t *ref)
 {
 	struct vmbus_transport_mkhv *t = ctx;
 	struct hv_register_assoc r = { .name = HV_REGISTER_TIME_REF_COUNT };
-	struct mkhv_vm_regs q = {
-		.vp_index = 0, .count = 1, .regs = (uint64_t)(uintptr_t)&r,
-	};
-	int ret = xioctl(t->vm_fd, MKHV_VM_GET_REGS, &q);
+	int ret = mkhv_regs_ioctl(t->vm_fd, MKHV_VM_GET_REGS, 0, &r, 1);
 
 	if (!ret)
 		*ref = r.value.low;
