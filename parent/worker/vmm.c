@@ -216,8 +216,16 @@ static uint64_t next_rip(const struct hv_intercept_message *m,
 	return fallback_len ? m->rip + fallback_len : 0;
 }
 
-static int resume_at(struct vm *vm, uint32_t vp, uint64_t rip, bool set_rax,
-		     uint64_t rax, bool set_rdx, uint64_t rdx)
+#define NO_GPR	(-1)
+#define GPR_RAX	0
+#define GPR_RDX	2
+
+/*
+ * Continue VP @vp at @rip, first setting GPR @reg1 to @v1 and @reg2 to @v2
+ * (x86 encoding order, NO_GPR for none), in one SetVpRegisters.
+ */
+static int resume_at(struct vm *vm, uint32_t vp, uint64_t rip, int reg1,
+		     uint64_t v1, int reg2, uint64_t v2)
 {
 	struct hv_register_assoc r[3];
 	uint32_t n = 0;
@@ -226,13 +234,13 @@ static int resume_at(struct vm *vm, uint32_t vp, uint64_t rip, bool set_rax,
 	memset(r, 0, sizeof(r));
 	r[n].name = HV_X64_REGISTER_RIP;
 	r[n++].value.low = rip;
-	if (set_rax) {
-		r[n].name = HV_X64_REGISTER_RAX;
-		r[n++].value.low = rax;
+	if (reg1 != NO_GPR) {
+		r[n].name = HV_X64_REGISTER_RAX + (uint32_t)reg1;
+		r[n++].value.low = v1;
 	}
-	if (set_rdx) {
-		r[n].name = HV_X64_REGISTER_RAX + 2;	/* RDX */
-		r[n++].value.low = rdx;
+	if (reg2 != NO_GPR) {
+		r[n].name = HV_X64_REGISTER_RAX + (uint32_t)reg2;
+		r[n++].value.low = v2;
 	}
 	ret = vm->ops->set_regs(vm->ctx, vp, r, n);
 	if (ret)
@@ -274,31 +282,12 @@ static int handle_io(struct vm *vm, uint32_t vp,
 	if (vm_exit_reason(vm) != VM_RUNNING)
 		return 1;
 	if (write)
-		return resume_at(vm, vp, rip, false, 0, false, 0);
+		return resume_at(vm, vp, rip, NO_GPR, 0, NO_GPR, 0);
 	if (size == 4)
 		rax = v;		/* 32-bit results zero-extend */
 	else
 		rax = (rax & ~((1ULL << (8 * size)) - 1)) | v;
-	return resume_at(vm, vp, rip, true, rax, false, 0);
-}
-
-static int set_reg_and_rip(struct vm *vm, uint32_t vp, int reg, uint64_t val,
-			   uint64_t rip)
-{
-	struct hv_register_assoc r[2];
-	int ret;
-
-	memset(r, 0, sizeof(r));
-	r[0].name = HV_X64_REGISTER_RIP;
-	r[0].value.low = rip;
-	r[1].name = HV_X64_REGISTER_RAX + (uint32_t)reg;
-	r[1].value.low = val;
-	ret = vm->ops->set_regs(vm->ctx, vp, r, reg >= 0 ? 2 : 1);
-	if (ret)
-		vm_request_exit(vm, VM_EXIT_ERROR,
-				"VP %u: setting registers failed (%s)", vp,
-				strerror(-ret));
-	return ret;
+	return resume_at(vm, vp, rip, GPR_RAX, rax, NO_GPR, 0);
 }
 
 /*
@@ -331,12 +320,11 @@ static int handle_mmio(struct vm *vm, uint32_t vp,
 	if (in.write) {
 		v = mmio_store_value(&in, in.reg >= 0 ? m->gpr[in.reg] : 0);
 		vm_mmio(vm, m->gpa, in.size, 1, v);
-		return set_reg_and_rip(vm, vp, -1, 0, m->rip + in.len);
+		return resume_at(vm, vp, m->rip + in.len, NO_GPR, 0, NO_GPR, 0);
 	}
 	v = vm_mmio(vm, m->gpa, in.size, 0, 0);
-	return set_reg_and_rip(vm, vp, in.reg,
-			       mmio_reg_merge(m->gpr[in.reg], v, &in),
-			       m->rip + in.len);
+	return resume_at(vm, vp, m->rip + in.len, in.reg,
+			 mmio_reg_merge(m->gpr[in.reg], v, &in), NO_GPR, 0);
 }
 
 /* An MSR the hv forwarded: reads give 0, writes are dropped. */
@@ -346,8 +334,8 @@ static int handle_msr(struct vm *vm, uint32_t vp,
 	uint64_t rip = next_rip(m, MSR_INSN_LEN);
 
 	if (m->access_type == IO_ACCESS_WRITE)
-		return resume_at(vm, vp, rip, false, 0, false, 0);
-	return resume_at(vm, vp, rip, true, 0, true, 0);
+		return resume_at(vm, vp, rip, NO_GPR, 0, NO_GPR, 0);
+	return resume_at(vm, vp, rip, GPR_RAX, 0, GPR_RDX, 0);
 }
 
 int vm_handle_intercept(struct vm *vm, uint32_t vp,
