@@ -82,6 +82,17 @@ static int svm_cpu_enable(struct pcpu *cpu)
 	cpu->host_vmcb_pa = (u64)(uintptr_t)host;
 	wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
 	wrmsr(MSR_VM_HSAVE_PA, cpu->hsave_pa);
+	/*
+	 * XSAVE/XSETBV for the hv: a pool pCPU switches its children's
+	 * AVX state and XCR0 (svm_child.c), which FXSAVE would not cover.
+	 */
+	{
+		struct cpuid_regs r;
+
+		cpuid_count(1, 0, &r);
+		if (r.ecx & BIT(26))		/* CPUID.1:ECX.XSAVE */
+			write_cr4(read_cr4() | BIT(18));	/* CR4.OSXSAVE */
+	}
 	/* The hv runs with GIF clear: interrupts are the guest's business. */
 	__asm__ volatile("clgi");
 	return 0;
