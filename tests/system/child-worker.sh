@@ -103,6 +103,22 @@ run kill3 'kill $(cat /tmp/vm3.pid); sleep 3'
 wait_for -p com2 20 "partition 2 deleted" >/dev/null
 check "SIGTERM of worker 3: partition 2 deleted, all $pages pages back" \
 	eval '[ "$(deleted 2)" = $((d2 + 1)) ]'
+# 3. Vector state isolation: two VPs on the one pool pCPU fill XMM0-15
+#    (and YMM0-15 when the CPU has AVX) with different bytes and check
+#    them in a loop; the hv must switch FPU/SSE/AVX state between them.
+worker vec1 "vecsA console=ttyS0"
+worker vec2 "vecsB console=ttyS0"
+run vec "sleep 15; cat /tmp/vec1.console /tmp/vec2.console" 60
+grep "tinyguest: vec" "$T_LOGS/vec.txt" | sort | uniq -c | sed 's/^/#   | /'
+check "VP A kept its vector registers while sharing the pCPU with B" \
+	eval '[ "$(grep -c "tinyguest: vec ok A" "$T_LOGS/vec.txt")" -ge 3 ]'
+check "VP B kept its vector registers while sharing the pCPU with A" \
+	eval '[ "$(grep -c "tinyguest: vec ok B" "$T_LOGS/vec.txt")" -ge 3 ]'
+check "neither saw the other's vector state" \
+	eval '! grep -q "vec CORRUPT" "$T_LOGS/vec.txt"'
+run vkill 'kill $(cat /tmp/vec1.pid) $(cat /tmp/vec2.pid); sleep 3; cat /proc/$(cat /tmp/vec1.pid)/status /proc/$(cat /tmp/vec2.pid)/status 2>/dev/null | grep -c State'
+check "both vector workers ended" out_line vkill "0"
+
 check "no hypercall of the workers failed" \
 	eval 'run fails1 "dmesg | grep -c \"hypercall .* failed\""; cmp -s "$T_LOGS/fails0.txt" "$T_LOGS/fails1.txt"'
 

@@ -19,14 +19,19 @@
 
 /* ---- CPUID ---- */
 
+#define X86_CR4_OSXSAVE_BIT	BIT(18)
+
 static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, u32 sub,
-			     struct cpuid_regs *r)
+			     u64 guest_cr4, struct cpuid_regs *r)
 {
 	switch (leaf) {
 	case 1:
 		/* No VMX/SMX/MONITOR; an x2APIC with TSC-deadline timer. */
-		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6));
+		r->ecx &= ~(BIT(3) | BIT(5) | BIT(6) | BIT(27));
 		r->ecx |= BIT(21) | BIT(24);
+		/* OSXSAVE mirrors the child's CR4, not the hv's. */
+		if (guest_cr4 & X86_CR4_OSXSAVE_BIT)
+			r->ecx |= BIT(27);
 		r->ebx = (r->ebx & 0xffff) | (v->vp->part->max_vps << 16) |
 			 (v->vp->index << 24);
 		/* No thermal control (ACPI, TM): their MSRs would #GP. */
@@ -51,14 +56,14 @@ static void child_cpuid_mask(struct vcpu_x86 *v, u32 leaf, u32 sub,
 	}
 }
 
-void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub,
+void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub, u64 guest_cr4,
 		     struct cpuid_regs *r)
 {
 	if (hyperv_cpuid(v->vp, leaf, r))
 		return;
 	cpuid_count(leaf, sub, r);
 	hyperv_cpuid_fixup(v->vp, leaf, r);
-	child_cpuid_mask(v, leaf, sub, r);
+	child_cpuid_mask(v, leaf, sub, guest_cr4, r);
 }
 
 /* ---- MSRs: synthetic, the few a guest kernel reads, #GP for the rest ---- */
@@ -241,8 +246,6 @@ enum run_result x86_child_dies(struct vcpu_x86 *v,
 }
 
 /* ---- FPU/SSE/AVX state of a VP ---- */
-
-#define X86_CR4_OSXSAVE_BIT	BIT(18)
 
 static bool fpu_uses_xsave(void)
 {

@@ -30,7 +30,8 @@ static void child_cpuid(struct vcpu_x86 *v)
 	struct vmcb *vmcb = v->vmcb;
 	struct cpuid_regs r;
 
-	x86_child_cpuid(v, (u32)vmcb->save.rax, (u32)v->regs.rcx, &r);
+	x86_child_cpuid(v, (u32)vmcb->save.rax, (u32)v->regs.rcx,
+			vmcb->save.cr4, &r);
 	vmcb->save.rax = r.eax;
 	v->regs.rbx = r.ebx;
 	v->regs.rcx = r.ecx;

@@ -396,7 +396,8 @@ static void child_cpuid(struct vcpu_x86 *v)
 	u32 leaf = (u32)v->regs.rax, sub = (u32)v->regs.rcx;
 	struct cpuid_regs r;
 
-	x86_child_cpuid(v, leaf, sub, &r);
+	x86_child_cpuid(v, leaf, sub,
+			visible_cr(VMCS_GUEST_CR4, VMCS_CR4_SHADOW, VMCS_CR4_MASK), &r);
 	vmx_cpuid_hide_missing(leaf, sub, &r);
 	vmx_cpuid_done(v, &r);
 }

@@ -12,8 +12,11 @@
 #include <asm/pool.h>
 #include <asm/vcpu.h>
 
-/** x86_child_cpuid() - the child's CPUID @leaf/@sub (DESIGN §7). */
-void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub,
+/**
+ * x86_child_cpuid() - the child's CPUID @leaf/@sub (DESIGN §7); @guest_cr4
+ * is the CR4 the child sees (CPUID.1:ECX.OSXSAVE reflects it).
+ */
+void x86_child_cpuid(struct vcpu_x86 *v, u32 leaf, u32 sub, u64 guest_cr4,
 		     struct cpuid_regs *r);
 
 /**
