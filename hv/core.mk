@@ -12,7 +12,7 @@
 HV_CORE_SRCS := hv/printk.c hv/bzimage.c hv/e820.c hv/npt.c hv/hyperv.c \
 		hv/hypercall.c hv/ownership.c hv/child.c hv/sched.c hv/vlapic.c \
 		hv/stimer.c hv/synic.c hv/intercept.c hv/port.c \
-		hv/gva.c
+		hv/gva.c hv/mtrr.c
 HV_CORE_SRCS := $(wildcard $(HV_CORE_SRCS))
 
 HV_CORE_CFLAGS := $(FREESTANDING_CFLAGS) -Ihv/include -fno-pic \
@@ -55,6 +55,7 @@ HV_TEST_vlapic_SRCS :=
 HV_TEST_stimer_SRCS := hv/vlapic.c
 HV_TEST_synic_SRCS := hv/vlapic.c hv/printk.c
 HV_TEST_gva_SRCS :=
+HV_TEST_mtrr_SRCS :=
 HV_TEST_port_SRCS := $(filter-out hv/port.c,$(HV_CHILD_DEPS)) hv/child.c \
 		     hv/hypercall.c tests/unit/child_fixture.c
 

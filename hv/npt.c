@@ -507,10 +507,9 @@ static bool next_hv(const struct mem_range *hv, size_t nr_hv, u64 s, u64 e,
 	return found;
 }
 
-/* Identity-map [s, e) except the hv ranges. */
-static int map_identity_minus_hv(struct npt *npt, u64 s, u64 e,
-				 const struct mem_range *hv, size_t nr_hv,
-				 enum npt_memtype mt)
+int npt_map_identity(struct npt *npt, u64 s, u64 e,
+		     const struct mem_range *hv, size_t nr_hv,
+		     enum npt_memtype mt)
 {
 	u64 hs = 0, he = 0;
 	int ret;
@@ -552,10 +551,10 @@ int npt_map_parent(struct npt *npt, const struct e820_map *m,
 				  m->r[i].start < cur))
 			return -EINVAL;
 		if (rs > cur)
-			ret = map_identity_minus_hv(npt, cur, rs, hv, nr_hv,
+			ret = npt_map_identity(npt, cur, rs, hv, nr_hv,
 						    other_mt);
 		if (!ret && re > rs)
-			ret = map_identity_minus_hv(npt, rs, re, hv, nr_hv,
+			ret = npt_map_identity(npt, rs, re, hv, nr_hv,
 						    ram ? NPT_MT_WB : other_mt);
 		cur = MAX(cur, re);
 	}

@@ -65,6 +65,13 @@ fi
 check "parent starts under the hv" \
 	wait_for -p com2 60 "starting the parent partition on cpu0"
 check "parent kernel runs" wait_for 300 "Linux version"
+# EPT replaces the MTRRs: the hv copies OVMF's (RAM WB, the 32-bit PCI hole
+# and the legacy VGA/ROM area UC) into the parent's EPT.
+check "parent EPT types from the MTRRs: RAM above 1 MiB WB" \
+	log_has -p com2 "parent EPT: 0000000000100000-000000007fffffff WB (MTRRs)"
+check "parent EPT types from the MTRRs: PCI hole and VGA UC" \
+	eval 'log_has -p com2 "parent EPT: 0000000080000000-00000000ffffffff UC (MTRRs)" &&
+	      log_has -p com2 "parent EPT: 00000000000a0000-00000000000fffff UC (MTRRs)"'
 check "parent detects Hyper-V" \
 	wait_for 120 "Hypervisor detected: Microsoft Hyper-V"
 check "parent init ran" wait_for "$limit" "mkhv-parent: init done"

@@ -16,6 +16,7 @@
 #include <mkhv/hypercall.h>
 #include <mkhv/lib.h>
 #include <mkhv/mm.h>
+#include <mkhv/mtrr.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
 #include <asm/vcpu.h>
@@ -134,12 +135,50 @@ static u64 phys_limit(void)
 	return 1ull << bits;
 }
 
-/* Identity map of the whole physical address space minus hv ranges. */
+/*
+ * EPT: memory types from the firmware's MTRRs, which EPT replaces
+ * (mkhv/mtrr.h); if they cannot be used, e820 RAM write-back and the rest
+ * uncached.  One log line per range, so the boot log shows the choice.
+ */
+static int map_parent_ept(struct npt *npt, u64 limit)
+{
+	static const char *const mt_name[] = {
+		[NPT_MT_WB] = "WB", [NPT_MT_WC] = "WC", [NPT_MT_UC] = "UC",
+	};
+	struct mtrr_state mtrr;
+	enum npt_memtype mt;
+	u64 cur, next;
+	int ret;
+
+	ret = arch_mtrr_read(&mtrr);
+	if (ret) {
+		pr_warn("parent EPT: MTRRs unusable (%d): e820 RAM WB, the rest UC\n",
+			ret);
+		return npt_map_parent(npt, &parent_e820, hv_ranges,
+				      nr_hv_ranges, limit, NPT_MT_UC);
+	}
+	for (cur = 0; cur < limit; cur = next) {
+		next = mtrr_segment(&mtrr, cur, limit, &mt);
+		ret = npt_map_identity(npt, cur, next, hv_ranges, nr_hv_ranges,
+				       mt);
+		if (ret)
+			return ret;
+		pr_info("parent EPT: %016llx-%016llx %s (MTRRs)\n",
+			(unsigned long long)cur, (unsigned long long)next - 1,
+			mt_name[mt]);
+	}
+	return 0;
+}
+
+/*
+ * Identity map of the whole physical address space minus hv ranges.  AMD
+ * NPT maps it all WB: the host MTRRs still apply, and the guest's PAT
+ * combines with them as on bare metal.
+ */
 static int build_npt(struct part_x86 *px)
 {
 	struct cpuid_regs r;
-	u64 cur = 0, limit = phys_limit();
-	size_t i;
+	u64 limit = phys_limit();
 	int ret;
 
 	cpuid_count(0x80000001, 0, &r);
@@ -147,19 +186,13 @@ static int build_npt(struct part_x86 *px)
 		       r.edx & BIT(26));
 	if (ret)
 		return ret;
-	/* hv_ranges are sorted (there is one). */
-	for (i = 0; i <= nr_hv_ranges; i++) {
-		u64 end = i < nr_hv_ranges ? hv_ranges[i].start : limit;
-
-		if (end > cur) {
-			ret = npt_map(&px->npt, cur, cur, end - cur, NPT_RWX,
-				      NPT_MT_WB);
-			if (ret)
-				return ret;
-		}
-		if (i < nr_hv_ranges)
-			cur = hv_ranges[i].start + hv_ranges[i].size;
-	}
+	if (vcpu_vendor_npt_format() == NPT_FORMAT_EPT)
+		ret = map_parent_ept(&px->npt, limit);
+	else
+		ret = npt_map_identity(&px->npt, 0, limit, hv_ranges,
+				       nr_hv_ranges, NPT_MT_WB);
+	if (ret)
+		return ret;
 	px->void_page = (hpa_t)(uintptr_t)mm_alloc_page();
 	if (!px->void_page)
 		return -ENOMEM;

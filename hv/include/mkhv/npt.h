@@ -21,8 +21,9 @@
  *    decide (right for the parent's RAM and passthrough MMIO, as on bare
  *    metal, host MTRRs still apply) and NPT_MT_UC forces UC.
  *  - Intel EPT (SDM vol. 3 §29.3): R/W/X in bits 0-2, memory type in bits
- *    3-5 (WB 6, UC 0, WC 1) with IPAT clear, PS in bit 7.  EPT ignores MTRRs,
- *    so MMIO must be mapped NPT_MT_UC.  EPTP = npt_root() | 6 | (3 << 3).
+ *    3-5 (WB 6, UC 0, WC 1) with IPAT clear, PS in bit 7.  EPT replaces the
+ *    MTRRs, so the parent's map takes its types from the firmware's MTRRs
+ *    (mkhv/mtrr.h).  EPTP = npt_root() | 6 | (3 << 3).
  *
  * Locking: none inside; the owner of a struct npt serialises calls to it
  * (the partition's npt_lock).  TLB: callers flush the nested TLB (VMCB
@@ -162,6 +163,15 @@ int npt_protect(struct npt *npt, gpa_t gpa, u64 size, unsigned int prot);
  * Return: 0, -ENOENT if unmapped, -EINVAL if @gpa >= NPT_GPA_LIMIT.
  */
 int npt_lookup(const struct npt *npt, gpa_t gpa, struct npt_mapping *out);
+
+/**
+ * npt_map_identity() - map [@s, @e) GPA = HPA, NPT_RWX, type @mt, except
+ * the @hv ranges (which stay unmapped).
+ * Return: 0 or npt_map()'s error.
+ */
+int npt_map_identity(struct npt *npt, u64 s, u64 e,
+		     const struct mem_range *hv, size_t nr_hv,
+		     enum npt_memtype mt);
 
 /**
  * npt_map_parent() - build the parent's identity map (DESIGN §2.3).
