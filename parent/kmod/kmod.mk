@@ -12,7 +12,8 @@
 KMOD_DIR   := parent/kmod
 KMOD_OUT   := $(BUILD)/parent/kmod
 KMOD_KO    := $(KMOD_OUT)/mkhv.ko
-KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c vm.c mkhv_priv.h mkhv_validate.h
+KMOD_FILES := Kbuild mkhv_main.c mkhv_hvcall.c vm.c vm_synic.c vm.h \
+	      mkhv_priv.h mkhv_validate.h
 KMOD_SRCS  := $(addprefix $(KMOD_DIR)/,$(KMOD_FILES))
 KMOD_HDRS  := include/mkhv/hvcall.h include/mkhv/hvcall_partition.h \
 	      include/mkhv/mkhv_ioctl.h

@@ -15,12 +15,7 @@
  * caller and checked (mkhv_validate.h); the caller never names a host
  * page.  The hv's answer (the intercept message) is checked before use.
  *
- * SynIC transport for the worker's VMBus server (issue 8): CONNECT makes
- * a port and connects a child connection id to it, RECEIVE pulls what
- * the child posted or signalled (HvCallMkhvReceive, armed with the VM's
- * notify word: the hv stores 1 there and sends 0xF3 when something
- * arrives after the pull), POST_MESSAGE / SIGNAL_EVENT are the direct
- * calls into one child VP.
+ * SynIC transport for the worker's VMBus server (issue 8): vm_synic.c.
  *
  * Wake-ups: the hv sends the parent's CPU the callback IPI (vector 0xF3,
  * Linux's HYPERVISOR_CALLBACK_VECTOR, whose gate ms_hyperv_init_platform()
@@ -54,55 +49,12 @@
 
 #include "mkhv_priv.h"
 #include "mkhv_validate.h"
+#include "vm.h"
 
 /* MapGpaPages reps per call: 24-byte header + 509 * 8 = one page. */
 #define MAP_BATCH	((PAGE_SIZE - sizeof(struct hv_input_map_gpa_pages)) / 8)
 /* UnmapGpaPages has no rep elements: the 12-bit rep count is the limit. */
 #define UNMAP_BATCH	4095u
-
-enum vp_state {
-	VP_NONE = 0,	/* not created */
-	VP_NEW,		/* created, never run: RUN starts it */
-	VP_RUNNING,	/* resumed, no message taken yet */
-	VP_AT_MSG,	/* stopped at the message RUN returned */
-};
-
-struct mkhv_region {
-	u64 gfn;
-	u64 npages;
-	struct page **pages;
-};
-
-struct mkhv_vp {
-	struct mutex run_lock;	/* one RUN caller per VP */
-	enum vp_state state;	/* under vm->lock */
-};
-
-struct mkhv_conn {
-	u32 connection_id;	/* 0: free slot */
-	u32 port_id;		/* mkhv_port_id(pid, slot) */
-};
-
-struct mkhv_vm {
-	struct list_head node;	/* mkhv_vms, under mkhv_vms_lock */
-	u64 pid;		/* the hv's partition id */
-	u32 max_vps;
-	struct mm_struct *mm;	/* the creator's; only it may use the VM */
-	struct hv_intercept_message *icpt; /* one page: slot = VP index */
-	wait_queue_head_t wq;
-	struct mutex lock;	/* regions, VP states, hypercall ordering */
-	u32 nr_regions;
-	struct mkhv_region regions[MKHV_VM_MAX_REGIONS];
-	struct mkhv_vp vps[MKHV_MAX_CHILD_VPS];
-	struct mkhv_conn conns[MKHV_MAX_PORTS];	/* under lock */
-	/*
-	 * HvCallMkhvReceive's notify word: the hv stores 1 here (and sends
-	 * 0xF3) when the child sends something after an armed pull.
-	 */
-	u64 rx_notify __aligned(8);
-	wait_queue_head_t rx_wq;
-	atomic_t rx_kick;	/* MKHV_VM_RECEIVE_KICK pending */
-};
 
 static LIST_HEAD(mkhv_vms);
 static DEFINE_SPINLOCK(mkhv_vms_lock);	/* also taken in hard-IRQ context */
@@ -519,265 +471,6 @@ static long vm_assert_interrupt(struct mkhv_vm *vm, void __user *arg)
 	return ret;
 }
 
-/* ---- SynIC messages and events: the worker's VMBus transport ---- */
-
-static int hc_delete_port(u32 port_id)
-{
-	struct hv_input_delete_port *in = mkhv_hc_begin();
-	int ret;
-
-	in->port_partition_id = HV_PARTITION_ID_SELF;
-	in->port_id = port_id;
-	ret = mkhv_hc_call(HVCALL_DELETE_PORT, 0, NULL, NULL);
-	mkhv_hc_end();
-	return ret;
-}
-
-static int hc_connect(struct mkhv_vm *vm, const struct mkhv_vm_connect *c,
-		      u32 port_id)
-{
-	struct hv_input_create_port *cp;
-	struct hv_input_connect_port *in;
-	int ret;
-
-	cp = mkhv_hc_begin();
-	cp->port_partition_id = HV_PARTITION_ID_SELF;
-	cp->port_id = port_id;
-	cp->connection_partition_id = vm->pid;
-	cp->port_info.port_type = c->port_type;
-	if (c->port_type == HV_PORT_TYPE_EVENT)
-		cp->port_info.flag_count = c->flag_count ? c->flag_count : 1;
-	ret = mkhv_hc_call(HVCALL_CREATE_PORT, 0, NULL, NULL);
-	mkhv_hc_end();
-	if (ret)
-		return ret;
-	in = mkhv_hc_begin();
-	in->connection_partition_id = vm->pid;
-	in->connection_id = c->connection_id;
-	in->port_partition_id = HV_PARTITION_ID_SELF;
-	in->port_id = port_id;
-	in->connection_info.port_type = c->port_type;
-	ret = mkhv_hc_call(HVCALL_CONNECT_PORT, 0, NULL, NULL);
-	mkhv_hc_end();
-	if (ret && hc_delete_port(port_id))
-		pr_err("partition %llu: DeletePort %#x failed\n", vm->pid,
-		       port_id);
-	return ret;
-}
-
-static long vm_connect(struct mkhv_vm *vm, void __user *arg)
-{
-	struct mkhv_vm_connect c;
-	struct mkhv_conn *slot = NULL;
-	u32 i;
-	int ret;
-
-	if (copy_from_user(&c, arg, sizeof(c)))
-		return -EFAULT;
-	ret = mkhv_connect_validate(&c);
-	if (ret)
-		return ret;
-	mutex_lock(&vm->lock);
-	for (i = 0; i < MKHV_MAX_PORTS; i++) {
-		if (vm->conns[i].connection_id == c.connection_id) {
-			ret = -EEXIST;
-			goto out;
-		}
-		if (!slot && !vm->conns[i].connection_id)
-			slot = &vm->conns[i];
-	}
-	ret = -ENOSPC;
-	if (!slot)
-		goto out;
-	c.port_id = mkhv_port_id(vm->pid, slot - vm->conns);
-	ret = hc_connect(vm, &c, c.port_id);
-	if (ret)
-		goto out;
-	slot->connection_id = c.connection_id;
-	slot->port_id = c.port_id;
-out:
-	mutex_unlock(&vm->lock);
-	if (!ret && copy_to_user(arg, &c, sizeof(c)))
-		ret = -EFAULT;	/* the connection stays; DISCONNECT removes it */
-	return ret;
-}
-
-static long vm_disconnect(struct mkhv_vm *vm, void __user *arg)
-{
-	struct hv_input_disconnect_port *in;
-	struct mkhv_vm_disconnect d;
-	u32 i;
-	int ret;
-
-	if (copy_from_user(&d, arg, sizeof(d)))
-		return -EFAULT;
-	ret = mkhv_disconnect_validate(&d);
-	if (ret)
-		return ret;
-	mutex_lock(&vm->lock);
-	for (i = 0; i < MKHV_MAX_PORTS; i++)
-		if (vm->conns[i].connection_id == d.connection_id)
-			break;
-	ret = -ENOENT;
-	if (i == MKHV_MAX_PORTS)
-		goto out;
-	in = mkhv_hc_begin();
-	in->connection_partition_id = vm->pid;
-	in->connection_id = d.connection_id;
-	ret = mkhv_hc_call(HVCALL_DISCONNECT_PORT, 0, NULL, NULL);
-	mkhv_hc_end();
-	if (!ret)
-		ret = hc_delete_port(vm->conns[i].port_id);
-	if (!ret)
-		memset(&vm->conns[i], 0, sizeof(vm->conns[i]));
-out:
-	mutex_unlock(&vm->lock);
-	return ret;
-}
-
-/* One HvCallMkhvReceive, armed with the VM's notify word, into @o. */
-static int hc_receive(struct mkhv_vm *vm, struct mkhv_output_receive *o)
-{
-	struct mkhv_input_receive *in = mkhv_hc_begin();
-	void *out;
-	int ret;
-
-	in->partition_id = vm->pid;
-	in->notify_gpa = virt_to_phys(&vm->rx_notify);	/* parent GPA = host */
-	ret = mkhv_hc_call(HVCALL_MKHV_RECEIVE, 0, NULL, &out);
-	if (!ret)
-		memcpy(o, out, sizeof(*o));
-	mkhv_hc_end();
-	return ret ? ret : mkhv_receive_out_validate(o);
-}
-
-static long vm_receive(struct mkhv_vm *vm, void __user *arg)
-{
-	struct mkhv_vm_receive *r;
-	long left;
-	int ret;
-
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	if (!r)
-		return -ENOMEM;
-	ret = -EFAULT;
-	if (copy_from_user(r, arg, offsetof(struct mkhv_vm_receive, out)))
-		goto out;
-	ret = mkhv_receive_validate(r);
-	if (ret)
-		goto out;
-	left = r->timeout_ms ? msecs_to_jiffies(r->timeout_ms) :
-			       MAX_SCHEDULE_TIMEOUT;
-	for (;;) {
-		/*
-		 * Clear the word, then pull: whatever the child sends after
-		 * the pull sets the word again (the pull armed it), so the
-		 * sleep below cannot miss it.
-		 */
-		WRITE_ONCE(vm->rx_notify, 0);
-		smp_mb();
-		ret = hc_receive(vm, &r->out);
-		if (ret) {
-			if (ret == -EIO)
-				pr_err_ratelimited("partition %llu: malformed Receive answer\n",
-						   vm->pid);
-			goto out;
-		}
-		if (mkhv_receive_has_news(&r->out) ||
-		    (r->flags & MKHV_VM_RECEIVE_NONBLOCK))
-			break;
-		if (atomic_xchg(&vm->rx_kick, 0)) {
-			ret = -EINTR;
-			goto out;
-		}
-		left = wait_event_interruptible_timeout(vm->rx_wq,
-				READ_ONCE(vm->rx_notify) ||
-				atomic_read(&vm->rx_kick), left);
-		if (left < 0) {
-			ret = -EINTR;
-			goto out;
-		}
-		if (!left) {
-			ret = -ETIMEDOUT;
-			goto out;
-		}
-	}
-	if (copy_to_user(arg, r, sizeof(*r)))
-		ret = -EFAULT;
-out:
-	kfree(r);
-	return ret;
-}
-
-/* VP @index exists (created by CREATE_VP)?  Takes vm->lock briefly. */
-static bool vm_vp_exists(struct mkhv_vm *vm, u32 index)
-{
-	bool ok;
-
-	mutex_lock(&vm->lock);
-	ok = vm->vps[index].state != VP_NONE;
-	mutex_unlock(&vm->lock);
-	return ok;
-}
-
-static long vm_post_message(struct mkhv_vm *vm, void __user *arg)
-{
-	struct hv_input_post_message_direct *in;
-	struct hv_synic_message msg = { 0 };
-	struct mkhv_vm_post_message m;
-	int ret;
-
-	if (copy_from_user(&m, arg, sizeof(m)))
-		return -EFAULT;
-	ret = mkhv_post_validate(&m, vm->max_vps);
-	if (ret)
-		return ret;
-	if (!vm_vp_exists(vm, m.vp_index))
-		return -ENOENT;
-	msg.message_type = m.message_type;
-	msg.payload_size = (u8)m.payload_size;
-	memcpy(msg.payload, m.payload, m.payload_size);
-	in = mkhv_hc_begin();
-	in->partition_id = vm->pid;
-	in->vp_index = m.vp_index;
-	in->sint_index = m.sint;
-	memcpy(in->message, &msg, sizeof(msg));
-	ret = mkhv_hc_call(HVCALL_POST_MESSAGE_DIRECT, 0, NULL, NULL);
-	mkhv_hc_end();
-	return ret == -ENOBUFS ? -EAGAIN : ret;
-}
-
-static long vm_signal_event(struct mkhv_vm *vm, void __user *arg)
-{
-	struct hv_input_signal_event_direct *in;
-	struct hv_output_signal_event_direct *o;
-	struct mkhv_vm_signal_event e;
-	void *out;
-	int ret;
-
-	if (copy_from_user(&e, arg, sizeof(e)))
-		return -EFAULT;
-	ret = mkhv_signal_validate(&e, vm->max_vps);
-	if (ret)
-		return ret;
-	if (!vm_vp_exists(vm, e.vp_index))
-		return -ENOENT;
-	in = mkhv_hc_begin();
-	in->target_partition = vm->pid;
-	in->target_vp = e.vp_index;
-	in->target_sint = (u8)e.sint;
-	in->flag_number = (u16)e.flag;
-	ret = mkhv_hc_call(HVCALL_SIGNAL_EVENT_DIRECT, 0, NULL, &out);
-	if (!ret) {
-		o = out;
-		e.newly_signaled = o->newly_signaled ? 1 : 0;
-	}
-	mkhv_hc_end();
-	if (!ret && copy_to_user(arg, &e, sizeof(e)))
-		ret = -EFAULT;
-	return ret;
-}
-
 static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 			  unsigned long arg)
 {
@@ -801,22 +494,8 @@ static long mkhv_vm_ioctl(struct file *file, unsigned int cmd,
 		return vm_install_intercept(vm, uarg);
 	case MKHV_VM_ASSERT_INTERRUPT:
 		return vm_assert_interrupt(vm, uarg);
-	case MKHV_VM_CONNECT:
-		return vm_connect(vm, uarg);
-	case MKHV_VM_DISCONNECT:
-		return vm_disconnect(vm, uarg);
-	case MKHV_VM_RECEIVE:
-		return vm_receive(vm, uarg);
-	case MKHV_VM_POST_MESSAGE:
-		return vm_post_message(vm, uarg);
-	case MKHV_VM_SIGNAL_EVENT:
-		return vm_signal_event(vm, uarg);
-	case MKHV_VM_RECEIVE_KICK:
-		atomic_set(&vm->rx_kick, 1);
-		wake_up(&vm->rx_wq);
-		return 0;
 	default:
-		return -ENOTTY;
+		return mkhv_vm_synic_ioctl(vm, cmd, uarg);
 	}
 }
 
