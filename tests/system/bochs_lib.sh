@@ -1,7 +1,7 @@
 # Bochs helpers for the VMX system tests (source after lib.sh and after
 # setting $esp_src): checks that bochs and OVMF exist, overrides
 # qemu_running for Bochs, and defines bochs_start.  Used by
-# parent-boot-vmx.sh and child-worker-vmx.sh.
+# parent-boot-vmx.sh and the other *-vmx.sh tests.
 if ! command -v bochs > /dev/null; then
 	echo "# bochs is not installed (apt-get install --no-install-recommends bochs bochs-term bochsbios vgabios)"
 	check "bochs installed" false
@@ -84,3 +84,19 @@ EOF
 	exec 3>&-
 }
 
+
+# bochs_boot_parent: boot the ESP on $MKHV_BOCHS_MODEL (corei7_haswell_4770)
+# with 2 CPUs (cpu0 the parent, cpu1 the child pool) to the parent's shell
+# with mkhv.ko loaded; prints bochs_parent_boot_seconds.
+bochs_boot_parent() {
+	local start=$SECONDS
+	bochs_start main "${MKHV_BOCHS_MODEL:-corei7_haswell_4770}" 2 socket
+	check "hv chose the VMX backend" \
+		wait_for -p com2 600 "virtualization backend: vmx"
+	check "hv has a pool pCPU" \
+		wait_for -p com2 300 "2 CPUs online: cpu0 runs the parent"
+	check "parent shell prompt" \
+		wait_for "${MKHV_BOCHS_TIMEOUT:-900}" "mkhv-parent# "
+	check "init loaded mkhv.ko" log_has "mkhv-parent: mkhv.ko loaded"
+	echo "bochs_parent_boot_seconds: $((SECONDS - start))"
+}

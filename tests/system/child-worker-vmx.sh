@@ -7,31 +7,20 @@
 # output reaches the worker as port I/O intercept messages, it powers off
 # with ACPI S5, and the hv gives every page back when the partition is
 # deleted; then two busy guests share the pool pCPU and killing one
-# worker deletes only its partition.  Prints child_worker_vmx_seconds (boot) and
+# worker deletes only its partition.  Prints bochs_parent_boot_seconds and
 # child_worker_vmx_guest_seconds (worker start to S5).
 # Environment: MKHV_BOCHS_MODEL (corei7_haswell_4770), MKHV_BOCHS_TIMEOUT
 # (seconds to the shell, 900).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
+. "$(dirname "$0")/child_lib.sh"
 test_init child-worker-vmx
 
-model=${MKHV_BOCHS_MODEL:-corei7_haswell_4770}
-limit=${MKHV_BOCHS_TIMEOUT:-900}
 esp_src="$T_BUILD/esp.img"
-guest=/usr/share/mkhv/tinyguest.bzImage
-pages=$((32 * 256))	# --memory 32
 
 . "$(dirname "$0")/bochs_lib.sh"
 
-start=$SECONDS
-bochs_start main "$model" 2 socket
-check "hv chose the VMX backend" \
-	wait_for -p com2 600 "virtualization backend: vmx"
-check "hv has a pool pCPU" \
-	wait_for -p com2 300 "2 CPUs online: cpu0 runs the parent"
-check "parent shell prompt" wait_for "$limit" "mkhv-parent# "
-check "init loaded mkhv.ko" log_has "mkhv-parent: mkhv.ko loaded"
-echo "child_worker_vmx_seconds: $((SECONDS - start))"
+bochs_boot_parent
 com2=$(log_path -p com2)
 
 g0=$SECONDS
@@ -53,12 +42,6 @@ check "worker reports ACPI S5 and shutdown" \
 	eval 'out_has e2e "hvworker: detail ACPI S5" && out_has e2e "hvworker: state shutdown"'
 # Two busy guests share the one pool pCPU (VP switches: TLB tags of two
 # partitions), then a killed worker takes only its VM down.
-deleted() {	# how many times the hv logged "partition N deleted: all pages back"
-	grep -c "^partition $1 deleted: $pages pages back to the parent" "$com2"
-}
-worker() {	# worker NAME [CMDLINE]
-	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline '${2:-console=ttyS0}' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid" 60
-}
 d1=$(deleted 1) d2=$(deleted 2)
 worker vm2 "spin console=ttyS0"
 worker vm3 "spin console=ttyS0"
@@ -76,6 +59,8 @@ run kill3 'kill $(cat /tmp/vm3.pid); sleep 5' 120
 wait_for -p com2 60 "partition 2 deleted" >/dev/null
 check "SIGTERM of worker 3: partition 2 deleted, all $pages pages back" \
 	eval '[ "$(deleted 2)" = $((d2 + 1)) ]'
+# Vector state isolation on VMX (child_lib.sh): Bochs is slower than QEMU.
+vector_isolation 15 2
 check "no child died, no fatal exit in the hv log" \
 	eval '! log_has -p com2 "hv panic" && ! log_has -p com2 "unexpected exit" && ! log_has -p com2 "VM entry"'
 test_finish

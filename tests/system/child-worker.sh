@@ -13,10 +13,9 @@
 
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
+. "$(dirname "$0")/child_lib.sh"
 test_init child-worker
 
-guest=/usr/share/mkhv/tinyguest.bzImage
-pages=$((32 * 256))	# --memory 32
 
 esp="$T_LOGS/esp.img"
 cp "$T_BUILD/esp.img" "$esp"
@@ -39,13 +38,6 @@ check "hv: mkhv-vmtest's partition deleted when its fd closed, pages back" \
 # limited); the workers below must not add any.
 run fails0 'dmesg | grep -c "hypercall .* failed"'
 
-worker() {	# worker NAME [CMDLINE]: start in the background, pid in /tmp/NAME.pid
-	run "start-$1" "hvworker --name $1 --memory 32 --vcpus 1 --kernel $guest --cmdline '${2:-console=ttyS0}' --console-log /tmp/$1.console > /tmp/$1.out 2>&1 & echo \$! > /tmp/$1.pid"
-}
-deleted() {	# how many times the hv logged "partition N deleted: all pages back"
-	grep -c "^partition $1 deleted: $pages pages back to the parent" \
-		"$(log_path -p com2)"
-}
 
 # 1. A guest that prints and powers off: the whole run loop, end to end
 #    (hv pool scheduler, port I/O intercepts to the worker, RIP/RAX back
@@ -103,21 +95,8 @@ run kill3 'kill $(cat /tmp/vm3.pid); sleep 3'
 wait_for -p com2 20 "partition 2 deleted" >/dev/null
 check "SIGTERM of worker 3: partition 2 deleted, all $pages pages back" \
 	eval '[ "$(deleted 2)" = $((d2 + 1)) ]'
-# 3. Vector state isolation: two VPs on the one pool pCPU fill XMM0-15
-#    (and YMM0-15 when the CPU has AVX) with different bytes and check
-#    them in a loop; the hv must switch FPU/SSE/AVX state between them.
-worker vec1 "vecsA console=ttyS0"
-worker vec2 "vecsB console=ttyS0"
-run vec "sleep 15; cat /tmp/vec1.console /tmp/vec2.console" 60
-grep "tinyguest: vec" "$T_LOGS/vec.txt" | sort | uniq -c | sed 's/^/#   | /'
-check "VP A kept its vector registers while sharing the pCPU with B" \
-	eval '[ "$(grep -c "tinyguest: vec ok A" "$T_LOGS/vec.txt")" -ge 3 ]'
-check "VP B kept its vector registers while sharing the pCPU with A" \
-	eval '[ "$(grep -c "tinyguest: vec ok B" "$T_LOGS/vec.txt")" -ge 3 ]'
-check "neither saw the other's vector state" \
-	eval '! grep -q "vec CORRUPT" "$T_LOGS/vec.txt"'
-run vkill 'kill $(cat /tmp/vec1.pid) $(cat /tmp/vec2.pid); sleep 3; cat /proc/$(cat /tmp/vec1.pid)/status /proc/$(cat /tmp/vec2.pid)/status 2>/dev/null | grep -c State'
-check "both vector workers ended" out_line vkill "0"
+# 3. Vector state isolation (child_vec.sh).
+vector_isolation 15 3
 
 check "no hypercall of the workers failed" \
 	eval 'run fails1 "dmesg | grep -c \"hypercall .* failed\""; cmp -s "$T_LOGS/fails0.txt" "$T_LOGS/fails1.txt"'

@@ -9,6 +9,7 @@
  */
 #include <mkhv/child.h>
 #include <mkhv/errno.h>
+#include <mkhv/mm.h>
 #include <mkhv/intercept.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
@@ -260,6 +261,24 @@ size_t x86_fpu_area_size(void)
 		return 512;
 	cpuid_count(0xd, 0, &r);	/* ECX: every supported component */
 	return r.ecx > 512 + 64 ? r.ecx : 512 + 64;
+}
+
+int x86_fpu_alloc(struct vcpu_x86 *v)
+{
+	v->fpu_pages = (u32)((x86_fpu_area_size() + PAGE_SIZE - 1) / PAGE_SIZE);
+	v->fpu = mm_alloc_pages(v->fpu_pages);
+	if (!v->fpu)
+		return -ENOMEM;
+	x86_fpu_init(v->fpu);
+	v->xcr0 = 1;		/* x87 only, as after reset */
+	return 0;
+}
+
+void x86_fpu_free(struct vcpu_x86 *v)
+{
+	for (u32 i = 0; v->fpu && i < v->fpu_pages; i++)
+		mm_free_page(v->fpu + (size_t)i * PAGE_SIZE);
+	v->fpu = NULL;
 }
 
 void x86_fpu_init(void *area)

@@ -14,6 +14,7 @@
 #include <mkhv/mm.h>
 #include <mkhv/printk.h>
 #include <mkhv/string.h>
+#include <asm/child.h>
 #include <asm/vcpu.h>
 #include <asm/x86.h>
 #include "vmcb.h"
@@ -197,7 +198,7 @@ static int svm_create(struct vcpu_x86 *v)
 	vmcb = mm_alloc_page();
 	if (!vmcb)
 		return -ENOMEM;
-	if (!parent && svm_child_fpu_alloc(v)) {
+	if (!parent && x86_fpu_alloc(v)) {
 		mm_free_page(vmcb);
 		return -ENOMEM;
 	}

@@ -37,7 +37,6 @@ u64 svm_tsc_offset(struct vcpu_x86 *v);
 void svm_flush_tlb(struct vcpu_x86 *v);
 enum run_result svm_run_child(struct vcpu_x86 *v, u64 slice_end);
 /* A child VP's x87/SSE/AVX save area (SVM does not switch that state). */
-int svm_child_fpu_alloc(struct vcpu_x86 *v);
 void svm_child_fpu_free(struct vcpu_x86 *v);
 
 #endif /* MKHV_SVM_SVM_H */

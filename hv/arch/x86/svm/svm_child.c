@@ -282,26 +282,11 @@ static enum run_result child_exit(struct vcpu_x86 *v)
 /* The VP whose vector registers each pool pCPU holds (only it writes). */
 static struct vcpu_x86 *fpu_owner[MAX_CPUS];
 
-int svm_child_fpu_alloc(struct vcpu_x86 *v)
-{
-	v->fpu_pages = (u32)((x86_fpu_area_size() + PAGE_SIZE - 1) / PAGE_SIZE);
-	v->fpu = mm_alloc_pages(v->fpu_pages);
-	if (!v->fpu)
-		return -ENOMEM;
-	x86_fpu_init(v->fpu);
-	v->xcr0 = 1;		/* x87 only, as after reset */
-	return 0;
-}
-
 void svm_child_fpu_free(struct vcpu_x86 *v)
 {
-	u32 i;
-
-	for (i = 0; v->fpu && i < v->fpu_pages; i++)
-		mm_free_page(v->fpu + (size_t)i * PAGE_SIZE);
-	v->fpu = NULL;
+	x86_fpu_free(v);
 	/* A pCPU that last ran it must not think it still holds it. */
-	for (i = 0; i < MAX_CPUS; i++)
+	for (u32 i = 0; i < MAX_CPUS; i++)
 		__atomic_compare_exchange_n(&fpu_owner[i], &v, NULL, false,
 					    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
 }

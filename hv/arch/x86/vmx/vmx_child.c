@@ -44,8 +44,6 @@ struct vmx_child {
 	struct vmx_child_state s;
 	void *vmcs;		/* its VMCS region (vcpu_x86.vmcb_pa) */
 	bool window;		/* interrupt-window exiting is on */
-	u8 *fpu;		/* x87/SSE/AVX state (x86_fpu_save) */
-	u32 fpu_pages;
 };
 
 static struct vmx_ctls child_ctls;
@@ -119,14 +117,11 @@ int vmx_child_create(struct vcpu_x86 *v)
 		return -ENOMEM;
 	}
 	memset(c, 0, sizeof(*c));
-	c->fpu_pages = (u32)((x86_fpu_area_size() + PAGE_SIZE - 1) / PAGE_SIZE);
-	c->fpu = mm_alloc_pages(c->fpu_pages);
-	if (!c->fpu) {
+	if (x86_fpu_alloc(v)) {
 		mm_free_page(c);
 		mm_free_page(vmcs);
 		return -ENOMEM;
 	}
-	x86_fpu_init(c->fpu);
 	c->vmcs = vmcs;
 	v->vmcb = c;
 	v->vmcb_pa = (u64)(uintptr_t)vmcs;
@@ -146,8 +141,7 @@ void vmx_child_destroy(struct vcpu_x86 *v)
 		__atomic_compare_exchange_n(&last_vp[i], &old, NULL, false,
 					    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 	}
-	for (i = 0; i < c->fpu_pages; i++)
-		mm_free_page(c->fpu + (size_t)i * PAGE_SIZE);
+	x86_fpu_free(v);
 	/* Cleared at the end of its last run: no CPU caches it. */
 	mm_free_page(c->vmcs);
 	mm_free_page(c);
@@ -158,7 +152,7 @@ void vmx_child_vcpu_reset(struct vcpu_x86 *v)
 {
 	memset(&v->regs, 0, sizeof(v->regs));
 	vmx_child_reset(&child_of(v)->s, &v->regs.rdx);
-	x86_fpu_init(child_of(v)->fpu);
+	x86_fpu_init(v->fpu);
 }
 
 int vmx_child_get(struct vcpu_x86 *v, u32 name,
@@ -634,7 +628,7 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 		vmx_invept();
 	if (moved || reset) {
 		/* Another VP's registers are here: this VP's, with its XCR0. */
-		x86_fpu_restore(c->fpu);
+		x86_fpu_restore(v->fpu);
 	}
 	do {
 		u64 due;
@@ -670,7 +664,7 @@ enum run_result vmx_run_child(struct vcpu_x86 *v, u64 slice_end)
 	} while (r == RUN_CONTINUE);
 	/* Everything back in memory before the parent may look at it. */
 	save_state(c);
-	x86_fpu_save(c->fpu);	/* with the VP's XCR0 still loaded */
+	x86_fpu_save(v->fpu);	/* with the VP's XCR0 still loaded */
 	save_cpu_state(&c->s);
 	vmx_insn_m64("vmclear", v->vmcb_pa);
 	if (r == RUN_PARENT)

@@ -71,6 +71,12 @@ enum run_result x86_child_dies(struct vcpu_x86 *v,
  */
 /** x86_fpu_area_size() - bytes of a VP's save area (64-byte aligned use). */
 size_t x86_fpu_area_size(void);
+/**
+ * x86_fpu_alloc() / x86_fpu_free() - @v's save area (v->fpu, initialised
+ * as after INIT, XCR0 1).  Return: 0 or -ENOMEM.
+ */
+int x86_fpu_alloc(struct vcpu_x86 *v);
+void x86_fpu_free(struct vcpu_x86 *v);
 /** x86_fpu_init() - the area of a VP after INIT (FCW 0x37f, MXCSR 0x1f80). */
 void x86_fpu_init(void *area);
 /*
