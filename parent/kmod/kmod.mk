@@ -67,7 +67,7 @@ ALL_TARGETS += $(KMOD_VMBUSTEST)
 PARENT_INITRD_FILES += $(KMOD_OUT)/mkhv-vmbustest.stripped=/usr/lib/mkhv/mkhv-vmbustest
 SYSTEM_TESTS += tests/system/vmbus-hv.sh
 
-$(KMOD_VMBUSTEST): $(KMOD_DIR)/vmbustest.c $(KMOD_HDRS)
+$(KMOD_VMBUSTEST): $(KMOD_DIR)/vmbustest.c $(KMOD_DIR)/selftest.h $(KMOD_HDRS)
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -pthread -static -o $@ $<
 

@@ -18,22 +18,8 @@
 
 #include <mkhv/mkhv_ioctl.h>
 
-static int passed, failed;
+#include "../kmod/selftest.h"
 
-static void check(const char *what, int ok)
-{
-	printf("%s - %s\n", ok ? "ok  " : "FAIL", what);
-	if (ok)
-		passed++;
-	else
-		failed++;
-}
-
-/* ioctl -> 0 or -errno */
-static int io(int fd, unsigned long req, void *arg)
-{
-	return ioctl(fd, req, arg) < 0 ? -errno : 0;
-}
 
 static int create_vm(int dev, uint32_t vps, uint32_t weight, uint32_t cap)
 {
@@ -202,6 +188,5 @@ int main(void)
 	close(vm);
 out:
 	close(dev);
-	printf("vmtest: %d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
+	return selftest_summary("vmtest");
 }

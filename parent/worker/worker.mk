@@ -83,6 +83,7 @@ VMTEST := $(BUILD)/parent/mkhv-vmtest
 ALL_TARGETS += $(VMTEST)
 PARENT_INITRD_FILES += $(WORKER_OUT)/mkhv-vmtest.stripped=/usr/lib/mkhv/mkhv-vmtest
 
+$(WORKER_OUT)/vmtest.o: parent/kmod/selftest.h
 $(VMTEST): $(WORKER_OUT)/vmtest.o
 	$(Q)$(CC) -static -o $@ $^
 

@@ -45,3 +45,6 @@ hv-vmx-check: $(HV_VMX_TEST) $(HV_VMX_CHILD_TEST)
 SYSTEM_TESTS += tests/system/parent-boot-vmx.sh
 # tinyguest children on VMX under Bochs (4-5 minutes here, mostly the boot).
 SYSTEM_TESTS += tests/system/child-worker-vmx.sh
+# The hv's SynIC messaging (vmbus-hv.sh's checks) on VMX, and a stock
+# Debian child with VMBus and virsh shutdown on VMX (child-vmx.sh).
+SYSTEM_TESTS += tests/system/vmbus-hv-vmx.sh tests/system/child-vmx.sh
