@@ -63,3 +63,14 @@ fuzz-netvsp: $(NETVSP_FUZZER)
 	grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' $(BUILD)/fuzz/fuzz_rndis.log
 
 fuzz: fuzz-netvsp
+
+# make bench: net_tcp_ratio (scripts/bench-net.sh) with its parent-side
+# helper (veth pair, timed TCP sink).
+NETBENCH := $(BUILD)/parent/mkhv-netbench
+ALL_TARGETS += $(NETBENCH)
+PARENT_INITRD_FILES += $(NETBENCH)=/usr/lib/mkhv/mkhv-netbench
+BENCHES += scripts/bench-net.sh
+
+$(NETBENCH): tests/bench/mkhv_netbench.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -static -s -o $@ $<
