@@ -155,6 +155,25 @@ static bool info_ok(const struct rndis_query_req *q, uint32_t blen)
 	       q->info_buflen <= blen - q->info_buf_offset;
 }
 
+/*
+ * The fixed part of a QUERY or SET: copied into @q; *@status is
+ * INVALID_DATA when its info buffer lies, else SUCCESS.  -EBADMSG: short.
+ */
+static int request(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
+		   struct rndis_query_req *q, uint32_t *req_id, uint32_t *status)
+{
+	if (blen < sizeof(*q))
+		return -EBADMSG;
+	memcpy(q, body, sizeof(*q));
+	*req_id = q->req_id;
+	*status = RNDIS_STATUS_SUCCESS;
+	if (!info_ok(q, blen)) {
+		*status = RNDIS_STATUS_INVALID_DATA;
+		r->bad++;
+	}
+	return 0;
+}
+
 static int query(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 		 const struct rndis_ops *ops, void *ctx)
 {
@@ -163,14 +182,9 @@ static int query(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 	const uint32_t at = sizeof(struct rndis_hdr) + sizeof(c);
 	struct rndis_query_req q;
 
-	if (blen < sizeof(q))
+	if (request(r, body, blen, &q, &c.req_id, &c.status))
 		return drop(r, ops, ctx, "short RNDIS QUERY");
-	memcpy(&q, body, sizeof(q));
-	c.req_id = q.req_id;
-	if (!info_ok(&q, blen)) {
-		c.status = RNDIS_STATUS_INVALID_DATA;
-		r->bad++;
-	} else {
+	if (!c.status) {
 		c.info_buflen = query_value(r, q.oid, q.info_buflen, msg + at);
 		c.status = c.info_buflen ? RNDIS_STATUS_SUCCESS : RNDIS_STATUS_NOT_SUPPORTED;
 	}
@@ -185,14 +199,9 @@ static int set(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 	struct rndis_set_complete c = { .status = RNDIS_STATUS_SUCCESS };
 	struct rndis_query_req q;	/* same layout as rndis_set_request */
 
-	if (blen < sizeof(q))
+	if (request(r, body, blen, &q, &c.req_id, &c.status))
 		return drop(r, ops, ctx, "short RNDIS SET");
-	memcpy(&q, body, sizeof(q));
-	c.req_id = q.req_id;
-	if (!info_ok(&q, blen)) {
-		c.status = RNDIS_STATUS_INVALID_DATA;
-		r->bad++;
-	} else {
+	if (!c.status) {
 		switch (q.oid) {
 		case RNDIS_OID_GEN_CURRENT_PACKET_FILTER:
 			if (q.info_buflen < 4)
