@@ -40,8 +40,8 @@ run srv3 "setsid nc -ll -p 7000 -e /tmp/serve </dev/null >/dev/null 2>&1 & setsi
 pmd5=$(grep -oE '^[0-9a-f]{32}' "$T_LOGS/srv1.txt" | tail -n 1)
 check "parent: pattern ${pmd5:-?} and listeners" eval '[ -n "$pmd5" ] && out_has srv3 started'
 
-start() {	# NAME IP LAST-MAC-BYTE PEERS
-	local n=$1 x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 mkhv.ip=$2/24 mkhv.peers=$4</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices><interface type='bridge'><source bridge='br0'/><mac address='52:54:00:00:00:$3'/></interface><console type='pty'><target type='serial' port='0'/></console></devices></domain>"
+start() {	# NAME IP LAST-MAC-BYTE PEERS [EXTRA-CMDLINE EXTRA-DEVICES]
+	local n=$1 x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 mkhv.ip=$2/24 mkhv.peers=$4 ${5:-}</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices><interface type='bridge'><source bridge='br0'/><mac address='52:54:00:00:00:$3'/></interface>${6:-}<console type='pty'><target type='serial' port='0'/></console></devices></domain>"
 	run "start-$1" "printf '%s\\n' \"$x\" > /tmp/$1.xml && virsh define /tmp/$1.xml && virsh start $1" 120
 	check "$1: virsh define and start (interface on br0)" \
 		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
@@ -63,7 +63,11 @@ md5_of() {	# NAME: the child's pattern md5
 }
 
 start A 10.0.2.21 21 10.0.2.15,10.0.2.22
-start B 10.0.2.22 22 10.0.2.15,10.0.2.21
+# B has a second NIC on libvirt's default network: the worker sets up
+# virbr0 (192.168.122.1/24) in the parent.
+start B 10.0.2.22 22 10.0.2.15,10.0.2.21 \
+	"mkhv.ip1=192.168.122.22/24 mkhv.mac1=52:54:00:00:01:22" \
+	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:22'/></interface>"
 for c in A:21 B:22; do
 	n=${c%:*} m=${c#*:}
 	check "$n: hv_netvsc probed, eth0 has the MAC from the XML and carrier" \
@@ -84,6 +88,13 @@ for c in A:10.0.2.21 B:10.0.2.22; do
 	run "push-$n" "nc -w 20 $ip 7001 < /tmp/pattern && echo pushed" 120
 	check "parent -> $n: 1 MiB over TCP" out_has "push-$n" "pushed"
 done
+
+# B's second NIC: the default network (virbr0, created by B's worker).
+check "B: second NIC (network 'default') probed with its MAC" \
+	until_console B "52:54:00:00:01:22 carrier 1 mtu 1500 192.168.122.22/24" 30
+run virbr "ip addr show virbr0 | grep -c 192.168.122.1/24; ping -c 3 -W 5 192.168.122.22" 60
+check "parent -> B over virbr0 (network 'default'): ping" \
+	eval 'rc_is virbr 0 && out_line virbr 1'
 
 # The children's own round: ping, fetch and push to each peer.
 for n in A B; do
