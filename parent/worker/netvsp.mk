@@ -74,3 +74,8 @@ BENCHES += scripts/bench-net.sh
 $(NETBENCH): tests/bench/mkhv_netbench.c
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(HOST_CFLAGS) -static -s -o $@ $<
+
+# The parent bridges its wired NIC into br0 (DHCP on br0) for the
+# children's taps; `make run`'s demo child sits there.
+PARENT_INITRD_FILES += parent/initramfs/bridge=/etc/mkhv/init.d/30-bridge \
+		       parent/initramfs/udhcpc.script=/etc/mkhv/udhcpc.script

@@ -5,9 +5,11 @@
 #
 # QEMU gives the parent a virtio-net NIC on QEMU's user network
 # (10.0.2.0/24) with a hostfwd 127.0.0.1:PORT -> 10.0.2.21:7000.  The
-# parent puts its eth0 into bridge br0 (10.0.2.15 on br0), so the bridge
+# parent has its eth0 in bridge br0 (10.0.2.15 on br0), so the bridge
 # is one Ethernet segment with QEMU's network: the children's taps join
 # it and their frames leave through the parent's stock virtio_net driver.
+# (The parent's init does this at boot: /etc/mkhv/init.d/30-bridge, with
+# udhcpc on br0.)
 # Two children, A (10.0.2.21) and B (10.0.2.22), are defined from XML
 # with <interface type='bridge'><source bridge='br0'/>; their init
 # (guest-drivers/initramfs/net) serves 1 MiB of random bytes on TCP 7000,
@@ -32,8 +34,10 @@ serial_send "dmesg -n 1"
 
 # The parent: br0 = eth0 + the children's taps; a pattern, a server
 # (7000) and a sink (7001) like the children's.
-run br "brctl addbr br0 && brctl addif br0 eth0 && ip link set eth0 up && ip link set br0 up && ip addr add 10.0.2.15/24 dev br0 && echo bridged"
-check "parent: eth0 (virtio_net) bridged into br0" out_has br "bridged"
+run br "for i in \$(seq 1 30); do ip addr show br0 | grep -q 'inet 10.0.2.15/24' && break; sleep 1; done; brctl show br0; ip addr show br0" 60
+check "parent: eth0 (virtio_net) bridged into br0 at boot (30-bridge)" \
+	eval 'grep -qE "br0.*eth0" "$T_LOGS/br.txt"'
+check "parent: br0 got 10.0.2.15/24 from QEMU's DHCP (udhcpc)" out_has br "inet 10.0.2.15/24"
 run srv1 "dd if=/dev/urandom of=/tmp/pattern bs=1024 count=1024 2>/dev/null; md5sum < /tmp/pattern"
 run srv2 "printf '#!/bin/sh\\ncat /tmp/pattern\\n' > /tmp/serve; printf '#!/bin/sh\\nmd5sum >> /tmp/sinks\\n' > /tmp/sink; chmod 755 /tmp/serve /tmp/sink"
 run srv3 "setsid nc -ll -p 7000 -e /tmp/serve </dev/null >/dev/null 2>&1 & setsid nc -ll -p 7001 -e /tmp/sink </dev/null >/dev/null 2>&1 & echo started"
