@@ -220,7 +220,8 @@ static int send_rndis(struct netvsp *n, uint32_t channel_type, const void *a,
 		return -ENOTCONN;
 	if (alen + blen > NETVSP_RECV_SECTION)
 		return -EMSGSIZE;
-	if (n->npend || !n->nfree)
+	/* frames wait while completions do; control replies need not */
+	if ((n->npend && channel_type == NVSP_CHANNEL_DATA) || !n->nfree)
 		return -EAGAIN;
 	sec = n->free[--n->nfree];
 	off = sec * NETVSP_RECV_SECTION;
