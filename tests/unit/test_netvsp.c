@@ -664,6 +664,29 @@ START_TEST(completions_wait_for_ring_space)
 }
 END_TEST
 
+START_TEST(guest_never_reading_loses_its_nic)
+{
+	struct t *t = t_up();
+	uint8_t b[256];
+	uint32_t len = data_pkt(b, 60);
+	struct nvsp_msg m = { .msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
+	int i;
+
+	memcpy(t->f->ram + t->send_gpa, b, len);
+	m.u.rndis_pkt.send_buf_section_index = 0;
+	m.u.rndis_pkt.send_buf_section_size = len;
+	for (i = 0; i < 20000 && netvsp_dev(t->nv)->open; i++)
+		g_send(t, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+		       i, NULL, 0, &m, sizeof(m));
+	/* bounded: the channel is rescinded once NETVSP_MAX_PENDING pile up */
+	ck_assert(!netvsp_dev(t->nv)->open);
+	ck_assert(netvsp_dev(t->nv)->broken);
+	ck_assert_int_gt(i, (int)NETVSP_MAX_PENDING);
+	ck_assert(fg_logged(t->f, "guest does not read its completions"));
+	t_free(t);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("netvsp");
@@ -683,6 +706,7 @@ static Suite *suite(void)
 	tcase_add_test(t, hostile_buffers);
 	tcase_add_test(t, hostile_sections_and_ranges);
 	tcase_add_test(t, completions_wait_for_ring_space);
+	tcase_add_test(t, guest_never_reading_loses_its_nic);
 	suite_add_tcase(s, t);
 	return s;
 }
