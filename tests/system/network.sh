@@ -50,18 +50,6 @@ start() {	# NAME IP LAST-MAC-BYTE PEERS [EXTRA-CMDLINE EXTRA-DEVICES]
 	check "$1: virsh define and start (interface on br0)" \
 		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
 }
-console() {	# NAME: its console log into $T_LOGS/NAME.txt
-	run "$1" "cat /var/log/mkhv/$1.console"
-}
-until_console() {	# NAME PATTERN TIMEOUT
-	local i
-	for i in $(seq 1 $(($3 / 3))); do
-		console "$1"
-		out_has "$1" "$2" && return 0
-		sleep 2
-	done
-	return 1
-}
 md5_of() {	# NAME: the child's pattern md5
 	sed -n 's/^mkhv-child: net pattern \([0-9a-f]*\).*/\1/p' "$T_LOGS/$1.txt" | tail -n 1
 }

@@ -623,17 +623,26 @@ START_TEST(hostile_sections_and_ranges)
 }
 END_TEST
 
-START_TEST(completions_wait_for_ring_space)
+/* A 60-byte frame in send section 0 and the SEND_RNDIS_PKT naming it. */
+static struct nvsp_msg section0_frame(struct t *t)
 {
-	struct t *t = t_up();
+	struct nvsp_msg m = { .msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
 	uint8_t b[256];
 	uint32_t len = data_pkt(b, 60);
-	int sent = 0, got = 0, rc;
-	struct nvsp_msg m = { .msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
 
 	memcpy(t->f->ram + t->send_gpa, b, len);
 	m.u.rndis_pkt.send_buf_section_index = 0;
 	m.u.rndis_pkt.send_buf_section_size = len;
+	return m;
+}
+
+START_TEST(completions_wait_for_ring_space)
+{
+	struct t *t = t_up();
+	uint8_t b[256];
+	int sent = 0, got = 0, rc;
+	struct nvsp_msg m = section0_frame(t);
+
 	/* the guest sends 1000 packets without reading its ring */
 	for (int i = 0; i < 1000; i++) {
 		rc = g_send(t, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
@@ -667,14 +676,9 @@ END_TEST
 START_TEST(guest_never_reading_loses_its_nic)
 {
 	struct t *t = t_up();
-	uint8_t b[256];
-	uint32_t len = data_pkt(b, 60);
-	struct nvsp_msg m = { .msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
+	struct nvsp_msg m = section0_frame(t);
 	int i;
 
-	memcpy(t->f->ram + t->send_gpa, b, len);
-	m.u.rndis_pkt.send_buf_section_index = 0;
-	m.u.rndis_pkt.send_buf_section_size = len;
 	for (i = 0; i < 20000 && netvsp_dev(t->nv)->open; i++)
 		g_send(t, VM_PKT_DATA_INBAND, VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
 		       i, NULL, 0, &m, sizeof(m));
