@@ -63,6 +63,26 @@ static void arg_u64(struct argv_builder *b, const char *opt, uint64_t v)
 	arg(b, num);
 }
 
+/* --nic bridge=BR|network=NAME[,mac=..] for each <interface>. */
+static void arg_nics(struct argv_builder *b, const struct domain_def *def)
+{
+	for (size_t i = 0; i < def->nnets; i++) {
+		const struct domain_net *n = &def->nets[i];
+		char spec[128];
+		int len;
+
+		len = snprintf(spec, sizeof(spec), "%s=%s",
+			       n->type == DOMAIN_NET_BRIDGE ? "bridge" : "network",
+			       n->source ? n->source : "");
+		if (n->mac_set && len > 0 && (size_t)len < sizeof(spec))
+			snprintf(spec + len, sizeof(spec) - (size_t)len,
+				 ",mac=%02x:%02x:%02x:%02x:%02x:%02x", n->mac[0],
+				 n->mac[1], n->mac[2], n->mac[3], n->mac[4], n->mac[5]);
+		arg(b, "--nic");
+		arg(b, spec);
+	}
+}
+
 int worker_argv(const struct domain_def *def, const char *worker,
 		const char *console_log, char **argv, char *store,
 		size_t storelen, char *err, size_t errlen)
@@ -99,6 +119,7 @@ int worker_argv(const struct domain_def *def, const char *worker,
 	arg(&b, "--console-log");
 	arg(&b, console_log);
 	arg_u64(&b, "--control-fd", WORKER_CONTROL_FD);
+	arg_nics(&b, def);
 	if (b.full) {
 		snprintf(err, errlen, "hvworker command line of domain '%s' is "
 			 "too long", def->name);

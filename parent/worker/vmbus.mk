@@ -8,10 +8,11 @@
 #
 # vmbus/vmbus.mk is read after this fragment: its paths are spelled out.
 
-VMBUS_HOST_SRC  := vmbus_host vmbus_report ic ic_shutdown ic_heartbeat ic_timesync ic_kvp
+VMBUS_HOST_SRC  := vmbus_host vmbus_report ic ic_shutdown ic_heartbeat ic_timesync ic_kvp \
+		   $(NETVSP_SRC)
 VMBUS_HOST_HDRS := parent/worker/vmbus_host.h parent/worker/ic.h \
 		   parent/worker/ic_wire.h parent/worker/guest.h \
-		   vmbus/channel.h vmbus/ring.h include/vmbus/wire.h
+		   vmbus/channel.h vmbus/ring.h include/vmbus/wire.h $(NETVSP_HDRS)
 VMBUS_HOST_OUT  := $(BUILD)/parent/vmbus-obj
 VMBUS_HOST_OBJS := $(patsubst %,$(VMBUS_HOST_OUT)/%.o,$(VMBUS_HOST_SRC))
 VMBUS_HOST_CFLAGS := $(HOST_CFLAGS) -Ivmbus -Iparent/worker -pthread

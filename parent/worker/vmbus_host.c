@@ -26,6 +26,8 @@
 #define RETRY_SLOW_MS		50	/* or this often once busy for a second */
 #define STUCK_LOG_MS		10000	/* log once when a slot stays busy this long */
 #define RUN_WAIT_MS		1000
+/* Largest type-specific packet header copied out (GPA ranges...). */
+#define VMBUS_HOST_MAX_EXT	4096u
 
 struct msgq_entry {
 	uint32_t vp;
@@ -51,7 +53,7 @@ struct vmbus_host {
 	struct vmbus_host_status cnt;	/* counters part */
 	uint64_t log_window;
 	uint32_t log_count;
-	uint8_t rxbuf[VMBUS_HOST_MAX_PKT];
+	uint8_t rxbuf[VMBUS_HOST_MAX_EXT + VMBUS_HOST_MAX_PKT];
 };
 
 /* ---- clocks and log ---------------------------------------------------- */
@@ -424,19 +426,15 @@ static void signal_guest(struct vmbus_host_dev *d)
 				d->target_vp, strerror(-rc));
 }
 
-int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
-			uint64_t trans_id, const void *payload, uint32_t len)
+int vmbus_host_dev_sendv(struct vmbus_host_dev *d, const struct vmbus_packet_desc *desc,
+			 const struct vmbus_ring_iov *iov, unsigned int iovcnt)
 {
-	struct vmbus_packet_desc desc = {
-		.type = type, .flags = flags, .trans_id = trans_id,
-	};
-	struct vmbus_ring_iov iov = { .base = payload, .len = len };
 	bool sig = false;
 	int rc;
 
 	if (!d->open || d->broken)
 		return -ENOTCONN;
-	rc = vmbus_ring_send(&d->out, &desc, &iov, len ? 1 : 0, &sig);
+	rc = vmbus_ring_send(&d->out, desc, iov, iovcnt, &sig);
 	if (rc == -EPROTO) {
 		vmbus_host_dev_fail(d, "corrupt read_index in the host -> guest ring");
 		return rc;
@@ -447,6 +445,45 @@ int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
 	if (sig)
 		signal_guest(d);
 	return 0;
+}
+
+int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
+			uint64_t trans_id, const void *payload, uint32_t len)
+{
+	struct vmbus_packet_desc desc = {
+		.type = type, .flags = flags, .trans_id = trans_id,
+	};
+	struct vmbus_ring_iov iov = { .base = payload, .len = len };
+
+	return vmbus_host_dev_sendv(d, &desc, &iov, len ? 1 : 0);
+}
+
+int vmbus_host_dev_wait_space(struct vmbus_host_dev *d, uint32_t bytes)
+{
+	int rc;
+
+	if (!d->open || d->broken)
+		return -ENOTCONN;
+	rc = vmbus_ring_wait_space(&d->out, bytes);
+	if (rc == -EPROTO)
+		vmbus_host_dev_fail(d, "corrupt read_index in the host -> guest ring");
+	return rc;
+}
+
+const struct vmbus_gpadl_info *vmbus_host_dev_gpadl(struct vmbus_host_dev *d,
+						    uint32_t handle)
+{
+	return d->relid ? vmbus_server_find_gpadl(&d->host->srv, d->relid, handle) : NULL;
+}
+
+void vmbus_host_lock(struct vmbus_host *h)
+{
+	pthread_mutex_lock(&h->lock);
+}
+
+void vmbus_host_unlock(struct vmbus_host *h)
+{
+	pthread_mutex_unlock(&h->lock);
 }
 
 void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms)
@@ -465,11 +502,14 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 	for (;;) {
 		while (d->open && (rc = vmbus_ring_peek(&d->in, &pkt)) == 0) {
 			uint32_t plen = pkt.len - pkt.data_offset;
-			bool keep = plen <= VMBUS_HOST_MAX_PKT;
+			uint32_t elen = pkt.data_offset - sizeof(pkt.desc);
+			bool keep = plen <= VMBUS_HOST_MAX_PKT &&
+				    elen <= VMBUS_HOST_MAX_EXT;
 
+			/* header and payload in one private copy */
 			if (keep)
-				vmbus_ring_pkt_copy(&d->in, &pkt, pkt.data_offset,
-						    h->rxbuf, plen);
+				vmbus_ring_pkt_copy(&d->in, &pkt, sizeof(pkt.desc),
+						    h->rxbuf, elen + plen);
 			vmbus_ring_consume(&d->in, &pkt);
 			if (!keep) {
 				d->rx_dropped++;
@@ -477,8 +517,12 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 						d->name, plen, VMBUS_HOST_MAX_PKT);
 			} else {
 				d->rx_packets++;
+				d->pkt_ext = h->rxbuf;
+				d->pkt_ext_len = elen;
 				if (d->ops->packet)
-					d->ops->packet(d, &pkt.desc, h->rxbuf, plen);
+					d->ops->packet(d, &pkt.desc, h->rxbuf + elen, plen);
+				d->pkt_ext = NULL;
+				d->pkt_ext_len = 0;
 			}
 			if (++n >= VMBUS_HOST_RX_BUDGET) {
 				d->rx_more = true;
@@ -512,12 +556,15 @@ int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params 
 {
 	struct vmbus_offer_params op;
 	struct vmbus_host_dev *d;
-	int relid;
+	int relid, rc;
 
 	if (!p || !ops)
 		return -EINVAL;
-	if (h->ndevs == VMBUS_HOST_MAX_DEVS)
-		return -ENOSPC;
+	pthread_mutex_lock(&h->lock);
+	if (h->ndevs == VMBUS_HOST_MAX_DEVS) {
+		rc = -ENOSPC;
+		goto out;
+	}
 	d = &h->devs[h->ndevs];
 	memset(d, 0, sizeof(*d));
 	d->host = h;
@@ -528,14 +575,25 @@ int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params 
 	op = *p;
 	op.connection_id = d->conn_id;
 	d->params = op;
+	/* Added after vmbus_host_start(): its event id too. */
+	if (h->started) {
+		rc = h->cfg.ops->connect(h->cfg.ctx, d->conn_id, VMBUS_CONN_EVENT);
+		if (rc)
+			goto out;
+	}
 	relid = vmbus_server_add_channel(&h->srv, &op);
-	if (relid < 0)
-		return relid;
+	if (relid < 0) {
+		rc = relid;
+		goto out;
+	}
 	d->relid = (uint32_t)relid;
 	h->ndevs++;
 	if (out)
 		*out = d;
-	return 0;
+	rc = 0;
+out:
+	pthread_mutex_unlock(&h->lock);
+	return rc;
 }
 
 /* ---- life -------------------------------------------------------------- */
@@ -702,6 +760,8 @@ static void handle_signal(struct vmbus_host *h, uint32_t conn_id)
 			continue;
 		if (d->open && !d->broken)
 			drain(h, d);
+		if (d->open && !d->broken && d->ops->signal)
+			d->ops->signal(d);
 		return;
 	}
 	h->cnt.events_unknown++;

@@ -155,6 +155,11 @@ struct vmbus_host_dev_ops {
 		       const uint8_t *payload, uint32_t len);
 	/* The deadline set with vmbus_host_dev_timer() was reached. */
 	void (*timer)(struct vmbus_host_dev *d, uint64_t now_ms);
+	/*
+	 * Optional: the guest signalled the channel (after its ring was
+	 * drained): space may have freed up in the host -> guest ring.
+	 */
+	void (*signal)(struct vmbus_host_dev *d);
 };
 
 struct vmbus_host_dev {
@@ -172,6 +177,13 @@ struct vmbus_host_dev {
 	struct vmbus_ring in;	/* guest -> host (we read) */
 	struct vmbus_ring out;	/* host -> guest (we write) */
 	uint64_t deadline_ms;	/* 0: no timer */
+	/*
+	 * During ops->packet: the packet's type-specific header, the bytes
+	 * between the 16-byte descriptor and the payload (GPA ranges of a
+	 * VM_PKT_DATA_USING_GPA_DIRECT packet), a private copy.
+	 */
+	const uint8_t *pkt_ext;
+	uint32_t pkt_ext_len;
 	uint64_t rx_packets, tx_packets, rx_dropped;
 };
 
@@ -212,7 +224,8 @@ void vmbus_host_join(struct vmbus_host *h);
 
 /*
  * vmbus_host_add_device() - register a device channel (offered now if the
- * guest already asked for offers).  @p->connection_id is assigned here.
+ * guest already asked for offers; its event id connected now if the host
+ * is started).  @p->connection_id is assigned here.  Takes the host lock.
  * Return: 0 and *out, -ENOSPC, -EINVAL or a server/transport error.
  */
 int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params *p,
@@ -227,6 +240,23 @@ int vmbus_host_add_device(struct vmbus_host *h, const struct vmbus_offer_params 
  */
 int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
 			uint64_t trans_id, const void *payload, uint32_t len);
+/*
+ * vmbus_host_dev_sendv() - like vmbus_host_dev_send() with the caller's
+ * descriptor (type, flags, trans_id and offset8: the first offset8 * 8 -
+ * 16 bytes of @iov are the type-specific header, e.g. the transfer-page
+ * ranges of a VM_PKT_DATA_USING_XFER_PAGES packet).
+ */
+int vmbus_host_dev_sendv(struct vmbus_host_dev *d, const struct vmbus_packet_desc *desc,
+			 const struct vmbus_ring_iov *iov, unsigned int iovcnt);
+/*
+ * vmbus_host_dev_wait_space() - after -EAGAIN: ask the guest (through
+ * pending_send_sz) to signal once @bytes are free in the host -> guest
+ * ring.  1: retry now; 0: wait for ops->signal; -errno.
+ */
+int vmbus_host_dev_wait_space(struct vmbus_host_dev *d, uint32_t bytes);
+/* A GPADL the guest created on this device's channel, or NULL. */
+const struct vmbus_gpadl_info *vmbus_host_dev_gpadl(struct vmbus_host_dev *d,
+						    uint32_t handle);
 /* Run d->ops->timer at @deadline_ms (0: cancel). */
 void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms);
 /* Close a misbehaving device's channel for good: log @why, rescind. */
@@ -241,6 +271,14 @@ const struct vmbus_host_config *vmbus_host_cfg(struct vmbus_host *h);
 struct vmbus_ic *vmbus_host_ic(struct vmbus_host *h);
 void vmbus_host_logf(struct vmbus_host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/*
+ * vmbus_host_lock() - for device threads (a NIC's tap reader): hold the
+ * host's lock around calls into a device and vmbus_host_dev_send*().
+ * Device ops already run with it held.
+ */
+void vmbus_host_lock(struct vmbus_host *h);
+void vmbus_host_unlock(struct vmbus_host *h);
 
 /* ---- Queries and requests (any thread) ---- */
 

@@ -30,6 +30,7 @@ static void usage(FILE *out)
 		"                [--initrd FILE] [--cmdline STRING] [--console-log FILE]\n"
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
 		"                [--control-fd N]\n"
+		"                [--nic bridge=BR|network=default[,mac=xx:xx:xx:xx:xx:xx]]...\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n"
 		"KERNEL: a Linux bzImage or a Multiboot v1 kernel (--initrd is its\n"
@@ -72,6 +73,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 		{ "weight", required_argument, NULL, 'w' },
 		{ "cap", required_argument, NULL, 'C' },
 		{ "control-fd", required_argument, NULL, 'f' },
+		{ "nic", required_argument, NULL, 'N' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -134,6 +136,13 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 					   optarg);
 			o->control_fd = (int)v;
 			break;
+		case 'N':
+			if (o->nnics == NIC_MAX ||
+			    nic_parse_spec(optarg, &o->nics[o->nnics]))
+				return bad(err, errlen, "--nic (bridge=BR|network=default[,mac=..], at most 8)",
+					   optarg);
+			o->nnics++;
+			break;
 		case 'h':
 			usage(out);
 			return 1;
@@ -152,6 +161,9 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 			 "--name, --memory, --vcpus and --kernel are required");
 		return -EINVAL;
 	}
+	for (uint32_t i = 0; i < o->nnics; i++)
+		if (!o->nics[i].mac_set)
+			nic_default_mac(o->name, i, o->nics[i].mac);
 	if (o->cap_permille > 1000u * o->vcpus) {
 		snprintf(err, errlen, "--cap %u is more than %u vCPUs can use",
 			 o->cap_permille, o->vcpus);
@@ -491,6 +503,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	control_set_hook(&ctl, CONTROL_STATS, control_stats_hook, &stats);
 	worker_vmbus_start(&wv, o->vmbus_ops, o->vmbus_ctx, &mem, o->vcpus,
 			   &ctl, status);
+	worker_vmbus_nics(&wv, o->nics, o->nnics, status);
 	ret = control_start(&ctl);
 	if (ret) {
 		control_stop(&ctl);

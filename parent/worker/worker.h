@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "nic.h"
 #include "vmm.h"
 
 #define WORKER_NAME_MAX		64
@@ -54,6 +55,8 @@ struct worker_opts {
 	const struct vmbus_transport_ops *vmbus_ops;
 	void *vmbus_ctx;
 	int control_fd;		/* --control-fd (control.h), -1 = none */
+	struct nic_spec nics[NIC_MAX];	/* --nic, in order */
+	uint32_t nnics;
 };
 
 /*

@@ -56,6 +56,24 @@ void worker_vmbus_start(struct worker_vmbus *wv,
 	control_set_hook(ctl, CONTROL_REBOOT, reboot_hook, wv);
 }
 
+void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
+		       uint32_t n, FILE *status)
+{
+	char err[256];
+
+	for (uint32_t i = 0; wv->host && i < n && wv->nnics < NIC_MAX; i++) {
+		struct nic *nic = nic_start(wv->host, &specs[i], i, status, err,
+					    sizeof(err));
+
+		if (nic) {
+			wv->nics[wv->nnics++] = nic;
+		} else {
+			fprintf(status, "hvworker: nic %u error %s\n", i, err);
+			fflush(status);
+		}
+	}
+}
+
 void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status)
 {
 	if (!wv->host || ++wv->ticks < REPORT_TICKS)
@@ -67,7 +85,12 @@ void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status)
 
 void worker_vmbus_stop(struct worker_vmbus *wv)
 {
+	for (uint32_t i = 0; i < wv->nnics; i++)
+		nic_stop(wv->nics[i]);
 	if (wv->host)
 		vmbus_host_destroy(wv->host);	/* stops and joins its thread */
 	wv->host = NULL;
+	for (uint32_t i = 0; i < wv->nnics; i++)
+		nic_free(wv->nics[i]);	/* after the host closed their channels */
+	wv->nnics = 0;
 }

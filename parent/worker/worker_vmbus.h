@@ -14,12 +14,15 @@
 
 #include "control.h"
 #include "guest.h"
+#include "nic.h"
 #include "vmbus_host.h"
 
 struct worker_vmbus {
 	struct vmbus_host *host;	/* NULL: the VM runs without VMBus */
 	struct vmbus_host_seen seen;
 	unsigned int ticks;
+	struct nic *nics[NIC_MAX];
+	uint32_t nnics;
 };
 
 /*
@@ -31,6 +34,14 @@ void worker_vmbus_start(struct worker_vmbus *wv,
 			const struct vmbus_transport_ops *ops, void *ctx,
 			const struct guest_mem *mem, uint32_t nr_vps,
 			struct control *ctl, FILE *status);
+
+/*
+ * Offer a synthetic NIC per @specs (tap on a bridge, nic.h); one that
+ * cannot be set up is reported on @status ("hvworker: nic <i> error
+ * <why>") and left out.  No-op without VMBus.
+ */
+void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
+		       uint32_t n, FILE *status);
 
 /* Called every 10 ms by the main thread: reports changes once a second. */
 void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status);

@@ -9,7 +9,12 @@ test_init make-run
 
 esp="$T_LOGS/esp.img"
 cp "$T_BUILD/run/esp.img" "$esp"
-qemu_start -s 2 "$esp"
+# As scripts/run-qemu.sh: the parent's NIC on QEMU's user network, the
+# demo child's web page forwarded to the host.
+port=$((20000 + $$ % 20000))
+qemu_start -s 2 "$esp" \
+	-netdev "user,id=net0,hostfwd=tcp:127.0.0.1:$port-10.0.2.21:80" \
+	-device virtio-net-pci,netdev=net0
 check "hvd runs with the mkhv backend" wait_for 300 "backend mkhv"
 check "the parent started the demo child" \
 	wait_for 120 "mkhv-demo: child 'demo' started"
@@ -20,6 +25,11 @@ check "the child found the Hyper-V it runs on" \
 check "the child's shell prompt" wait_for 60 "demo# "
 serial_send "echo child-says-\$((6*7))"
 check "typing reaches the child's shell" wait_for 30 "child-says-42"
+web() {
+	python3 -c 'import sys, urllib.request; print(urllib.request.urlopen("http://127.0.0.1:" + sys.argv[1] + "/", timeout=20).read().decode().strip())' "$port" 2>/dev/null
+}
+check "the host reaches the demo child's web page (hostfwd, parent's br0, netvsc)" \
+	eval 'for i in $(seq 1 20); do web | grep -q "hello from mkhv child demo" && break; sleep 3; done; web | grep -q "hello from mkhv child demo"'
 serial_send $'\x1d'
 check "Ctrl-] returns to the parent's shell" \
 	eval 'wait_for 30 "left the console of '"'"'demo'"'"'" && wait_for 30 "mkhv-parent# "'

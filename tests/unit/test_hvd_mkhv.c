@@ -101,6 +101,29 @@ START_TEST(argv_from_definition)
 }
 END_TEST
 
+START_TEST(argv_interfaces)
+{
+	struct domain_net nets[2] = {
+		{ .type = DOMAIN_NET_BRIDGE, .source = "br0",
+		  .mac = { 0x52, 0x54, 0, 0xab, 0xcd, 0x01 }, .mac_set = true },
+		{ .type = DOMAIN_NET_NETWORK, .source = "default" },
+	};
+	struct domain_def def = { .name = "a", .memory_kib = 65536, .vcpus = 1,
+				  .kernel = "/k", .nets = nets, .nnets = 2 };
+	char *argv[WORKER_ARGV_MAX], store[4096], err[256], all[1024] = "";
+	int argc = worker_argv(&def, "w", "l", argv, store, sizeof(store), err,
+			       sizeof(err));
+
+	ck_assert_int_gt(argc, 0);
+	for (int i = 0; i < argc; i++) {
+		strcat(all, argv[i]);
+		strcat(all, "|");
+	}
+	ck_assert_ptr_nonnull(strstr(all, "|--nic|bridge=br0,mac=52:54:00:ab:cd:01|"
+				     "--nic|network=default|"));
+}
+END_TEST
+
 START_TEST(argv_limits)
 {
 	struct domain_def def = { .name = "a", .memory_kib = 1024, .vcpus = 2,
@@ -513,6 +536,7 @@ static Suite *mkhv_suite(void)
 
 	tcase_add_test(pure, policy_every_end_and_action);
 	tcase_add_test(pure, argv_from_definition);
+	tcase_add_test(pure, argv_interfaces);
 	tcase_add_test(pure, argv_limits);
 	tcase_add_test(pure, status_lines_checked);
 	tcase_add_test(pure, status_pipe_cuts_long_lines);

@@ -43,6 +43,50 @@ START_TEST(args_good)
 }
 END_TEST
 
+START_TEST(args_nics)
+{
+	struct worker_opts o;
+	char err[256] = "";
+
+	ck_assert_int_eq(PARSE(&o, err, "--name", "web1", "--memory", "64",
+			       "--vcpus", "1", "--kernel", "/k",
+			       "--nic", "bridge=br0,mac=52:54:00:aa:bb:cc",
+			       "--nic", "network=default"), 0);
+	ck_assert_uint_eq(o.nnics, 2);
+	ck_assert_int_eq(o.nics[0].type, NIC_BRIDGE);
+	ck_assert_str_eq(o.nics[0].source, "br0");
+	ck_assert(o.nics[0].mac_set);
+	ck_assert_uint_eq(o.nics[0].mac[5], 0xcc);
+	ck_assert_int_eq(o.nics[1].type, NIC_NETWORK);
+	ck_assert_str_eq(o.nics[1].source, "default");
+	/* no MAC given: a stable locally administered one from name + index */
+	ck_assert(!o.nics[1].mac_set);
+	ck_assert_uint_eq(o.nics[1].mac[0], 0x52);
+	ck_assert_uint_eq(o.nics[1].mac[0] & 1, 0);
+#define BADNIC(spec) ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", \
+		"--vcpus", "1", "--kernel", "/k", "--nic", spec), -EINVAL)
+	BADNIC("");
+	BADNIC("bridge=");
+	BADNIC("mac=52:54:00:aa:bb:cc");			/* no source */
+	BADNIC("bridge=br0,mac=53:54:00:aa:bb:cc");		/* multicast */
+	BADNIC("bridge=br0,mac=52:54:00:aa:bb");		/* short */
+	BADNIC("bridge=br0,mac=52:54:00:aa:bb:cc:dd");	/* long */
+	BADNIC("bridge=br0,mac=52:54:00:aa:bb:zz");
+	BADNIC("bridge=br0,bridge=br1");
+	BADNIC("bridge=a-very-long-bridge-name");		/* > IFNAMSIZ */
+	BADNIC("bridge=../x");
+	BADNIC("network=other");	/* only the default network exists */
+	BADNIC("bridge=br0,vlan=3");
+	BADNIC("bridge");
+#undef BADNIC
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--nic", "bridge=b", "--nic", "bridge=b",
+			       "--nic", "bridge=b", "--nic", "bridge=b", "--nic", "bridge=b",
+			       "--nic", "bridge=b", "--nic", "bridge=b", "--nic", "bridge=b",
+			       "--nic", "bridge=b"), -EINVAL);	/* 9 > NIC_MAX */
+}
+END_TEST
+
 START_TEST(args_required)
 {
 	struct worker_opts o;
@@ -256,6 +300,7 @@ static Suite *worker_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_test(tc, args_good);
 	tcase_add_test(tc, args_required);
+	tcase_add_test(tc, args_nics);
 	tcase_add_test(tc, args_hostile);
 	tcase_add_loop_test(tc, whole_worker_hello_and_s5, 1, 4);
 	tcase_add_test(tc, whole_worker_triple_fault);

@@ -1,0 +1,136 @@
+#!/bin/bash
+# network: stock Debian children get a working NIC from their inbox
+# hv_netvsc, served by their hvworker's network VSP over VMBus and carried
+# by a tap on a bridge in the parent (issue 10).
+#
+# QEMU gives the parent a virtio-net NIC on QEMU's user network
+# (10.0.2.0/24) with a hostfwd 127.0.0.1:PORT -> 10.0.2.21:7000.  The
+# parent has its eth0 in bridge br0 (10.0.2.15 on br0), so the bridge
+# is one Ethernet segment with QEMU's network: the children's taps join
+# it and their frames leave through the parent's stock virtio_net driver.
+# (The parent's init does this at boot: /etc/mkhv/init.d/30-bridge, with
+# udhcpc on br0.)
+# Two children, A (10.0.2.21) and B (10.0.2.22), are defined from XML
+# with <interface type='bridge'><source bridge='br0'/>; their init
+# (guest-drivers/initramfs/net) serves 1 MiB of random bytes on TCP 7000,
+# prints the md5 of what arrives on TCP 7001, and pings, fetches from and
+# pushes to each peer.  The parent does the same from its shell.
+# Checks: the NIC probes (link, MAC from the XML), ping and a TCP transfer
+# with a matching md5 in both directions between every pair, and a
+# connection from the host through hostfwd reaches A's listener.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/parent_shell.sh"
+test_init network
+
+child=/usr/share/mkhv/child
+port=$((20000 + $$ % 20000))
+esp="$T_LOGS/esp.img"
+cp "$T_BUILD/esp.img" "$esp"
+MKHV_QEMU_SMP=3 qemu_start -s 2 "$esp" \
+	-netdev "user,id=n0,net=10.0.2.0/24,hostfwd=tcp:127.0.0.1:$port-10.0.2.21:7000" \
+	-device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01
+check "parent reaches its shell" wait_for 300 "mkhv-parent# "
+serial_send "dmesg -n 1"
+
+# The parent: br0 = eth0 + the children's taps; a pattern, a server
+# (7000) and a sink (7001) like the children's.
+run br "for i in \$(seq 1 30); do ip addr show br0 | grep -q 'inet 10.0.2.15/24' && break; sleep 1; done; ls /sys/class/net/br0/brif; ip addr show br0" 60
+check "parent: eth0 (virtio_net) bridged into br0 at boot (30-bridge)" out_line br "eth0"
+check "parent: br0 got 10.0.2.15/24 from QEMU's DHCP (udhcpc)" out_has br "inet 10.0.2.15/24"
+run srv1 "dd if=/dev/urandom of=/tmp/pattern bs=1024 count=1024 2>/dev/null; md5sum < /tmp/pattern"
+run srv2 "printf '#!/bin/sh\\ncat /tmp/pattern\\n' > /tmp/serve; printf '#!/bin/sh\\nmd5sum >> /tmp/sinks\\n' > /tmp/sink; chmod 755 /tmp/serve /tmp/sink"
+run srv3 "setsid nc -ll -p 7000 -e /tmp/serve </dev/null >/dev/null 2>&1 & setsid nc -ll -p 7001 -e /tmp/sink </dev/null >/dev/null 2>&1 & echo started"
+pmd5=$(grep -oE '^[0-9a-f]{32}' "$T_LOGS/srv1.txt" | tail -n 1)
+check "parent: pattern ${pmd5:-?} and listeners" eval '[ -n "$pmd5" ] && out_has srv3 started'
+
+start() {	# NAME IP LAST-MAC-BYTE PEERS [EXTRA-CMDLINE EXTRA-DEVICES]
+	local n=$1 x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 mkhv.ip=$2/24 mkhv.peers=$4 ${5:-}</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices><interface type='bridge'><source bridge='br0'/><mac address='52:54:00:00:00:$3'/></interface>${6:-}<console type='pty'><target type='serial' port='0'/></console></devices></domain>"
+	run "start-$1" "printf '%s\\n' \"$x\" > /tmp/$1.xml && virsh define /tmp/$1.xml && virsh start $1" 120
+	check "$1: virsh define and start (interface on br0)" \
+		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
+}
+md5_of() {	# NAME: the child's pattern md5
+	sed -n 's/^mkhv-child: net pattern \([0-9a-f]*\).*/\1/p' "$T_LOGS/$1.txt" | tail -n 1
+}
+
+start A 10.0.2.21 21 10.0.2.15,10.0.2.22
+# B has a second NIC on libvirt's default network: the worker sets up
+# virbr0 (192.168.122.1/24) in the parent.
+start B 10.0.2.22 22 10.0.2.15,10.0.2.21 \
+	"mkhv.ip1=192.168.122.22/24 mkhv.mac1=52:54:00:00:01:22" \
+	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:22'/></interface>"
+for c in A:21 B:22; do
+	n=${c%:*} m=${c#*:}
+	check "$n: hv_netvsc probed, eth0 has the MAC from the XML and carrier" \
+		until_console "$n" "mkhv-child: net eth0 52:54:00:00:00:$m carrier 1 mtu 1500" 240
+	until_console "$n" "mkhv-child: net pattern" 60 >/dev/null
+done
+amd5=$(md5_of A) bmd5=$(md5_of B)
+check "A and B made their patterns (${amd5:-?}, ${bmd5:-?})" eval '[ -n "$amd5" ] && [ -n "$bmd5" ]'
+
+# The parent talks to both children.
+for c in A:10.0.2.21 B:10.0.2.22; do
+	n=${c%:*} ip=${c#*:}
+	run "ping-$n" "ping -c 3 -W 5 $ip" 60
+	check "parent -> $n: ping" rc_is "ping-$n" 0
+	run "fetch-$n" "nc -w 20 $ip 7000 </dev/null | md5sum" 120
+	want=$([ "$n" = A ] && echo "$amd5" || echo "$bmd5")
+	check "parent <- $n: 1 MiB over TCP, md5 matches" out_has "fetch-$n" "$want"
+	run "push-$n" "nc -w 20 $ip 7001 < /tmp/pattern && echo pushed" 120
+	check "parent -> $n: 1 MiB over TCP" out_has "push-$n" "pushed"
+done
+
+# B's second NIC: the default network (virbr0, created by B's worker).
+check "B: second NIC (network 'default') probed with its MAC" \
+	until_console B "52:54:00:00:01:22 carrier 1 mtu 1500 192.168.122.22/24" 30
+run virbr "ip addr show virbr0 | grep -c 192.168.122.1/24; ping -c 3 -W 5 192.168.122.22" 60
+check "parent -> B over virbr0 (network 'default'): ping" \
+	eval 'rc_is virbr 0 && out_line virbr 1'
+
+# The children's own round: ping, fetch and push to each peer.
+for n in A B; do
+	until_console "$n" "mkhv-child: net peers done" 300 >/dev/null
+done
+console A
+console B
+for c in A:B:10.0.2.22 B:A:10.0.2.21; do
+	n=${c%%:*} rest=${c#*:} p=${rest%%:*} ip=${rest#*:}
+	pm=$([ "$p" = A ] && echo "$amd5" || echo "$bmd5")
+	nm=$([ "$n" = A ] && echo "$amd5" || echo "$bmd5")
+	check "$n -> parent: ping" out_has "$n" "mkhv-child: net ping 10.0.2.15 ok"
+	check "$n <- parent: TCP, md5 matches" out_has "$n" "mkhv-child: net fetch 10.0.2.15 $pmd5"
+	check "$n -> $p: ping" out_has "$n" "mkhv-child: net ping $ip ok"
+	check "$n <- $p: TCP, md5 matches" out_has "$n" "mkhv-child: net fetch $ip $pm"
+	check "$p got $n's push (md5 matches)" out_has "$p" "mkhv-child: net sink $nm"
+	check "$n got the parent's push (md5 matches)" out_has "$n" "mkhv-child: net sink $pmd5"
+done
+run sinks "sleep 2; cat /tmp/sinks"
+check "parent got A's push (md5 matches)" out_has sinks "$amd5"
+check "parent got B's push (md5 matches)" out_has sinks "$bmd5"
+
+# The host: QEMU's hostfwd -> the parent's eth0 -> br0 -> A's tap -> netvsc.
+hostfetch() {
+	python3 - "$port" <<'PY'
+import hashlib, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=60)
+h, n = hashlib.md5(), 0
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    h.update(b)
+    n += len(b)
+print(n, h.hexdigest())
+PY
+}
+hf=""
+for i in 1 2 3; do
+	hf=$(hostfetch 2>/dev/null) && [ "${hf#* }" = "$amd5" ] && break
+	sleep 3
+done
+check "host 127.0.0.1:$port (hostfwd) reaches A's listener: ${hf:-nothing}" \
+	eval '[ "$hf" = "1048576 $amd5" ]'
+
+run destroy "virsh destroy A; virsh destroy B"
+check "virsh destroy A and B" rc_is destroy 0
+test_finish
