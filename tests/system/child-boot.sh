@@ -41,20 +41,8 @@ start() {	# NAME VCPUS MIB PROBES: virsh define + start from XML
 	check "$1: virsh define and start" \
 		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
 }
-console() {	# NAME: its console log (hvd's default) into $T_LOGS/NAME.txt
-	run "$1" "cat /var/log/mkhv/$1.console"
-}
 state() {	# NAME: virsh domstate --reason into $T_LOGS/state-NAME.txt
 	run "state-$1" "virsh domstate $1 --reason"
-}
-until_console() {	# NAME PATTERN TIMEOUT
-	local i
-	for i in $(seq 1 $(($3 / 3))); do
-		console "$1"
-		out_has "$1" "$2" && return 0
-		sleep 2
-	done
-	return 1
 }
 boots_as() {	# NAME VCPUS MIB
 	local kb lo hi=$(($3 * 1024))

@@ -11,7 +11,6 @@
 # Environment: MKHV_BOCHS_MODEL, MKHV_BOCHS_TIMEOUT as parent-boot-vmx.sh.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
-. "$(dirname "$0")/domain_lib.sh"
 test_init child-vmx
 
 esp_src="$T_BUILD/esp.img"

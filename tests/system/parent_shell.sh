@@ -24,15 +24,18 @@ out_has() { grep -qF -- "$2" "$T_LOGS/$1.txt"; }
 out_line() { grep -qxF -- "$2" "$T_LOGS/$1.txt"; }
 rc_is() { [ "$(cat "$T_LOGS/$1.rc" 2>/dev/null)" = "$2" ]; }
 
-# console NAME: child NAME's console log (hvd's) into $T_LOGS/NAME.txt;
-# until_console NAME PATTERN TIMEOUT: until it shows PATTERN.
+# console OUT [DOMAIN]: DOMAIN's console log (hvd keeps it in
+# /var/log/mkhv/DOMAIN.console) into $T_LOGS/OUT.txt; DOMAIN defaults to OUT.
 console() {
-	run "$1" "cat /var/log/mkhv/$1.console"
+	run "$1" "cat /var/log/mkhv/${2:-$1}.console"
 }
+
+# until_console OUT PATTERN TIMEOUT [DOMAIN]: poll the console log until
+# it holds PATTERN (about TIMEOUT seconds).
 until_console() {
 	local i
 	for i in $(seq 1 $(($3 / 3))); do
-		console "$1"
+		console "$1" "$4"
 		out_has "$1" "$2" && return 0
 		sleep 2
 	done
