@@ -454,6 +454,14 @@ void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms)
 	d->deadline_ms = deadline_ms;
 }
 
+static void kick(struct vmbus_host *h);
+
+void vmbus_host_dev_wake(struct vmbus_host_dev *d)
+{
+	if (!atomic_exchange(&d->wake, true))
+		kick(d->host);
+}
+
 /* Drain the guest -> host ring (ring.h's reader loop), within a budget. */
 static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 {
@@ -464,12 +472,12 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 	d->rx_more = false;
 	for (;;) {
 		while (d->open && (rc = vmbus_ring_peek(&d->in, &pkt)) == 0) {
-			uint32_t plen = pkt.len - pkt.data_offset;
+			uint32_t off = d->ops->whole_packet ? 0 : pkt.data_offset;
+			uint32_t plen = pkt.len - off;
 			bool keep = plen <= VMBUS_HOST_MAX_PKT;
 
 			if (keep)
-				vmbus_ring_pkt_copy(&d->in, &pkt, pkt.data_offset,
-						    h->rxbuf, plen);
+				vmbus_ring_pkt_copy(&d->in, &pkt, off, h->rxbuf, plen);
 			vmbus_ring_consume(&d->in, &pkt);
 			if (!keep) {
 				d->rx_dropped++;
@@ -723,13 +731,15 @@ static int housekeeping(struct vmbus_host *h, int timeout_ms)
 			if (d->ops->timer)
 				d->ops->timer(d, now);
 		}
+		if (atomic_exchange(&d->wake, false) && d->ops->wake)
+			d->ops->wake(d);
 		if (d->rx_more && d->open)
 			drain(h, d);
 	}
 	for (uint32_t i = 0; i < h->ndevs; i++) {
 		struct vmbus_host_dev *d = &h->devs[i];
 
-		if (d->rx_more && d->open)
+		if ((d->rx_more && d->open) || atomic_load(&d->wake))
 			limit = now;
 		if (d->deadline_ms && d->deadline_ms < limit)
 			limit = d->deadline_ms;

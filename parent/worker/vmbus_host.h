@@ -24,6 +24,7 @@
 #ifndef HVWORKER_VMBUS_HOST_H
 #define HVWORKER_VMBUS_HOST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -155,6 +156,19 @@ struct vmbus_host_dev_ops {
 		       const uint8_t *payload, uint32_t len);
 	/* The deadline set with vmbus_host_dev_timer() was reached. */
 	void (*timer)(struct vmbus_host_dev *d, uint64_t now_ms);
+	/*
+	 * Optional: vmbus_host_dev_wake() was called (from any thread); runs
+	 * on the VMBus thread with the host locked, e.g. to send the
+	 * completions of I/O finished by other threads.
+	 */
+	void (*wake)(struct vmbus_host_dev *d);
+	/*
+	 * packet() gets the whole packet from its descriptor on (@len =
+	 * len8 * 8, @payload[0] = the descriptor), not only the bytes from
+	 * offset8 * 8: for GPA-direct and transfer-page packets, whose
+	 * ranges sit between the descriptor and the payload.
+	 */
+	bool whole_packet;
 };
 
 struct vmbus_host_dev {
@@ -172,6 +186,7 @@ struct vmbus_host_dev {
 	struct vmbus_ring in;	/* guest -> host (we read) */
 	struct vmbus_ring out;	/* host -> guest (we write) */
 	uint64_t deadline_ms;	/* 0: no timer */
+	atomic_bool wake;	/* vmbus_host_dev_wake() pending */
 	uint64_t rx_packets, tx_packets, rx_dropped;
 };
 
@@ -229,6 +244,11 @@ int vmbus_host_dev_send(struct vmbus_host_dev *d, uint16_t type, uint16_t flags,
 			uint64_t trans_id, const void *payload, uint32_t len);
 /* Run d->ops->timer at @deadline_ms (0: cancel). */
 void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms);
+/*
+ * vmbus_host_dev_wake() - any thread: have d->ops->wake run on the VMBus
+ * thread soon (the transport's wait is kicked).
+ */
+void vmbus_host_dev_wake(struct vmbus_host_dev *d);
 /* Close a misbehaving device's channel for good: log @why, rescind. */
 void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why);
 

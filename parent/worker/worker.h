@@ -25,6 +25,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "disk_backend.h"
 #include "vmm.h"
 
 #define WORKER_NAME_MAX		64
@@ -50,6 +51,8 @@ struct worker_opts {
 	const char *cmdline;	/* NULL = "" */
 	const char *console_log;	/* NULL = none */
 	bool console_pty;
+	struct disk_spec disks[DISK_MAX_DISKS];	/* --disk: LUN = order */
+	unsigned int ndisks;
 	/* Not from the command line: the VMBus transport (NULL: none). */
 	const struct vmbus_transport_ops *vmbus_ops;
 	void *vmbus_ctx;

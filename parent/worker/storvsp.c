@@ -1,0 +1,471 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hvworker: the storage VSP (storvsp.h). */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <vmbus/storvsc_wire.h>
+
+#include "scsi_disk.h"
+#include "storvsp.h"
+
+#define PFN_LIMIT	(1ull << 40)	/* beyond any guest RAM; no shift overflow */
+#define MAX_PFNS	(STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
+
+struct storvsp_req {
+	struct storvsp *s;
+	uint64_t trans_id;
+	uint32_t gen;			/* channel generation it arrived on */
+	struct vstor_packet pkt;	/* the request, answered in place */
+	struct scsi_cmd cmd;
+	struct iovec iov[MAX_PFNS];
+	struct storvsp_req *next;	/* free, done or backlog list */
+};
+
+struct storvsp {
+	struct vmbus_host_dev *dev;
+	const struct guest_mem *mem;
+	struct scsi_target target;
+	uint32_t gen;			/* bumped on open and close */
+	uint16_t version;
+	bool ready;
+	/* VMBus thread only */
+	struct storvsp_req *free_list;
+	struct storvsp_req *backlog, **backlog_tail;	/* ring was full */
+	uint32_t allocated, in_flight;
+	/* filled by I/O threads, drained by the VMBus thread */
+	pthread_mutex_t lock;
+	struct storvsp_req *done;
+	struct storvsp_stats st;
+};
+
+static const uint16_t versions[] = {
+	VMSTOR_PROTO_VERSION_WIN10, VMSTOR_PROTO_VERSION_WIN8_1,
+	VMSTOR_PROTO_VERSION_WIN8,
+};
+
+/* ---- sending -------------------------------------------------------- */
+
+static int send_comp(struct storvsp *s, uint64_t trans_id, const struct vstor_packet *p)
+{
+	return vmbus_host_dev_send(s->dev, VM_PKT_COMP, 0, trans_id, p, sizeof(*p));
+}
+
+/* Answer a control request: the request echoed with COMPLETE_IO, @status. */
+static void reply(struct storvsp *s, uint64_t trans_id, struct vstor_packet *p,
+		  uint32_t status)
+{
+	int rc;
+
+	p->operation = VSTOR_OPERATION_COMPLETE_IO;
+	p->flags = 0;
+	p->status = status;
+	rc = send_comp(s, trans_id, p);
+	if (rc && rc != -ENOTCONN && rc != -EPROTO)
+		vmbus_host_logf(s->dev->host, "%s: control reply lost (%d)",
+				s->dev->name, rc);
+}
+
+static void req_free(struct storvsp *s, struct storvsp_req *r)
+{
+	r->next = s->free_list;
+	s->free_list = r;
+	s->in_flight--;
+}
+
+/* Fill the SRB of @r from its SCSI result. */
+static void srb_result(struct storvsp_req *r)
+{
+	struct vmscsi_request *srb = &r->pkt.vm_srb;
+	const struct scsi_cmd *c = &r->cmd;
+
+	r->pkt.operation = VSTOR_OPERATION_COMPLETE_IO;
+	r->pkt.flags = 0;
+	r->pkt.status = 0;
+	srb->scsi_status = c->status;
+	srb->data_transfer_length = c->xfer;
+	memset(srb->sense_data, 0, sizeof(srb->sense_data));
+	if (c->status == SAM_STAT_GOOD) {
+		srb->srb_status = SRB_STATUS_SUCCESS;
+		srb->sense_info_length = 0;
+	} else {
+		srb->srb_status = SRB_STATUS_ERROR;
+		srb->sense_info_length = 0;
+		if (c->sense_len) {
+			srb->srb_status |= SRB_STATUS_AUTOSENSE_VALID;
+			memcpy(srb->sense_data, c->sense, c->sense_len);
+			srb->sense_info_length = c->sense_len;
+		}
+		srb->data_transfer_length = 0;
+	}
+}
+
+/* Send finished SRBs; keep them in the backlog while the ring is full. */
+static void flush_backlog(struct storvsp *s)
+{
+	struct vmbus_host_dev *d = s->dev;
+
+	while (s->backlog) {
+		struct storvsp_req *r = s->backlog;
+		int rc = 0;
+
+		if (r->gen == s->gen && d->open && !d->broken)
+			rc = send_comp(s, r->trans_id, &r->pkt);
+		if (rc == -EAGAIN) {
+			/* The guest frees space as it reads: retry soon. */
+			vmbus_host_dev_timer(d, vmbus_host_now_ms(d->host) + 1);
+			return;
+		}
+		s->backlog = r->next;
+		if (!s->backlog)
+			s->backlog_tail = &s->backlog;
+		if (!rc && r->gen == s->gen)
+			s->st.completions++;
+		req_free(s, r);
+	}
+}
+
+static void finish(struct storvsp *s, struct storvsp_req *r)
+{
+	srb_result(r);
+	if (r->cmd.status != SAM_STAT_GOOD)
+		s->st.errors++;
+	r->next = NULL;
+	*s->backlog_tail = r;
+	s->backlog_tail = &r->next;
+}
+
+/* I/O thread: an SRB's disk request finished. */
+static void cmd_done(struct scsi_cmd *c)
+{
+	struct storvsp_req *r = c->priv;
+	struct storvsp *s = r->s;
+
+	pthread_mutex_lock(&s->lock);
+	r->next = s->done;
+	s->done = r;
+	pthread_mutex_unlock(&s->lock);
+	vmbus_host_dev_wake(s->dev);
+}
+
+/* VMBus thread: completions from the I/O threads. */
+static void dev_wake(struct vmbus_host_dev *d)
+{
+	struct storvsp *s = d->priv;
+	struct storvsp_req *r, *rev = NULL;
+
+	pthread_mutex_lock(&s->lock);
+	r = s->done;
+	s->done = NULL;
+	pthread_mutex_unlock(&s->lock);
+	while (r) {		/* LIFO -> arrival order */
+		struct storvsp_req *n = r->next;
+
+		r->next = rev;
+		rev = r;
+		r = n;
+	}
+	for (r = rev; r;) {
+		struct storvsp_req *n = r->next;
+
+		finish(s, r);
+		r = n;
+	}
+	flush_backlog(s);
+}
+
+static void dev_timer(struct vmbus_host_dev *d, uint64_t now)
+{
+	(void)now;
+	flush_backlog(d->priv);
+}
+
+/* ---- requests -------------------------------------------------------- */
+
+static struct storvsp_req *req_get(struct storvsp *s)
+{
+	struct storvsp_req *r = s->free_list;
+
+	if (r) {
+		s->free_list = r->next;
+	} else {
+		if (s->allocated >= STORVSP_MAX_REQS)
+			return NULL;
+		r = malloc(sizeof(*r));
+		if (!r)
+			return NULL;
+		s->allocated++;
+	}
+	memset(&r->cmd, 0, offsetof(struct scsi_cmd, io));
+	r->s = s;
+	r->next = NULL;
+	s->in_flight++;
+	return r;
+}
+
+/*
+ * The GPA range of a GPA-direct packet as iovecs into guest RAM.
+ * @pkt is the whole copied packet, @len its length.  0 or -EINVAL.
+ */
+static int map_range(struct storvsp *s, const uint8_t *pkt, uint32_t len,
+		     uint32_t data_off, struct storvsp_req *r, uint32_t *buf_len)
+{
+	struct storvsc_gpa_direct h;
+	uint32_t npfn, need, left;
+	int n = 0;
+
+	if (len < sizeof(h) || data_off < sizeof(h))
+		return -EINVAL;
+	memcpy(&h, pkt, sizeof(h));
+	npfn = (data_off - (uint32_t)sizeof(h)) / 8;
+	if (h.range_cnt != 1 || h.offset >= VMBUS_PAGE_SIZE || !h.len ||
+	    h.len > STORVSP_MAX_TRANSFER)
+		return -EINVAL;
+	need = (h.offset + h.len + VMBUS_PAGE_SIZE - 1) / VMBUS_PAGE_SIZE;
+	if (need > npfn || need > MAX_PFNS)
+		return -EINVAL;
+	left = h.len;
+	for (uint32_t i = 0; i < need; i++) {
+		uint64_t pfn;
+		uint32_t off = i ? 0 : h.offset;
+		uint32_t k = VMBUS_PAGE_SIZE - off < left ? VMBUS_PAGE_SIZE - off : left;
+		uint8_t *p;
+
+		memcpy(&pfn, pkt + sizeof(h) + 8 * i, sizeof(pfn));
+		if (pfn >= PFN_LIMIT)
+			return -EINVAL;
+		p = guest_ptr(s->mem, (pfn << VMBUS_PAGE_SHIFT) + off, k);
+		if (!p)
+			return -EINVAL;
+		if (n && (uint8_t *)r->iov[n - 1].iov_base + r->iov[n - 1].iov_len == p) {
+			r->iov[n - 1].iov_len += k;
+		} else {
+			r->iov[n].iov_base = p;
+			r->iov[n++].iov_len = k;
+		}
+		left -= k;
+	}
+	*buf_len = h.len;
+	r->cmd.iov = r->iov;
+	r->cmd.iovcnt = n;
+	return 0;
+}
+
+static void execute_srb(struct storvsp *s, struct storvsp_req *r, uint32_t buf_len)
+{
+	struct vmscsi_request *srb = &r->pkt.vm_srb;
+	struct scsi_cmd *c = &r->cmd;
+	bool here = srb->path_id == 0 && srb->target_id == 0;
+
+	s->st.srbs++;
+	c->buf_len = buf_len;
+	c->done = cmd_done;
+	c->priv = r;
+	if (!s->ready) {
+		scsi_set_sense(c, SK_NOT_READY, 0x0400);
+		finish(s, r);
+		return;
+	}
+	if (!srb->cdb_length || srb->cdb_length > STORVSC_MAX_CMD_LEN) {
+		scsi_set_sense(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);
+		finish(s, r);
+		return;
+	}
+	memcpy(c->cdb, srb->cdb, sizeof(c->cdb));
+	c->cdb_len = srb->cdb_length;
+	if (scsi_target_exec(here ? &s->target : NULL, srb->lun, c) == 0)
+		finish(s, r);
+	/* else: cmd_done() from an I/O thread (or already, if inline) */
+}
+
+static void channel_fail(struct storvsp *s, const char *why)
+{
+	vmbus_host_dev_fail(s->dev, why);
+}
+
+static void dev_packet(struct vmbus_host_dev *d, const struct vmbus_packet_desc *desc,
+		       const uint8_t *buf, uint32_t len)
+{
+	struct storvsp *s = d->priv;
+	uint32_t off = (uint32_t)desc->offset8 * 8, buf_len = 0;
+	struct storvsp_req *r;
+	struct vstor_packet p;
+
+	if (desc->type == VM_PKT_COMP)
+		return;		/* we send no requests that want one */
+	if (desc->type != VM_PKT_DATA_INBAND && desc->type != VM_PKT_DATA_USING_GPA_DIRECT) {
+		channel_fail(s, "packet of an unexpected type");
+		return;
+	}
+	/* The ring checked 16 <= off <= len. */
+	if (off > len || len - off < sizeof(p)) {
+		channel_fail(s, "vstor packet shorter than 64 bytes");
+		return;
+	}
+	memcpy(&p, buf + off, sizeof(p));
+	if (desc->type == VM_PKT_DATA_USING_GPA_DIRECT &&
+	    p.operation != VSTOR_OPERATION_EXECUTE_SRB) {
+		channel_fail(s, "GPA-direct packet that is not an SRB");
+		return;
+	}
+	switch (p.operation) {
+	case VSTOR_OPERATION_BEGIN_INITIALIZATION:
+		s->ready = false;
+		s->version = 0;
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		return;
+	case VSTOR_OPERATION_QUERY_PROTOCOL_VERSION:
+		for (unsigned int i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
+			if (p.version.major_minor == versions[i]) {
+				s->version = versions[i];
+				reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+				return;
+			}
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_REVISION_MISMATCH);
+		return;
+	case VSTOR_OPERATION_QUERY_PROPERTIES:
+		memset(&p.storage_channel_properties, 0, sizeof(p.storage_channel_properties));
+		p.storage_channel_properties.max_transfer_bytes = STORVSP_MAX_TRANSFER;
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		return;
+	case VSTOR_OPERATION_END_INITIALIZATION:
+		s->ready = s->version != 0;
+		reply(s, desc->trans_id, &p, s->ready ? VSTOR_STATUS_SUCCESS :
+					     VSTOR_STATUS_INVALID_DEVICE_REQUEST);
+		return;
+	case VSTOR_OPERATION_RESET_LUN:
+	case VSTOR_OPERATION_RESET_ADAPTER:
+	case VSTOR_OPERATION_RESET_BUS:
+		/* Nothing is queued that a reset could drop: I/O completes. */
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		return;
+	case VSTOR_OPERATION_EXECUTE_SRB:
+		break;
+	default:
+		vmbus_host_logf(d->host, "%s: operation %u refused", d->name, p.operation);
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_INVALID_DEVICE_REQUEST);
+		return;
+	}
+
+	r = req_get(s);
+	if (!r) {
+		/* More than the guest's queue depth: let it retry. */
+		s->st.busy++;
+		p.vm_srb.srb_status = SRB_STATUS_ERROR;
+		p.vm_srb.scsi_status = 0;
+		p.vm_srb.sense_info_length = 0;
+		p.vm_srb.data_transfer_length = 0;
+		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		return;
+	}
+	r->pkt = p;
+	r->trans_id = desc->trans_id;
+	r->gen = s->gen;
+	if (desc->type == VM_PKT_DATA_USING_GPA_DIRECT) {
+		if (map_range(s, buf, len, off, r, &buf_len) ||
+		    buf_len != p.vm_srb.data_transfer_length) {
+			req_free(s, r);
+			channel_fail(s, "SRB buffer: bad page range, page outside RAM or length mismatch");
+			return;
+		}
+	} else if (p.vm_srb.data_transfer_length) {
+		req_free(s, r);
+		channel_fail(s, "in-band SRB with a data length but no buffer");
+		return;
+	}
+	execute_srb(s, r, buf_len);
+	flush_backlog(s);
+}
+
+static int dev_open(struct vmbus_host_dev *d)
+{
+	struct storvsp *s = d->priv;
+
+	s->gen++;
+	s->ready = false;
+	s->version = 0;
+	return 0;
+}
+
+static void dev_close(struct vmbus_host_dev *d)
+{
+	struct storvsp *s = d->priv;
+
+	s->gen++;		/* in-flight SRBs finish unanswered */
+	s->ready = false;
+	s->version = 0;
+}
+
+static const struct vmbus_host_dev_ops storvsp_ops = {
+	.open = dev_open,
+	.close = dev_close,
+	.packet = dev_packet,
+	.timer = dev_timer,
+	.wake = dev_wake,
+	.whole_packet = true,
+};
+
+struct storvsp *storvsp_create(struct vmbus_host *h, const struct guest_mem *mem,
+			       struct disk *const *disks, unsigned int n)
+{
+	static const struct vmbus_guid scsi = VMBUS_GUID_SCSI;
+	struct vmbus_offer_params p;
+	struct storvsp *s;
+
+	if (!h || !mem || n > DISK_MAX_DISKS)
+		return NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return NULL;
+	s->mem = mem;
+	for (unsigned int i = 0; i < n; i++)
+		s->target.luns[i] = disks[i];
+	s->target.nluns = n;
+	s->backlog_tail = &s->backlog;
+	pthread_mutex_init(&s->lock, NULL);
+	memset(&p, 0, sizeof(p));
+	p.if_type = scsi;
+	memcpy(p.if_instance.b, "mkhv-scsi-ctrl-0", 16);
+	p.dedicated_interrupt = true;
+	if (vmbus_host_add_device(h, &p, &storvsp_ops, s, "storvsp", &s->dev)) {
+		pthread_mutex_destroy(&s->lock);
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void free_list(struct storvsp_req *r)
+{
+	while (r) {
+		struct storvsp_req *n = r->next;
+
+		free(r);
+		r = n;
+	}
+}
+
+void storvsp_destroy(struct storvsp *s)
+{
+	if (!s)
+		return;
+	free_list(s->free_list);
+	free_list(s->backlog);
+	free_list(s->done);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+void storvsp_get_stats(struct storvsp *s, struct storvsp_stats *st)
+{
+	*st = s->st;
+	st->version = s->version;
+	st->ready = s->ready;
+	st->in_flight = s->in_flight;
+}
+
+struct vmbus_host_dev *storvsp_dev(struct storvsp *s)
+{
+	return s->dev;
+}
