@@ -18,7 +18,7 @@
 #define WORKER_LINE_MAX   512   /* longer status lines are cut */
 #define WORKER_PATH_MAX   256
 #define WORKER_CONTROL_FD 3     /* where the worker finds its channel */
-#define WORKER_ARGV_MAX   32
+#define WORKER_ARGV_MAX   64
 
 struct worker_proc {
 	pid_t pid;              /* 0 when none */
