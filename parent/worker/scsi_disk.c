@@ -466,7 +466,7 @@ static uint8_t cdb_size(uint8_t op)
 	case 5:
 		return 12;
 	}
-	return 16;
+	return 1;	/* groups 3, 6, 7: reserved or vendor specific */
 }
 
 static int disk_exec(struct disk *d, struct scsi_cmd *c)

@@ -44,9 +44,9 @@ struct storvsp *storvsp_create(struct vmbus_host *h, const struct guest_mem *mem
 			       struct disk *const *disks, unsigned int n);
 
 /*
- * storvsp_destroy() - after vmbus_host_join() (the VMBus thread is gone)
- * and after the disks are closed (no I/O in flight), before
- * vmbus_host_destroy().
+ * storvsp_destroy() - after vmbus_host_join() (the VMBus thread is gone),
+ * disk_close() of its disks (no I/O in flight) and vmbus_host_destroy()
+ * (which may still close the channel).
  */
 void storvsp_destroy(struct storvsp *s);
 

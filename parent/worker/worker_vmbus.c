@@ -97,13 +97,17 @@ void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status)
 
 void worker_vmbus_stop(struct worker_vmbus *wv)
 {
-	/* Thread gone, then the disks' I/O drained, then the VSP, then the host. */
+	/*
+	 * The VMBus thread first, then the disks (their I/O threads drain and
+	 * wake the host), then the host (it closes the VSP's channel), then
+	 * the VSP.
+	 */
 	if (wv->host)
 		vmbus_host_join(wv->host);
 	close_disks(wv);
-	storvsp_destroy(wv->storvsp);
-	wv->storvsp = NULL;
 	if (wv->host)
 		vmbus_host_destroy(wv->host);
 	wv->host = NULL;
+	storvsp_destroy(wv->storvsp);
+	wv->storvsp = NULL;
 }
