@@ -264,7 +264,7 @@ static const struct disk_ops raw_ops = {
 };
 
 /* A stable 20-character serial from the backing's identity (FNV-1a). */
-static void make_serial(char *out, const char *id)
+void disk_make_serial(char *out, const char *id)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
 
@@ -313,7 +313,7 @@ struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 	d->size = size & ~511ull;
 	d->readonly = readonly;
 	d->can_discard = !readonly;
-	make_serial(d->serial, id);
+	disk_make_serial(d->serial, id);
 	if (disk_pool_start(d, threads)) {
 		snprintf(err, errlen, "%s: cannot start I/O threads", id);
 		d->ops = NULL;

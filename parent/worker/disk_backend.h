@@ -111,6 +111,9 @@ void disk_close(struct disk *d);
 struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 			  unsigned int threads, char *err, size_t errlen);
 
+/* Internal: a stable 20-character serial ("MKHV" + hash of @id) into @out. */
+void disk_make_serial(char *out, const char *id);
+
 /* Internal: start the pool for a backend filled in by its open function. */
 int disk_pool_start(struct disk *d, unsigned int threads);
 

@@ -64,3 +64,6 @@ storvsp-check: $(STORVSP_TESTS)
 	$(Q)scripts/run-unit.sh $(STORVSP_TESTS)
 
 SYSTEM_TESTS += tests/system/storage.sh
+
+# The example domain with disks (storage.sh uses it).
+PARENT_INITRD_FILES += configs/examples/disks-child.xml=/etc/mkhv/examples/disks-child.xml

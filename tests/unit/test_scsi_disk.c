@@ -77,6 +77,44 @@ static int run(const struct scsi_target *t, unsigned int lun, const uint8_t *cdb
 	return cmd->status;
 }
 
+static pthread_mutex_t async_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t async_cond = PTHREAD_COND_INITIALIZER;
+static int async_done;
+
+static void async_cb(struct scsi_cmd *c)
+{
+	(void)c;
+	pthread_mutex_lock(&async_lock);
+	async_done = 1;
+	pthread_cond_signal(&async_cond);
+	pthread_mutex_unlock(&async_lock);
+}
+
+/* run() on a disk with I/O threads: wait for done(). */
+static int run_async(const struct scsi_target *t, unsigned int lun, const uint8_t *cdb,
+		     uint8_t cdb_len, void *b, uint32_t len)
+{
+	static struct iovec iov;
+
+	memset(cmd, 0, sizeof(*cmd));
+	memcpy(cmd->cdb, cdb, cdb_len);
+	cmd->cdb_len = cdb_len;
+	iov.iov_base = b;
+	iov.iov_len = len;
+	cmd->iov = &iov;
+	cmd->iovcnt = 1;
+	cmd->buf_len = len;
+	cmd->done = async_cb;
+	async_done = 0;
+	if (scsi_target_exec(t, lun, cmd)) {
+		pthread_mutex_lock(&async_lock);
+		while (!async_done)
+			pthread_cond_wait(&async_cond, &async_lock);
+		pthread_mutex_unlock(&async_lock);
+	}
+	return cmd->status;
+}
+
 static void expect_sense(uint8_t key, uint16_t asc)
 {
 	ck_assert_uint_eq(cmd->status, SAM_STAT_CHECK_CONDITION);
@@ -93,9 +131,15 @@ static struct disk *d0, *d1;
 static int fd0;
 static uint8_t buf[1 << 20];
 
-static void setup(void)
+static void cmd_alloc(void)
 {
 	cmd = calloc(1, sizeof(*cmd));
+	ck_assert_ptr_nonnull(cmd);
+}
+
+static void setup(void)
+{
+	cmd_alloc();
 	d0 = new_disk(false, 0, &fd0);
 	d1 = new_disk(true, 0, NULL);
 	memset(&tgt, 0, sizeof(tgt));
@@ -688,6 +732,149 @@ START_TEST(open_refuses_bad_backing)
 }
 END_TEST
 
+/* ---- qcow2 through qemu-storage-daemon (qemu-utils, qemu-system-common) ---- */
+
+static char qdir[] = "/tmp/scsi-qcow2-XXXXXX";
+static char qimg[64];
+
+static void qsetup(void)
+{
+	char sh[256];
+
+	cmd_alloc();
+	ck_assert_ptr_nonnull(mkdtemp(qdir));
+	snprintf(qimg, sizeof(qimg), "%s/d.qcow2", qdir);
+	snprintf(sh, sizeof(sh), "qemu-img create -q -f qcow2 %s 8M", qimg);
+	ck_assert_int_eq(system(sh), 0);
+}
+
+static void qteardown(void)
+{
+	char sh[128];
+
+	snprintf(sh, sizeof(sh), "rm -rf %s", qdir);
+	ck_assert_int_eq(system(sh), 0);
+	strcpy(qdir, "/tmp/scsi-qcow2-XXXXXX");
+	free(cmd);
+}
+
+static struct disk *qopen(bool ro, unsigned int threads)
+{
+	struct disk_spec sp;
+	char err[256], arg[128];
+	struct disk *d;
+
+	snprintf(arg, sizeof(arg), "%s,format=qcow2%s", qimg, ro ? ",readonly" : "");
+	ck_assert_int_eq(disk_spec_parse(arg, &sp, err, sizeof(err)), 0);
+	d = disk_open(&sp, threads, err, sizeof(err));
+	ck_assert_msg(d != NULL, "%s", err);
+	return d;
+}
+
+START_TEST(qcow2_write_flush_reopen)
+{
+	struct scsi_target t = { .nluns = 1 };
+	uint8_t w16[16] = { 0x8a, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0 };
+	uint8_t r16[16] = { 0x88, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0 };
+	uint8_t rc16[16] = { 0x9e, 0x10, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 32, 0, 0 };
+	uint8_t s10[10] = { 0x35 };
+	static uint8_t pat[16384], back[16384];
+	char sh[256];
+	FILE *p;
+
+	t.luns[0] = qopen(false, 0);
+	ck_assert_uint_eq(t.luns[0]->size, 8u << 20);
+	ck_assert(t.luns[0]->can_discard);
+	ck_assert_uint_eq(run(&t, 0, rc16, 16, buf, 32), SAM_STAT_GOOD);
+	ck_assert_uint_eq(be64(buf), (8u << 20) / 512 - 1);
+	fill(pat, sizeof(pat), 9);
+	w16[9] = 200;	/* LBA 200 */
+	r16[9] = 200;
+	ck_assert_uint_eq(run(&t, 0, w16, 16, pat, sizeof(pat)), SAM_STAT_GOOD);
+	ck_assert_uint_eq(cmd->xfer, sizeof(pat));
+	ck_assert_uint_eq(run(&t, 0, s10, 10, buf, 0), SAM_STAT_GOOD);
+	disk_close(t.luns[0]);
+	/* qemu-img sees a consistent image with the data at 100 KiB */
+	snprintf(sh, sizeof(sh), "qemu-img check -q %s", qimg);
+	ck_assert_int_eq(system(sh), 0);
+	snprintf(sh, sizeof(sh), "qemu-img convert -O raw %s %s/d.raw && "
+		 "dd if=%s/d.raw bs=512 skip=200 count=32 2>/dev/null", qimg, qdir, qdir);
+	p = popen(sh, "r");
+	ck_assert_ptr_nonnull(p);
+	ck_assert_uint_eq(fread(back, 1, sizeof(back), p), sizeof(back));
+	pclose(p);
+	ck_assert(!memcmp(back, pat, sizeof(pat)));
+	/* reopened with I/O threads: the data reads back */
+	t.luns[0] = qopen(false, 2);
+	memset(back, 0, sizeof(back));
+	ck_assert_uint_eq(run_async(&t, 0, r16, 16, back, sizeof(back)), SAM_STAT_GOOD);
+	ck_assert(!memcmp(back, pat, sizeof(pat)));
+	disk_close(t.luns[0]);
+}
+END_TEST
+
+START_TEST(qcow2_unmap_and_readonly)
+{
+	struct scsi_target t = { .nluns = 1 };
+	/* one whole 64 KiB qcow2 cluster: blocks 128-255 */
+	uint8_t w10[10] = { 0x2a, 0, 0, 0, 0, 128, 0, 0, 16, 0 };
+	uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 128, 0, 0, 16, 0 };
+	uint8_t um[10] = { 0x42, 0, 0, 0, 0, 0, 0, 0, 24, 0 };
+	static uint8_t pat[8192], zero[8192];
+	uint8_t p[24];
+
+	t.luns[0] = qopen(false, 0);
+	fill(pat, sizeof(pat), 4);
+	ck_assert_uint_eq(run(&t, 0, w10, 10, pat, sizeof(pat)), SAM_STAT_GOOD);
+	unmap_list(p, 128, 128);
+	ck_assert_uint_eq(run(&t, 0, um, 10, p, 24), SAM_STAT_GOOD);
+	ck_assert_uint_eq(run(&t, 0, r10, 10, pat, sizeof(pat)), SAM_STAT_GOOD);
+	ck_assert(!memcmp(pat, zero, sizeof(zero)));
+	fill(pat, sizeof(pat), 5);
+	ck_assert_uint_eq(run(&t, 0, w10, 10, pat, sizeof(pat)), SAM_STAT_GOOD);
+	disk_close(t.luns[0]);
+	t.luns[0] = qopen(true, 0);
+	ck_assert(t.luns[0]->readonly);
+	run(&t, 0, w10, 10, zero, sizeof(zero));
+	expect_sense(SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
+	memset(pat, 0, sizeof(pat));
+	ck_assert_uint_eq(run(&t, 0, r10, 10, pat, sizeof(pat)), SAM_STAT_GOOD);
+	fill(zero, sizeof(zero), 5);
+	ck_assert(!memcmp(pat, zero, sizeof(zero)));
+	disk_close(t.luns[0]);
+}
+END_TEST
+
+START_TEST(qcow2_bad_images_refused)
+{
+	struct disk_spec sp;
+	char err[256], arg[128];
+	int fd;
+
+	/* a raw file is not a qcow2 image: the daemon exits, open fails */
+	snprintf(arg, sizeof(arg), "%s/x.raw", qdir);
+	fd = open(arg, O_CREAT | O_WRONLY | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+	close(fd);
+	strcat(arg, ",format=qcow2");
+	ck_assert_int_eq(disk_spec_parse(arg, &sp, err, sizeof(err)), 0);
+	ck_assert_ptr_null(disk_open(&sp, 0, err, sizeof(err)));
+	ck_assert_msg(strstr(err, "did not serve") != NULL, "%s", err);
+	/* missing file */
+	ck_assert_int_eq(disk_spec_parse("/nonexistent.qcow2,format=qcow2", &sp, err,
+					 sizeof(err)), 0);
+	ck_assert_ptr_null(disk_open(&sp, 0, err, sizeof(err)));
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	/* a daemon that is not there */
+	setenv("QEMU_STORAGE_DAEMON", "/nonexistent/qemu-storage-daemon", 1);
+	snprintf(arg, sizeof(arg), "%s,format=qcow2", qimg);
+	ck_assert_int_eq(disk_spec_parse(arg, &sp, err, sizeof(err)), 0);
+	ck_assert_ptr_null(disk_open(&sp, 0, err, sizeof(err)));
+	unsetenv("QEMU_STORAGE_DAEMON");
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("scsi_disk");
@@ -717,6 +904,13 @@ static Suite *suite(void)
 	tcase_add_test(t, async_pool);
 	tcase_add_test(t, spec_parse);
 	tcase_add_test(t, open_refuses_bad_backing);
+	suite_add_tcase(s, t);
+	t = tcase_create("qcow2");
+	tcase_add_checked_fixture(t, qsetup, qteardown);
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, qcow2_write_flush_reopen);
+	tcase_add_test(t, qcow2_unmap_and_readonly);
+	tcase_add_test(t, qcow2_bad_images_refused);
 	suite_add_tcase(s, t);
 	return s;
 }
