@@ -67,3 +67,14 @@ SYSTEM_TESTS += tests/system/storage.sh
 
 # The example domain with disks (storage.sh uses it).
 PARENT_INITRD_FILES += configs/examples/disks-child.xml=/etc/mkhv/examples/disks-child.xml
+
+# qcow2 disks: hvworker runs qemu-storage-daemon (qemu-system-common) and
+# admins create images with qemu-img (qemu-utils); both go into the parent
+# with their shared libraries (scripts/initrd-bins.sh).  A build machine
+# without them gets a warning and a parent without qcow2 support.
+STORVSP_QEMU_BINS := $(wildcard /usr/bin/qemu-storage-daemon /usr/bin/qemu-img)
+ifneq ($(words $(STORVSP_QEMU_BINS)),2)
+$(warning qemu-storage-daemon or qemu-img missing (qemu-system-common, qemu-utils): the parent cannot serve qcow2 disks)
+endif
+STORVSP_QEMU_LIBS := $(shell scripts/initrd-bins.sh $(STORVSP_QEMU_BINS))
+PARENT_INITRD_FILES += $(foreach b,$(STORVSP_QEMU_BINS),$(b)=$(b)) $(STORVSP_QEMU_LIBS)
