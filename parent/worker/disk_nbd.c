@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "be_bytes.h"
 #include "disk_backend.h"
 
 #define NBD_MAGIC		0x4e42444d41474943ull	/* "NBDMAGIC" */
@@ -61,30 +62,6 @@ struct nbd {
 	uint64_t handle;
 };
 
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-	return (uint64_t)get32(p) << 32 | get32(p + 4);
-}
-
 static int xfer_all(int fd, bool out, void *buf, size_t len)
 {
 	uint8_t *p = buf;
@@ -111,14 +88,14 @@ static int nbd_handshake(int fd, uint64_t *size, uint16_t *tflags)
 
 	if (xfer_all(fd, false, b, 18))
 		return -EPROTO;
-	if (get64(b) != NBD_MAGIC || get64(b + 8) != NBD_IHAVEOPT ||
+	if (be_get64(b) != NBD_MAGIC || be_get64(b + 8) != NBD_IHAVEOPT ||
 	    !((b[16] << 8 | b[17]) & NBD_FLAG_FIXED_NEWSTYLE))
 		return -EPROTO;
-	put32(b, NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES);
-	put64(b + 4, NBD_IHAVEOPT);
-	put32(b + 12, NBD_OPT_GO);
-	put32(b + 16, 4 + nlen + 2);
-	put32(b + 20, nlen);
+	be_put32(b, NBD_FLAG_FIXED_NEWSTYLE | NBD_FLAG_NO_ZEROES);
+	be_put64(b + 4, NBD_IHAVEOPT);
+	be_put32(b + 12, NBD_OPT_GO);
+	be_put32(b + 16, 4 + nlen + 2);
+	be_put32(b + 20, nlen);
 	memcpy(b + 24, EXPORT_NAME, nlen);
 	b[24 + nlen] = 0;	/* no information requests */
 	b[25 + nlen] = 0;
@@ -128,18 +105,18 @@ static int nbd_handshake(int fd, uint64_t *size, uint16_t *tflags)
 		uint32_t type, len;
 		uint8_t data[256];
 
-		if (xfer_all(fd, false, b, 20) || get64(b) != NBD_REP_MAGIC ||
-		    get32(b + 8) != NBD_OPT_GO)
+		if (xfer_all(fd, false, b, 20) || be_get64(b) != NBD_REP_MAGIC ||
+		    be_get32(b + 8) != NBD_OPT_GO)
 			return -EPROTO;
-		type = get32(b + 12);
-		len = get32(b + 16);
+		type = be_get32(b + 12);
+		len = be_get32(b + 16);
 		if (len > sizeof(data) || xfer_all(fd, false, data, len))
 			return -EPROTO;
 		if (type & 0x80000000u)
 			return -ENOENT;		/* an error reply */
 		if (type == NBD_REP_INFO && len >= 12 &&
 		    (data[0] << 8 | data[1]) == NBD_INFO_EXPORT) {
-			*size = get64(data + 2);
+			*size = be_get64(data + 2);
 			*tflags = (uint16_t)(data[10] << 8 | data[11]);
 			have_info = true;
 		}
@@ -173,14 +150,14 @@ static int nbd_request(int fd, uint16_t type, uint16_t flags, uint64_t off,
 	uint8_t h[28], r[16];
 	uint32_t err;
 
-	put32(h, NBD_REQUEST_MAGIC);
+	be_put32(h, NBD_REQUEST_MAGIC);
 	h[4] = (uint8_t)(flags >> 8);
 	h[5] = (uint8_t)flags;
 	h[6] = (uint8_t)(type >> 8);
 	h[7] = (uint8_t)type;
-	put64(h + 8, handle);
-	put64(h + 16, off);
-	put32(h + 24, len);
+	be_put64(h + 8, handle);
+	be_put64(h + 16, off);
+	be_put32(h + 24, len);
 	if (xfer_all(fd, true, h, sizeof(h)))
 		return -EIO;
 	if (type == NBD_CMD_WRITE) {
@@ -188,10 +165,10 @@ static int nbd_request(int fd, uint16_t type, uint16_t flags, uint64_t off,
 			if (xfer_all(fd, true, iov[i].iov_base, iov[i].iov_len))
 				return -EIO;
 	}
-	if (xfer_all(fd, false, r, sizeof(r)) || get32(r) != NBD_SIMPLE_REPLY_MAGIC ||
-	    get64(r + 8) != handle)
+	if (xfer_all(fd, false, r, sizeof(r)) || be_get32(r) != NBD_SIMPLE_REPLY_MAGIC ||
+	    be_get64(r + 8) != handle)
 		return -EIO;
-	err = get32(r + 4);
+	err = be_get32(r + 4);
 	if (err)
 		return err == 28 ? -ENOSPC : -EIO;
 	if (type == NBD_CMD_READ) {
@@ -262,7 +239,7 @@ static void nbd_stop(struct nbd *b)
 	uint8_t h[28] = { 0 };
 
 	for (unsigned int i = 0; i < b->nfds; i++) {
-		put32(h, NBD_REQUEST_MAGIC);
+		be_put32(h, NBD_REQUEST_MAGIC);
 		h[7] = NBD_CMD_DISC;
 		xfer_all(b->fds[i], true, h, sizeof(h));
 		close(b->fds[i]);

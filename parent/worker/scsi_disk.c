@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "be_bytes.h"
 #include "scsi_disk.h"
 
 /* Opcodes */
@@ -31,26 +32,6 @@
 
 #define MAX_UNMAP_DESC		DISK_MAX_RANGES
 #define MAX_UNMAP_BLOCKS	(64u << 20 >> 9)	/* 64 MiB per descriptor */
-
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-static uint32_t get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-static uint64_t get64(const uint8_t *p) { return (uint64_t)get32(p) << 32 | get32(p + 4); }
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static void put32(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
-}
-static void put64(uint8_t *p, uint64_t v)
-{
-	put32(p, (uint32_t)(v >> 32));
-	put32(p + 4, (uint32_t)v);
-}
 
 void scsi_set_sense(struct scsi_cmd *c, uint8_t key, uint16_t asc_ascq)
 {
@@ -168,18 +149,18 @@ static int inquiry_vpd(struct scsi_cmd *c, const struct disk *d, uint8_t page,
 		break;
 	case 0xb0:		/* block limits */
 		n = 64;
-		put16(b + 6, 1);				/* optimal granularity */
-		put32(b + 8, SCSI_MAX_XFER / SCSI_BLOCK_SIZE);	/* maximum transfer */
-		put32(b + 12, 128u << 10 >> 9);			/* optimal transfer */
+		be_put16(b + 6, 1);				/* optimal granularity */
+		be_put32(b + 8, SCSI_MAX_XFER / SCSI_BLOCK_SIZE);	/* maximum transfer */
+		be_put32(b + 12, 128u << 10 >> 9);			/* optimal transfer */
 		if (d->can_discard) {
-			put32(b + 20, MAX_UNMAP_BLOCKS);	/* max unmap LBAs */
-			put32(b + 24, MAX_UNMAP_DESC);		/* max descriptors */
-			put32(b + 28, 4096 / SCSI_BLOCK_SIZE);	/* granularity */
+			be_put32(b + 20, MAX_UNMAP_BLOCKS);	/* max unmap LBAs */
+			be_put32(b + 24, MAX_UNMAP_DESC);		/* max descriptors */
+			be_put32(b + 28, 4096 / SCSI_BLOCK_SIZE);	/* granularity */
 		}
 		break;
 	case 0xb1:		/* block device characteristics */
 		n = 64;
-		put16(b + 4, 1);	/* non-rotating */
+		be_put16(b + 4, 1);	/* non-rotating */
 		break;
 	case 0xb2:		/* logical block provisioning */
 		n = 8;
@@ -189,13 +170,13 @@ static int inquiry_vpd(struct scsi_cmd *c, const struct disk *d, uint8_t page,
 	default:
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);
 	}
-	put16(b + 2, (uint16_t)(n - 4));
+	be_put16(b + 2, (uint16_t)(n - 4));
 	return data_in(c, b, n, alloc);
 }
 
 static int inquiry(struct scsi_cmd *c, const struct disk *d)
 {
-	uint32_t alloc = get16(c->cdb + 3);
+	uint32_t alloc = be_get16(c->cdb + 3);
 
 	if (c->cdb[1] & 0x01) {
 		if (!d)
@@ -219,8 +200,8 @@ static int read_capacity_10(struct scsi_cmd *c, const struct disk *d)
 	uint8_t b[8];
 	uint64_t last = blocks(d) - 1;
 
-	put32(b, last > 0xffffffffull ? 0xffffffffu : (uint32_t)last);
-	put32(b + 4, SCSI_BLOCK_SIZE);
+	be_put32(b, last > 0xffffffffull ? 0xffffffffu : (uint32_t)last);
+	be_put32(b + 4, SCSI_BLOCK_SIZE);
 	return data_in(c, b, sizeof(b), sizeof(b));
 }
 
@@ -229,12 +210,12 @@ static int read_capacity_16(struct scsi_cmd *c, const struct disk *d)
 	uint8_t b[32];
 
 	memset(b, 0, sizeof(b));
-	put64(b, blocks(d) - 1);
-	put32(b + 8, SCSI_BLOCK_SIZE);
+	be_put64(b, blocks(d) - 1);
+	be_put32(b + 8, SCSI_BLOCK_SIZE);
 	b[13] = 3;		/* 8 logical blocks per 4 KiB physical block */
 	if (d->can_discard)
 		b[14] = 0x80;	/* LBPME */
-	return data_in(c, b, sizeof(b), get32(c->cdb + 10));
+	return data_in(c, b, sizeof(b), be_get32(c->cdb + 10));
 }
 
 /* Mode page @code (current/default values; nothing is changeable) at @p. */
@@ -264,7 +245,7 @@ static int mode_sense(struct scsi_cmd *c, const struct disk *d, bool ten)
 	uint8_t b[128];
 	uint8_t page = c->cdb[2] & 0x3f, pc = c->cdb[2] >> 6, sub = c->cdb[3];
 	bool dbd = c->cdb[1] & 0x08;
-	uint32_t hdr = ten ? 8 : 4, n = hdr, alloc = ten ? get16(c->cdb + 7) : c->cdb[4];
+	uint32_t hdr = ten ? 8 : 4, n = hdr, alloc = ten ? be_get16(c->cdb + 7) : c->cdb[4];
 	uint64_t nb = blocks(d);
 
 	if (pc == 3)		/* saved values */
@@ -273,8 +254,8 @@ static int mode_sense(struct scsi_cmd *c, const struct disk *d, bool ten)
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);
 	memset(b, 0, sizeof(b));
 	if (!dbd) {		/* one short block descriptor */
-		put32(b + n, nb > 0xffffffffull ? 0xffffffffu : (uint32_t)nb);
-		put32(b + n + 4, SCSI_BLOCK_SIZE);
+		be_put32(b + n, nb > 0xffffffffull ? 0xffffffffu : (uint32_t)nb);
+		be_put32(b + n + 4, SCSI_BLOCK_SIZE);
 		n += 8;
 	}
 	if (page == 0x3f) {
@@ -289,7 +270,7 @@ static int mode_sense(struct scsi_cmd *c, const struct disk *d, bool ten)
 	}
 	/* device-specific parameter: WP, DPOFUA */
 	if (ten) {
-		put16(b, (uint16_t)(n - 2));
+		be_put16(b, (uint16_t)(n - 2));
 		b[3] = (d->readonly ? 0x80 : 0) | 0x10;
 		b[7] = dbd ? 0 : 8;
 	} else {
@@ -304,12 +285,12 @@ static int report_luns(struct scsi_cmd *c, const struct scsi_target *t, bool pre
 {
 	uint8_t b[8 + 8 * DISK_MAX_DISKS];
 	unsigned int n = present && t ? t->nluns : 0;
-	uint32_t alloc = get32(c->cdb + 6);
+	uint32_t alloc = be_get32(c->cdb + 6);
 
 	if (alloc < 16)
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);
 	memset(b, 0, sizeof(b));
-	put32(b, 8 * n);
+	be_put32(b, 8 * n);
 	for (unsigned int i = 0; i < n; i++)
 		b[8 + 8 * i + 1] = (uint8_t)i;	/* peripheral addressing */
 	return data_in(c, b, 8 + 8 * n, alloc);
@@ -411,7 +392,7 @@ static int sync_cache(struct scsi_cmd *c, struct disk *d, uint64_t lba, uint64_t
 static int unmap(struct scsi_cmd *c, struct disk *d)
 {
 	uint8_t p[8 + 16 * MAX_UNMAP_DESC];
-	uint32_t plen = get16(c->cdb + 7), got, dlen, nd;
+	uint32_t plen = be_get16(c->cdb + 7), got, dlen, nd;
 
 	if (d->readonly)
 		return fail(c, SK_DATA_PROTECT, ASC_WRITE_PROTECTED);
@@ -426,7 +407,7 @@ static int unmap(struct scsi_cmd *c, struct disk *d)
 	if (plen > sizeof(p))
 		plen = sizeof(p);
 	got = data_out(c, p, plen);
-	dlen = get16(p + 2);
+	dlen = be_get16(p + 2);
 	if (got < 8 || dlen % 16 || dlen > got - 8)
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_PARAM);
 	nd = dlen / 16;
@@ -435,8 +416,8 @@ static int unmap(struct scsi_cmd *c, struct disk *d)
 	memset(&c->io, 0, sizeof(c->io));
 	c->io.op = DISK_DISCARD;
 	for (uint32_t i = 0; i < nd; i++) {
-		uint64_t lba = get64(p + 8 + 16 * i);
-		uint32_t n = get32(p + 8 + 16 * i + 8);
+		uint64_t lba = be_get64(p + 8 + 16 * i);
+		uint32_t n = be_get32(p + 8 + 16 * i + 8);
 
 		if (!in_range(d, lba, n))
 			return fail(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
@@ -501,28 +482,28 @@ static int disk_exec(struct disk *d, struct scsi_cmd *c)
 		uint32_t n = b[4] ? b[4] : 256;
 
 		return rw(c, d, b[0] == WRITE_6,
-			  (uint32_t)(b[1] & 0x1f) << 16 | get16(b + 2), n, false);
+			  (uint32_t)(b[1] & 0x1f) << 16 | be_get16(b + 2), n, false);
 	}
 	case READ_10:
 	case WRITE_10:
-		return rw(c, d, b[0] == WRITE_10, get32(b + 2), get16(b + 7),
+		return rw(c, d, b[0] == WRITE_10, be_get32(b + 2), be_get16(b + 7),
 			  b[1] & 0x08);
 	case READ_16:
 	case WRITE_16:
-		return rw(c, d, b[0] == WRITE_16, get64(b + 2), get32(b + 10),
+		return rw(c, d, b[0] == WRITE_16, be_get64(b + 2), be_get32(b + 10),
 			  b[1] & 0x08);
 	case VERIFY_10:
-		if (!in_range(d, get32(b + 2), get16(b + 7)))
+		if (!in_range(d, be_get32(b + 2), be_get16(b + 7)))
 			return fail(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
 		return good(c);
 	case VERIFY_16:
-		if (!in_range(d, get64(b + 2), get32(b + 10)))
+		if (!in_range(d, be_get64(b + 2), be_get32(b + 10)))
 			return fail(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
 		return good(c);
 	case SYNCHRONIZE_CACHE_10:
-		return sync_cache(c, d, get32(b + 2), get16(b + 7));
+		return sync_cache(c, d, be_get32(b + 2), be_get16(b + 7));
 	case SYNCHRONIZE_CACHE_16:
-		return sync_cache(c, d, get64(b + 2), get32(b + 10));
+		return sync_cache(c, d, be_get64(b + 2), be_get32(b + 10));
 	case UNMAP:
 		return unmap(c, d);
 	}

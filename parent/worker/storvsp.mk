@@ -12,7 +12,7 @@
 # not set yet, so paths are spelled out here.
 
 STORVSP_SRC  := storvsp scsi_disk disk_backend disk_nbd
-STORVSP_HDRS := parent/worker/storvsp.h parent/worker/scsi_disk.h \
+STORVSP_HDRS := parent/worker/storvsp.h parent/worker/scsi_disk.h parent/worker/be_bytes.h \
 		parent/worker/disk_backend.h parent/worker/vmbus_host.h \
 		parent/worker/guest.h include/vmbus/storvsc_wire.h \
 		include/vmbus/wire.h vmbus/ring.h vmbus/channel.h
