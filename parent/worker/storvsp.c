@@ -11,7 +11,6 @@
 #include "storvsp.h"
 
 #define PFN_LIMIT	(1ull << 40)	/* beyond any guest RAM; no shift overflow */
-#define MAX_PFNS	(STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
 
 struct storvsp_req {
 	struct storvsp *s;
@@ -19,7 +18,7 @@ struct storvsp_req {
 	uint32_t gen;			/* channel generation it arrived on */
 	struct vstor_packet pkt;	/* the request, answered in place */
 	struct scsi_cmd cmd;
-	struct iovec iov[MAX_PFNS];
+	struct iovec iov[STORVSP_MAX_PFNS];
 	struct storvsp_req *next;	/* free, done or backlog list */
 };
 
@@ -38,6 +37,7 @@ struct storvsp {
 	pthread_mutex_t lock;
 	struct storvsp_req *done;
 	struct storvsp_stats st;
+	struct storvsp_msg msg;		/* the packet being handled */
 };
 
 static const uint16_t versions[] = {
@@ -204,12 +204,9 @@ static struct storvsp_req *req_get(struct storvsp *s)
 	return r;
 }
 
-/*
- * The GPA range of a GPA-direct packet as iovecs into guest RAM.
- * @pkt is the whole copied packet, @len its length.  0 or -EINVAL.
- */
-static int map_range(struct storvsp *s, const uint8_t *pkt, uint32_t len,
-		     uint32_t data_off, struct storvsp_req *r, uint32_t *buf_len)
+/* The GPA range of a GPA-direct packet as iovecs into guest RAM. */
+static int map_range(const struct guest_mem *mem, const uint8_t *pkt, uint32_t len,
+		     uint32_t data_off, struct storvsp_msg *m)
 {
 	struct storvsc_gpa_direct h;
 	uint32_t npfn, need, left;
@@ -223,7 +220,7 @@ static int map_range(struct storvsp *s, const uint8_t *pkt, uint32_t len,
 	    h.len > STORVSP_MAX_TRANSFER)
 		return -EINVAL;
 	need = (h.offset + h.len + VMBUS_PAGE_SIZE - 1) / VMBUS_PAGE_SIZE;
-	if (need > npfn || need > MAX_PFNS)
+	if (need > npfn || need > STORVSP_MAX_PFNS)
 		return -EINVAL;
 	left = h.len;
 	for (uint32_t i = 0; i < need; i++) {
@@ -235,20 +232,59 @@ static int map_range(struct storvsp *s, const uint8_t *pkt, uint32_t len,
 		memcpy(&pfn, pkt + sizeof(h) + 8 * i, sizeof(pfn));
 		if (pfn >= PFN_LIMIT)
 			return -EINVAL;
-		p = guest_ptr(s->mem, (pfn << VMBUS_PAGE_SHIFT) + off, k);
+		p = guest_ptr(mem, (pfn << VMBUS_PAGE_SHIFT) + off, k);
 		if (!p)
 			return -EINVAL;
-		if (n && (uint8_t *)r->iov[n - 1].iov_base + r->iov[n - 1].iov_len == p) {
-			r->iov[n - 1].iov_len += k;
+		if (n && (uint8_t *)m->iov[n - 1].iov_base + m->iov[n - 1].iov_len == p) {
+			m->iov[n - 1].iov_len += k;
 		} else {
-			r->iov[n].iov_base = p;
-			r->iov[n++].iov_len = k;
+			m->iov[n].iov_base = p;
+			m->iov[n++].iov_len = k;
 		}
 		left -= k;
 	}
-	*buf_len = h.len;
-	r->cmd.iov = r->iov;
-	r->cmd.iovcnt = n;
+	m->buf_len = h.len;
+	m->iovcnt = n;
+	return 0;
+}
+
+int storvsp_parse(const struct guest_mem *mem, const struct vmbus_packet_desc *desc,
+		  const uint8_t *buf, uint32_t len, struct storvsp_msg *m)
+{
+	uint32_t off = (uint32_t)desc->offset8 * 8;
+
+	m->iovcnt = 0;
+	m->buf_len = 0;
+	m->why = NULL;
+	if (desc->type == VM_PKT_COMP)
+		return 1;	/* we send no requests that want one */
+	if (desc->type != VM_PKT_DATA_INBAND && desc->type != VM_PKT_DATA_USING_GPA_DIRECT) {
+		m->why = "packet of an unexpected type";
+		return -EINVAL;
+	}
+	/* The ring checked 16 <= off <= len; callers other than the ring may not. */
+	if (off < sizeof(*desc) || off > len || len - off < sizeof(m->p)) {
+		m->why = "vstor packet shorter than 64 bytes";
+		return -EINVAL;
+	}
+	memcpy(&m->p, buf + off, sizeof(m->p));
+	if (desc->type == VM_PKT_DATA_INBAND) {
+		if (m->p.operation == VSTOR_OPERATION_EXECUTE_SRB &&
+		    m->p.vm_srb.data_transfer_length) {
+			m->why = "in-band SRB with a data length but no buffer";
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (m->p.operation != VSTOR_OPERATION_EXECUTE_SRB) {
+		m->why = "GPA-direct packet that is not an SRB";
+		return -EINVAL;
+	}
+	if (map_range(mem, buf, len, off, m) ||
+	    m->buf_len != m->p.vm_srb.data_transfer_length) {
+		m->why = "SRB buffer: bad page range, page outside RAM or length mismatch";
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -288,63 +324,53 @@ static void dev_packet(struct vmbus_host_dev *d, const struct vmbus_packet_desc 
 		       const uint8_t *buf, uint32_t len)
 {
 	struct storvsp *s = d->priv;
-	uint32_t off = (uint32_t)desc->offset8 * 8, buf_len = 0;
+	struct storvsp_msg *m = &s->msg;
+	struct vstor_packet *p = &m->p;
 	struct storvsp_req *r;
-	struct vstor_packet p;
+	int rc = storvsp_parse(s->mem, desc, buf, len, m);
 
-	if (desc->type == VM_PKT_COMP)
-		return;		/* we send no requests that want one */
-	if (desc->type != VM_PKT_DATA_INBAND && desc->type != VM_PKT_DATA_USING_GPA_DIRECT) {
-		channel_fail(s, "packet of an unexpected type");
+	if (rc < 0) {
+		channel_fail(s, m->why);
 		return;
 	}
-	/* The ring checked 16 <= off <= len. */
-	if (off > len || len - off < sizeof(p)) {
-		channel_fail(s, "vstor packet shorter than 64 bytes");
+	if (rc > 0)
 		return;
-	}
-	memcpy(&p, buf + off, sizeof(p));
-	if (desc->type == VM_PKT_DATA_USING_GPA_DIRECT &&
-	    p.operation != VSTOR_OPERATION_EXECUTE_SRB) {
-		channel_fail(s, "GPA-direct packet that is not an SRB");
-		return;
-	}
-	switch (p.operation) {
+	switch (p->operation) {
 	case VSTOR_OPERATION_BEGIN_INITIALIZATION:
 		s->ready = false;
 		s->version = 0;
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		reply(s, desc->trans_id, p, VSTOR_STATUS_SUCCESS);
 		return;
 	case VSTOR_OPERATION_QUERY_PROTOCOL_VERSION:
 		for (unsigned int i = 0; i < sizeof(versions) / sizeof(versions[0]); i++)
-			if (p.version.major_minor == versions[i]) {
+			if (p->version.major_minor == versions[i]) {
 				s->version = versions[i];
-				reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+				reply(s, desc->trans_id, p, VSTOR_STATUS_SUCCESS);
 				return;
 			}
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_REVISION_MISMATCH);
+		reply(s, desc->trans_id, p, VSTOR_STATUS_REVISION_MISMATCH);
 		return;
 	case VSTOR_OPERATION_QUERY_PROPERTIES:
-		memset(&p.storage_channel_properties, 0, sizeof(p.storage_channel_properties));
-		p.storage_channel_properties.max_transfer_bytes = STORVSP_MAX_TRANSFER;
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		memset(&p->storage_channel_properties, 0, sizeof(p->storage_channel_properties));
+		p->storage_channel_properties.max_transfer_bytes = STORVSP_MAX_TRANSFER;
+		reply(s, desc->trans_id, p, VSTOR_STATUS_SUCCESS);
 		return;
 	case VSTOR_OPERATION_END_INITIALIZATION:
 		s->ready = s->version != 0;
-		reply(s, desc->trans_id, &p, s->ready ? VSTOR_STATUS_SUCCESS :
-					     VSTOR_STATUS_INVALID_DEVICE_REQUEST);
+		reply(s, desc->trans_id, p, s->ready ? VSTOR_STATUS_SUCCESS :
+					    VSTOR_STATUS_INVALID_DEVICE_REQUEST);
 		return;
 	case VSTOR_OPERATION_RESET_LUN:
 	case VSTOR_OPERATION_RESET_ADAPTER:
 	case VSTOR_OPERATION_RESET_BUS:
 		/* Nothing is queued that a reset could drop: I/O completes. */
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		reply(s, desc->trans_id, p, VSTOR_STATUS_SUCCESS);
 		return;
 	case VSTOR_OPERATION_EXECUTE_SRB:
 		break;
 	default:
-		vmbus_host_logf(d->host, "%s: operation %u refused", d->name, p.operation);
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_INVALID_DEVICE_REQUEST);
+		vmbus_host_logf(d->host, "%s: operation %u refused", d->name, p->operation);
+		reply(s, desc->trans_id, p, VSTOR_STATUS_INVALID_DEVICE_REQUEST);
 		return;
 	}
 
@@ -352,29 +378,20 @@ static void dev_packet(struct vmbus_host_dev *d, const struct vmbus_packet_desc 
 	if (!r) {
 		/* More than the guest's queue depth: let it retry. */
 		s->st.busy++;
-		p.vm_srb.srb_status = SRB_STATUS_ERROR;
-		p.vm_srb.scsi_status = 0;
-		p.vm_srb.sense_info_length = 0;
-		p.vm_srb.data_transfer_length = 0;
-		reply(s, desc->trans_id, &p, VSTOR_STATUS_SUCCESS);
+		p->vm_srb.srb_status = SRB_STATUS_ERROR;
+		p->vm_srb.scsi_status = 0;
+		p->vm_srb.sense_info_length = 0;
+		p->vm_srb.data_transfer_length = 0;
+		reply(s, desc->trans_id, p, VSTOR_STATUS_SUCCESS);
 		return;
 	}
-	r->pkt = p;
+	r->pkt = *p;
 	r->trans_id = desc->trans_id;
 	r->gen = s->gen;
-	if (desc->type == VM_PKT_DATA_USING_GPA_DIRECT) {
-		if (map_range(s, buf, len, off, r, &buf_len) ||
-		    buf_len != p.vm_srb.data_transfer_length) {
-			req_free(s, r);
-			channel_fail(s, "SRB buffer: bad page range, page outside RAM or length mismatch");
-			return;
-		}
-	} else if (p.vm_srb.data_transfer_length) {
-		req_free(s, r);
-		channel_fail(s, "in-band SRB with a data length but no buffer");
-		return;
-	}
-	execute_srb(s, r, buf_len);
+	memcpy(r->iov, m->iov, sizeof(r->iov[0]) * (size_t)m->iovcnt);
+	r->cmd.iov = r->iov;
+	r->cmd.iovcnt = m->iovcnt;
+	execute_srb(s, r, m->buf_len);
 	flush_backlog(s);
 }
 

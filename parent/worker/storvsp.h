@@ -25,6 +25,9 @@
 #define HVWORKER_STORVSP_H
 
 #include <stdint.h>
+#include <sys/uio.h>
+
+#include <vmbus/storvsc_wire.h>
 
 #include "disk_backend.h"
 #include "guest.h"
@@ -32,6 +35,7 @@
 
 #define STORVSP_MAX_TRANSFER	(1u << 20)	/* max_transfer_bytes */
 #define STORVSP_MAX_REQS	1024		/* SRBs in flight per channel */
+#define STORVSP_MAX_PFNS	(STORVSP_MAX_TRANSFER / VMBUS_PAGE_SIZE + 1)
 
 struct storvsp;
 
@@ -56,6 +60,25 @@ struct storvsp_stats {
 	uint64_t srbs, completions, errors, in_flight, busy;
 };
 void storvsp_get_stats(struct storvsp *s, struct storvsp_stats *st);
+
+/* One guest packet, checked (storvsp_parse). */
+struct storvsp_msg {
+	struct vstor_packet p;		/* copied once */
+	struct iovec iov[STORVSP_MAX_PFNS];	/* GPA-direct: the buffer in guest RAM */
+	int iovcnt;
+	uint32_t buf_len;		/* bytes in iov (= the SRB's data_transfer_length) */
+	const char *why;		/* error: why the channel must fail */
+};
+
+/*
+ * storvsp_parse() - check one guest packet (@buf: the whole packet from its
+ * descriptor, @len bytes; @desc its validated descriptor) and map its
+ * buffer through @mem.  No side effects (the fuzz harness calls it).
+ * Return: 0 a request in @m; 1 nothing to do (a completion); -EINVAL a
+ * malformed or hostile packet (@m->why says why; fail the channel).
+ */
+int storvsp_parse(const struct guest_mem *mem, const struct vmbus_packet_desc *desc,
+		  const uint8_t *buf, uint32_t len, struct storvsp_msg *m);
 
 /* The channel (for tests). */
 struct vmbus_host_dev *storvsp_dev(struct storvsp *s);

@@ -78,3 +78,28 @@ $(warning qemu-storage-daemon or qemu-img missing (qemu-system-common, qemu-util
 endif
 STORVSP_QEMU_LIBS := $(shell scripts/initrd-bins.sh $(STORVSP_QEMU_BINS))
 PARENT_INITRD_FILES += $(foreach b,$(STORVSP_QEMU_BINS),$(b)=$(b)) $(STORVSP_QEMU_LIBS)
+
+# libFuzzer harness (clang): the packet parser and the SCSI target.
+STORVSP_FUZZER := $(STORVSP_OUT)/fuzz_storvsp
+STORVSP_FUZZ_SRCS := $(patsubst %,parent/worker/%.c,$(STORVSP_SRC) vmbus_host \
+		     vmbus_report ic ic_shutdown ic_heartbeat ic_timesync ic_kvp guest) \
+		     vmbus/ring.c vmbus/channel.c
+STORVSP_FUZZ_SECONDS ?= $(FUZZ_TIME)
+
+$(STORVSP_FUZZER): tests/fuzz/fuzz_storvsp.c $(STORVSP_FUZZ_SRCS) $(STORVSP_HDRS)
+	@mkdir -p $(@D)
+	$(Q)clang -std=c11 -D_GNU_SOURCE -O1 -g -Wall -Wextra -Werror -Iinclude \
+		-Ivmbus -Iparent/worker -pthread -fsanitize=fuzzer,address,undefined \
+		-Wno-gnu-variable-sized-type-not-at-end \
+		$< $(STORVSP_FUZZ_SRCS) -o $@
+
+fuzz-storvsp: $(STORVSP_FUZZER)
+	$(Q)mkdir -p $(STORVSP_OUT)/corpus
+	$(Q)echo "== fuzz_storvsp ($(or $(STORVSP_FUZZ_SECONDS),60) s)"
+	$(Q)$(STORVSP_FUZZER) -max_total_time=$(or $(STORVSP_FUZZ_SECONDS),60) \
+		-max_len=4096 -print_final_stats=1 $(STORVSP_OUT)/corpus \
+		tests/fuzz/seeds/fuzz_storvsp >$(STORVSP_OUT)/fuzz.log 2>&1 || \
+		{ tail -40 $(STORVSP_OUT)/fuzz.log; exit 1; }
+	$(Q)grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' $(STORVSP_OUT)/fuzz.log
+
+fuzz: fuzz-storvsp
