@@ -103,3 +103,20 @@ fuzz-storvsp: $(STORVSP_FUZZER)
 	$(Q)grep -E 'stat::number_of_executed_units|Done [0-9]+ runs' $(STORVSP_OUT)/fuzz.log
 
 fuzz: fuzz-storvsp
+
+# make bench: disk_seq_read_ratio, disk_seq_write_ratio, disk_randread_ratio
+# (scripts/bench-disk.sh) with tests/bench/diskbench.c, static, in both the
+# parent and the child image.  guest-drivers/guest.mk is read before this
+# fragment: the child image gets it through GUEST_TEST_FILES (its recipe
+# expands the list when it runs) and a prerequisite added here.
+DISKBENCH := $(STORVSP_OUT)/diskbench
+ALL_TARGETS += $(DISKBENCH)
+GUEST_TEST_FILES += $(DISKBENCH)=/usr/bin/diskbench
+PARENT_INITRD_FILES += $(DISKBENCH)=/usr/bin/diskbench
+$(BUILD)/guest/initrd.img: $(DISKBENCH)
+BENCHES += scripts/bench-disk.sh
+
+$(DISKBENCH): tests/bench/diskbench.c
+	@mkdir -p $(@D)
+	$(Q)$(CC) -static -O2 -Wall -Wextra -Werror -D_GNU_SOURCE -o $@ $<
+	$(Q)strip $@
