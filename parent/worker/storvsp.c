@@ -16,6 +16,7 @@ struct storvsp_req {
 	struct storvsp *s;
 	uint64_t trans_id;
 	uint32_t gen;			/* channel generation it arrived on */
+	bool inline_io;			/* its disk has no I/O threads */
 	struct vstor_packet pkt;	/* the request, answered in place */
 	struct scsi_cmd cmd;
 	struct iovec iov[STORVSP_MAX_PFNS];
@@ -33,9 +34,6 @@ struct storvsp {
 	struct storvsp_req *free_list;
 	struct storvsp_req *backlog, **backlog_tail;	/* ring was full */
 	uint32_t allocated, in_flight;
-	/* filled by I/O threads, drained by the VMBus thread */
-	pthread_mutex_t lock;
-	struct storvsp_req *done;
 	struct storvsp_stats st;
 	struct storvsp_msg msg;		/* the packet being handled */
 };
@@ -101,8 +99,12 @@ static void srb_result(struct storvsp_req *r)
 	}
 }
 
-/* Send finished SRBs; keep them in the backlog while the ring is full. */
-static void flush_backlog(struct storvsp *s)
+/*
+ * Send finished SRBs; keep them in the backlog while the ring is full (the
+ * guest frees space as it reads: retried by the timer; an I/O thread also
+ * wakes the VMBus thread, whose wait does not know the new deadline).
+ */
+static void flush_backlog(struct storvsp *s, bool from_io)
 {
 	struct vmbus_host_dev *d = s->dev;
 
@@ -113,8 +115,9 @@ static void flush_backlog(struct storvsp *s)
 		if (r->gen == s->gen && d->open && !d->broken)
 			rc = send_comp(s, r->trans_id, &r->pkt);
 		if (rc == -EAGAIN) {
-			/* The guest frees space as it reads: retry soon. */
 			vmbus_host_dev_timer(d, vmbus_host_now_ms(d->host) + 1);
+			if (from_io)
+				vmbus_host_dev_wake(d);
 			return;
 		}
 		s->backlog = r->next;
@@ -136,49 +139,36 @@ static void finish(struct storvsp *s, struct storvsp_req *r)
 	s->backlog_tail = &r->next;
 }
 
-/* I/O thread: an SRB's disk request finished. */
+/*
+ * An SRB's disk request finished: on an I/O thread, which sends the
+ * completion itself under the host lock (no hand-off to the VMBus thread);
+ * for an inline disk inside dev_packet(), which sends it.
+ */
 static void cmd_done(struct scsi_cmd *c)
 {
 	struct storvsp_req *r = c->priv;
 	struct storvsp *s = r->s;
 
-	pthread_mutex_lock(&s->lock);
-	r->next = s->done;
-	s->done = r;
-	pthread_mutex_unlock(&s->lock);
-	vmbus_host_dev_wake(s->dev);
+	if (r->inline_io) {
+		finish(s, r);
+		return;
+	}
+	vmbus_host_dev_lock(s->dev);
+	finish(s, r);
+	flush_backlog(s, true);
+	vmbus_host_dev_unlock(s->dev);
 }
 
-/* VMBus thread: completions from the I/O threads. */
+/* VMBus thread: an I/O thread found the guest's ring full. */
 static void dev_wake(struct vmbus_host_dev *d)
 {
-	struct storvsp *s = d->priv;
-	struct storvsp_req *r, *rev = NULL;
-
-	pthread_mutex_lock(&s->lock);
-	r = s->done;
-	s->done = NULL;
-	pthread_mutex_unlock(&s->lock);
-	while (r) {		/* LIFO -> arrival order */
-		struct storvsp_req *n = r->next;
-
-		r->next = rev;
-		rev = r;
-		r = n;
-	}
-	for (r = rev; r;) {
-		struct storvsp_req *n = r->next;
-
-		finish(s, r);
-		r = n;
-	}
-	flush_backlog(s);
+	flush_backlog(d->priv, false);
 }
 
 static void dev_timer(struct vmbus_host_dev *d, uint64_t now)
 {
 	(void)now;
-	flush_backlog(d->priv);
+	flush_backlog(d->priv, false);
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -310,6 +300,8 @@ static void execute_srb(struct storvsp *s, struct storvsp_req *r, uint32_t buf_l
 	}
 	memcpy(c->cdb, srb->cdb, sizeof(c->cdb));
 	c->cdb_len = srb->cdb_length;
+	r->inline_io = !here || srb->lun >= s->target.nluns ||
+		       !s->target.luns[srb->lun]->pool;
 	if (scsi_target_exec(here ? &s->target : NULL, srb->lun, c) == 0)
 		finish(s, r);
 	/* else: cmd_done() from an I/O thread (or already, if inline) */
@@ -392,7 +384,7 @@ static void dev_packet(struct vmbus_host_dev *d, const struct vmbus_packet_desc 
 	r->cmd.iov = r->iov;
 	r->cmd.iovcnt = m->iovcnt;
 	execute_srb(s, r, m->buf_len);
-	flush_backlog(s);
+	flush_backlog(s, false);
 }
 
 static int dev_open(struct vmbus_host_dev *d)
@@ -440,13 +432,11 @@ struct storvsp *storvsp_create(struct vmbus_host *h, const struct guest_mem *mem
 		s->target.luns[i] = disks[i];
 	s->target.nluns = n;
 	s->backlog_tail = &s->backlog;
-	pthread_mutex_init(&s->lock, NULL);
 	memset(&p, 0, sizeof(p));
 	p.if_type = scsi;
 	memcpy(p.if_instance.b, "mkhv-scsi-ctrl-0", 16);
 	p.dedicated_interrupt = true;
 	if (vmbus_host_add_device(h, &p, &storvsp_ops, s, "storvsp", &s->dev)) {
-		pthread_mutex_destroy(&s->lock);
 		free(s);
 		return NULL;
 	}
@@ -469,8 +459,6 @@ void storvsp_destroy(struct storvsp *s)
 		return;
 	free_list(s->free_list);
 	free_list(s->backlog);
-	free_list(s->done);
-	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 

@@ -462,6 +462,16 @@ void vmbus_host_dev_wake(struct vmbus_host_dev *d)
 		kick(d->host);
 }
 
+void vmbus_host_dev_lock(struct vmbus_host_dev *d)
+{
+	pthread_mutex_lock(&d->host->lock);
+}
+
+void vmbus_host_dev_unlock(struct vmbus_host_dev *d)
+{
+	pthread_mutex_unlock(&d->host->lock);
+}
+
 /* Drain the guest -> host ring (ring.h's reader loop), within a budget. */
 static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 {

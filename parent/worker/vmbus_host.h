@@ -249,6 +249,14 @@ void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms);
  * thread soon (the transport's wait is kicked).
  */
 void vmbus_host_dev_wake(struct vmbus_host_dev *d);
+/*
+ * vmbus_host_dev_lock()/unlock() - another thread (a device's I/O thread)
+ * takes the host lock that every device callback runs under, to call
+ * vmbus_host_dev_send() and touch the device's callback-owned state
+ * directly.  Never from inside a callback (the lock is not recursive).
+ */
+void vmbus_host_dev_lock(struct vmbus_host_dev *d);
+void vmbus_host_dev_unlock(struct vmbus_host_dev *d);
 /* Close a misbehaving device's channel for good: log @why, rescind. */
 void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why);
 

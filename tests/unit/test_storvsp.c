@@ -510,6 +510,34 @@ START_TEST(threaded_io_many_in_flight)
 }
 END_TEST
 
+START_TEST(threaded_io_into_full_guest_ring)
+{
+	enum { N = 150 };
+	/* I/O threads find the 4 KiB guest ring full and wake the VMBus thread */
+	struct sv *v = sv_new(3, 2);
+	uint64_t gpa = fg_alloc(v->f, 1);
+	struct timespec ms = { 0, 20000000 };
+	struct storvsp_stats st;
+	const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 8, 0 };
+
+	sv_init(v);
+	for (int i = 0; i < N; i++)
+		sv_srb(v, 0, 2, r10, 10, VMSCSI_READ_TYPE, gpa, 4096, NULL);
+	fg_pump(v->f);
+	nanosleep(&ms, NULL);	/* the I/O threads finish, most completions wait */
+	for (int i = 0; i < N; i++) {
+		struct vstor_packet r;
+
+		ck_assert_msg(sv_recv(v, &r, NULL, NULL, NULL), "completion %d missing", i);
+		ck_assert_uint_eq(r.vm_srb.srb_status, SRB_STATUS_SUCCESS);
+	}
+	storvsp_get_stats(v->s, &st);
+	ck_assert_uint_eq(st.completions, N);
+	ck_assert_uint_eq(st.in_flight, 0);
+	sv_free(v);
+}
+END_TEST
+
 START_TEST(full_guest_ring_completions_wait)
 {
 	enum { N = 120 };
@@ -749,6 +777,7 @@ static Suite *suite(void)
 	tcase_add_test(t, inband_commands_and_sync);
 	tcase_add_test(t, threaded_io_many_in_flight);
 	tcase_add_test(t, full_guest_ring_completions_wait);
+	tcase_add_test(t, threaded_io_into_full_guest_ring);
 	tcase_add_test(t, guest_completion_packets_ignored);
 	tcase_add_test(h, hostile_range_length_mismatch);
 	tcase_add_test(h, hostile_pfns_outside_ram);
