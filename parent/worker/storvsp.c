@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hvworker: the storage VSP (storvsp.h). */
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +19,7 @@ struct storvsp_req {
 	struct vstor_packet pkt;	/* the request, answered in place */
 	struct scsi_cmd cmd;
 	struct iovec iov[STORVSP_MAX_PFNS];
-	struct storvsp_req *next;	/* free, done or backlog list */
+	struct storvsp_req *next;	/* free or backlog list */
 };
 
 struct storvsp {
@@ -30,7 +29,7 @@ struct storvsp {
 	uint32_t gen;			/* bumped on open and close */
 	uint16_t version;
 	bool ready;
-	/* VMBus thread only */
+	/* all below: under the host lock (callbacks, or vmbus_host_dev_lock) */
 	struct storvsp_req *free_list;
 	struct storvsp_req *backlog, **backlog_tail;	/* ring was full */
 	uint32_t allocated, in_flight;
