@@ -524,8 +524,6 @@ int scsi_target_exec(const struct scsi_target *t, unsigned int lun, struct scsi_
 	if (!present) {
 		if (c->cdb[0] == INQUIRY)
 			return inquiry(c, NULL);
-		if (c->cdb[0] == REQUEST_SENSE)
-			return fail(c, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_LUN_NOT_SUPPORTED);
 	}
 	return disk_exec(t->luns[lun], c);
