@@ -510,6 +510,22 @@ START_TEST(threaded_io_many_in_flight)
 }
 END_TEST
 
+/* @n successful completions arrive, and nothing is left in flight. */
+static void expect_successes(struct sv *v, unsigned int n)
+{
+	struct storvsp_stats st;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct vstor_packet r;
+
+		ck_assert_msg(sv_recv(v, &r, NULL, NULL, NULL), "completion %u missing", i);
+		ck_assert_uint_eq(r.vm_srb.srb_status, SRB_STATUS_SUCCESS);
+	}
+	storvsp_get_stats(v->s, &st);
+	ck_assert_uint_eq(st.completions, n);
+	ck_assert_uint_eq(st.in_flight, 0);
+}
+
 START_TEST(threaded_io_into_full_guest_ring)
 {
 	enum { N = 150 };
@@ -517,7 +533,6 @@ START_TEST(threaded_io_into_full_guest_ring)
 	struct sv *v = sv_new(3, 2);
 	uint64_t gpa = fg_alloc(v->f, 1);
 	struct timespec ms = { 0, 20000000 };
-	struct storvsp_stats st;
 	const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 0, 0, 0, 8, 0 };
 
 	sv_init(v);
@@ -525,15 +540,7 @@ START_TEST(threaded_io_into_full_guest_ring)
 		sv_srb(v, 0, 2, r10, 10, VMSCSI_READ_TYPE, gpa, 4096, NULL);
 	fg_pump(v->f);
 	nanosleep(&ms, NULL);	/* the I/O threads finish, most completions wait */
-	for (int i = 0; i < N; i++) {
-		struct vstor_packet r;
-
-		ck_assert_msg(sv_recv(v, &r, NULL, NULL, NULL), "completion %d missing", i);
-		ck_assert_uint_eq(r.vm_srb.srb_status, SRB_STATUS_SUCCESS);
-	}
-	storvsp_get_stats(v->s, &st);
-	ck_assert_uint_eq(st.completions, N);
-	ck_assert_uint_eq(st.in_flight, 0);
+	expect_successes(v, N);
 	sv_free(v);
 }
 END_TEST
@@ -554,15 +561,7 @@ START_TEST(full_guest_ring_completions_wait)
 		vmbus_host_poll(v->f->h, 5);
 	storvsp_get_stats(v->s, &st);
 	ck_assert_uint_lt(st.completions, N);	/* some are waiting */
-	for (int i = 0; i < N; i++) {
-		struct vstor_packet r;
-		uint64_t t;
-
-		ck_assert_msg(sv_recv(v, &r, &t, NULL, NULL), "completion %d missing", i);
-		ck_assert_uint_eq(r.vm_srb.srb_status, SRB_STATUS_SUCCESS);
-	}
-	storvsp_get_stats(v->s, &st);
-	ck_assert_uint_eq(st.completions, N);
+	expect_successes(v, N);
 	ck_assert(!sv_broken(v));
 	sv_free(v);
 }
