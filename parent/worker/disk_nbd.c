@@ -52,7 +52,7 @@
 #define NBD_CMD_TRIM		4
 #define NBD_MAX_CHUNK		(32u << 20)	/* qemu's NBD_MAX_BUFFER_SIZE */
 #define EXPORT_NAME		"disk"
-#define START_TIMEOUT_MS	10000
+#define START_TIMEOUT_MS	30000	/* within hvd's 60 s for "state running" */
 
 struct nbd {
 	pid_t daemon;
