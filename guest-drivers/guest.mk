@@ -10,12 +10,15 @@
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
 GUEST_MODULES := hv_vmbus hv_utils
+# Synthetic SCSI (issue 10): hv_storvsc (+ scsi_transport_fc, scsi_mod) and sd.
+GUEST_MODULES += hv_storvsc sd_mod
 # Prints the VMBus version and devices the child found (mkhv-child: lines);
 # /sbin/poweroff and /sbin/reboot for the shutdown integration service's
 # orderly_poweroff() / orderly_reboot().
 GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices \
 	guest-drivers/initramfs/orderly-shutdown=/sbin/poweroff \
-	guest-drivers/initramfs/orderly-shutdown=/sbin/reboot
+	guest-drivers/initramfs/orderly-shutdown=/sbin/reboot \
+	guest-drivers/initramfs/storage=/etc/mkhv/init.d/45-storage
 
 # hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
 # with the two libraries it links (the image has no libc otherwise) and
@@ -44,7 +47,8 @@ GUEST_TEST_FILES := guest-drivers/initramfs/probe=/etc/mkhv/init.d/60-probe \
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
 		guest-drivers/initramfs/profile guest-drivers/initramfs/probe \
 		guest-drivers/initramfs/kvp-daemon guest-drivers/initramfs/vmbus-devices \
-		guest-drivers/initramfs/orderly-shutdown $(GUEST_KVP_DAEMON) \
+		guest-drivers/initramfs/orderly-shutdown guest-drivers/initramfs/storage \
+		$(GUEST_KVP_DAEMON) \
 		$(GUEST_PROBE_KO) $(BUILD)/kernel/vmlinuz
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
 		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") \

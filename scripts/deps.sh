@@ -13,7 +13,7 @@ PACKAGES="
 build-essential pkg-config git
 gnu-efi
 bochs bochsbios vgabios bochs-term
-qemu-system-x86 ovmf
+qemu-system-x86 qemu-utils ovmf
 mtools dosfstools cpio fdisk kmod
 busybox-static hyperv-daemons
 acpica-tools

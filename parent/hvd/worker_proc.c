@@ -17,6 +17,7 @@
 #include "worker_proc.h"
 
 #define WORKER_WEIGHT_MAX 262144
+#define WORKER_DISKS_MAX  8	/* hvworker's SCSI controller: LUNs 0-7 */
 
 /* ---- command line ---- */
 
@@ -83,6 +84,35 @@ static void arg_nics(struct argv_builder *b, const struct domain_def *def)
 	}
 }
 
+/* One --disk PATH[,format=qcow2][,readonly] per <disk>, LUN = order. */
+static int arg_disks(struct argv_builder *b, const struct domain_def *def,
+		     char *err, size_t errlen)
+{
+	char spec[4200];
+
+	if (def->ndisks > WORKER_DISKS_MAX) {
+		snprintf(err, errlen, "domain '%s' has %zu disks: at most %d",
+			 def->name, def->ndisks, WORKER_DISKS_MAX);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < def->ndisks; i++) {
+		const struct domain_disk *d = &def->disks[i];
+
+		if (!d->source || !d->source[0] || strchr(d->source, ',') ||
+		    strlen(d->source) >= 4096) {
+			snprintf(err, errlen, "domain '%s': disk %zu needs a source path "
+				 "without commas", def->name, i);
+			return -EINVAL;
+		}
+		snprintf(spec, sizeof(spec), "%s%s%s", d->source,
+			 d->format == DOMAIN_DISK_QCOW2 ? ",format=qcow2" : "",
+			 d->readonly ? ",readonly" : "");
+		arg(b, "--disk");
+		arg(b, spec);
+	}
+	return 0;
+}
+
 int worker_argv(const struct domain_def *def, const char *worker,
 		const char *console_log, char **argv, char *store,
 		size_t storelen, char *err, size_t errlen)
@@ -115,6 +145,8 @@ int worker_argv(const struct domain_def *def, const char *worker,
 			WORKER_WEIGHT_MAX : def->shares);
 	if (cap)
 		arg_u64(&b, "--cap", cap);
+	if (arg_disks(&b, def, err, errlen))
+		return -EINVAL;
 	arg(&b, "--console-pty");
 	arg(&b, "--console-log");
 	arg(&b, console_log);

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gpa_direct.h"
 #include "guest.h"
 #include "netvsp.h"
 
@@ -316,61 +317,25 @@ static const struct rndis_ops rndis_ops = {
 
 /* ---- guest -> host ---------------------------------------------------- */
 
-/* The GPA ranges of a GPA-direct packet into n->xfer; bytes or -errno. */
+/*
+ * The frame of a GPA-direct packet (gpa_direct.c checks its ranges) copied
+ * into n->xfer, where rndis.c parses it once; bytes or -errno.
+ */
 static int gather_gpa(struct netvsp *n)
 {
-	const struct guest_mem *mem = vmbus_host_cfg(n->h)->mem;
-	const uint8_t *p = n->dev->pkt_ext;
-	uint32_t left = n->dev->pkt_ext_len, cnt, total = 0;
+	/* every range can add a piece at each end */
+	struct iovec iov[NETVSP_MAX_XFER / VMBUS_PAGE_SIZE + 2 * NETVSP_MAX_RANGES];
+	uint32_t total = 0;
+	int cnt, len;
 
-	if (left < 8)
-		return -EBADMSG;
-	memcpy(&cnt, p + 4, sizeof(cnt));
-	p += 8;
-	left -= 8;
-	for (uint32_t i = 0; i < cnt; i++) {
-		struct vmbus_gpa_range r;
-		uint64_t pages, pos;
-		uint32_t done = 0;
-
-		if (left < sizeof(r))
-			return -EBADMSG;
-		memcpy(&r, p, sizeof(r));
-		p += sizeof(r);
-		left -= sizeof(r);
-		if (r.byte_offset >= VMBUS_PAGE_SIZE)
-			return -EBADMSG;
-		pages = ((uint64_t)r.byte_offset + r.byte_count + VMBUS_PAGE_SIZE - 1) >>
-			VMBUS_PAGE_SHIFT;
-		if (!pages)
-			pages = 1;
-		if (pages > left / 8)
-			return -EBADMSG;
-		if (r.byte_count > NETVSP_MAX_XFER - total)
-			return -EMSGSIZE;
-		pos = r.byte_offset;
-		for (uint64_t k = 0; k < pages && done < r.byte_count; k++) {
-			uint64_t pfn;
-			uint32_t in = (uint32_t)(pos & (VMBUS_PAGE_SIZE - 1));
-			uint32_t chunk = VMBUS_PAGE_SIZE - in;
-			const uint8_t *src;
-
-			memcpy(&pfn, p + k * 8, sizeof(pfn));
-			if (chunk > r.byte_count - done)
-				chunk = r.byte_count - done;
-			src = pfn > (UINT64_MAX >> VMBUS_PAGE_SHIFT) ? NULL :
-			      guest_ptr(mem, (pfn << VMBUS_PAGE_SHIFT) + in, chunk);
-			if (!src)
-				return -EFAULT;
-			memcpy(n->xfer + total + done, src, chunk);
-			done += chunk;
-			pos += chunk;
-		}
-		p += pages * 8;
-		left -= (uint32_t)(pages * 8);
-		total += r.byte_count;
+	len = gpa_direct_map(vmbus_host_cfg(n->h)->mem, n->dev->pkt_ext,
+			     n->dev->pkt_ext_len, NETVSP_MAX_RANGES, NETVSP_MAX_XFER,
+			     iov, (int)(sizeof(iov) / sizeof(iov[0])), &cnt);
+	for (int i = 0; len > 0 && i < cnt; i++) {
+		memcpy(n->xfer + total, iov[i].iov_base, iov[i].iov_len);
+		total += (uint32_t)iov[i].iov_len;
 	}
-	return (int)total;
+	return len;
 }
 
 static uint32_t tx_rndis(struct netvsp *n, const struct vmbus_packet_desc *desc,

@@ -33,6 +33,9 @@
 #define NETVSP_MAX_RECV_SECTIONS 16384u
 /* Largest RNDIS transfer gathered from the guest (a batched section). */
 #define NETVSP_MAX_XFER		65536u
+/* GPA ranges of one sent frame: Linux 6.1's netvsc sends one per page
+ * buffer, at most MAX_PAGE_BUFFER_COUNT (32), linearizing bigger skbs. */
+#define NETVSP_MAX_RANGES	64u
 /* Guest send completions held while the host -> guest ring is full. */
 #define NETVSP_MAX_PENDING	8192u
 

@@ -491,6 +491,14 @@ void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms)
 	d->deadline_ms = deadline_ms;
 }
 
+static void kick(struct vmbus_host *h);
+
+void vmbus_host_dev_wake(struct vmbus_host_dev *d)
+{
+	if (!atomic_exchange(&d->wake, true))
+		kick(d->host);
+}
+
 /* Drain the guest -> host ring (ring.h's reader loop), within a budget. */
 static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 {
@@ -783,13 +791,15 @@ static int housekeeping(struct vmbus_host *h, int timeout_ms)
 			if (d->ops->timer)
 				d->ops->timer(d, now);
 		}
+		if (atomic_exchange(&d->wake, false) && d->ops->wake)
+			d->ops->wake(d);
 		if (d->rx_more && d->open)
 			drain(h, d);
 	}
 	for (uint32_t i = 0; i < h->ndevs; i++) {
 		struct vmbus_host_dev *d = &h->devs[i];
 
-		if (d->rx_more && d->open)
+		if ((d->rx_more && d->open) || atomic_load(&d->wake))
 			limit = now;
 		if (d->deadline_ms && d->deadline_ms < limit)
 			limit = d->deadline_ms;

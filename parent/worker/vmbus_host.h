@@ -24,6 +24,7 @@
 #ifndef HVWORKER_VMBUS_HOST_H
 #define HVWORKER_VMBUS_HOST_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -160,6 +161,12 @@ struct vmbus_host_dev_ops {
 	 * drained): space may have freed up in the host -> guest ring.
 	 */
 	void (*signal)(struct vmbus_host_dev *d);
+	/*
+	 * Optional: vmbus_host_dev_wake() was called (from any thread); runs
+	 * on the VMBus thread with the host locked, e.g. to send the
+	 * completions of I/O finished by other threads.
+	 */
+	void (*wake)(struct vmbus_host_dev *d);
 };
 
 struct vmbus_host_dev {
@@ -184,6 +191,7 @@ struct vmbus_host_dev {
 	 */
 	const uint8_t *pkt_ext;
 	uint32_t pkt_ext_len;
+	atomic_bool wake;	/* vmbus_host_dev_wake() pending */
 	uint64_t rx_packets, tx_packets, rx_dropped;
 };
 
@@ -259,6 +267,11 @@ const struct vmbus_gpadl_info *vmbus_host_dev_gpadl(struct vmbus_host_dev *d,
 						    uint32_t handle);
 /* Run d->ops->timer at @deadline_ms (0: cancel). */
 void vmbus_host_dev_timer(struct vmbus_host_dev *d, uint64_t deadline_ms);
+/*
+ * vmbus_host_dev_wake() - any thread: have d->ops->wake run on the VMBus
+ * thread soon (the transport's wait is kicked).
+ */
+void vmbus_host_dev_wake(struct vmbus_host_dev *d);
 /* Close a misbehaving device's channel for good: log @why, rescind. */
 void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why);
 
@@ -273,9 +286,10 @@ void vmbus_host_logf(struct vmbus_host *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 /*
- * vmbus_host_lock() - for device threads (a NIC's tap reader): hold the
- * host's lock around calls into a device and vmbus_host_dev_send*().
- * Device ops already run with it held.
+ * vmbus_host_lock() - for device threads (a NIC's tap reader, a disk's I/O
+ * threads): hold the host's lock around calls into a device and
+ * vmbus_host_dev_send*().  Device ops already run with it held (the lock
+ * is not recursive: never from inside a callback).
  */
 void vmbus_host_lock(struct vmbus_host *h);
 void vmbus_host_unlock(struct vmbus_host *h);

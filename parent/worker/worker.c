@@ -31,10 +31,14 @@ static void usage(FILE *out)
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
 		"                [--control-fd N]\n"
 		"                [--nic bridge=BR|network=default[,mac=xx:xx:xx:xx:xx:xx]]...\n"
+		"                [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n"
 		"KERNEL: a Linux bzImage or a Multiboot v1 kernel (--initrd is its\n"
-		"module 0, --cmdline its command line).\n");
+		"module 0, --cmdline its command line).\n"
+		"Each --disk is a LUN (in order) of the VM's synthetic SCSI\n"
+		"controller (hv_storvsc): a raw file or block device, or a qcow2\n"
+		"image (served by qemu-storage-daemon).\n");
 }
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
@@ -74,6 +78,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 		{ "cap", required_argument, NULL, 'C' },
 		{ "control-fd", required_argument, NULL, 'f' },
 		{ "nic", required_argument, NULL, 'N' },
+		{ "disk", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -142,6 +147,16 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 				return bad(err, errlen, "--nic (bridge=BR|network=default[,mac=..], at most 8)",
 					   optarg);
 			o->nnics++;
+			break;
+		case 'D':
+			if (o->ndisks == DISK_MAX_DISKS) {
+				snprintf(err, errlen, "--disk: at most %d disks",
+					 DISK_MAX_DISKS);
+				return -EINVAL;
+			}
+			if (disk_spec_parse(optarg, &o->disks[o->ndisks], err, errlen))
+				return -EINVAL;
+			o->ndisks++;
 			break;
 		case 'h':
 			usage(out);
@@ -501,6 +516,12 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 	control_init(&ctl, o->control_fd);
 	stats = (struct control_stats){ &vm, o->vcpus };
 	control_set_hook(&ctl, CONTROL_STATS, control_stats_hook, &stats);
+	ret = worker_vmbus_disks(&wv, o->disks, o->ndisks, err, sizeof(err));
+	if (ret) {
+		control_stop(&ctl);
+		ret = setup_fail(status, "disk", err);
+		goto out_con;
+	}
 	worker_vmbus_start(&wv, o->vmbus_ops, o->vmbus_ctx, &mem, o->vcpus,
 			   &ctl, status);
 	worker_vmbus_nics(&wv, o->nics, o->nnics, status);

@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "nic.h"
+#include "disk_backend.h"
 #include "vmm.h"
 
 #define WORKER_NAME_MAX		64
@@ -51,6 +52,8 @@ struct worker_opts {
 	const char *cmdline;	/* NULL = "" */
 	const char *console_log;	/* NULL = none */
 	bool console_pty;
+	struct disk_spec disks[DISK_MAX_DISKS];	/* --disk: LUN = order */
+	unsigned int ndisks;
 	/* Not from the command line: the VMBus transport (NULL: none). */
 	const struct vmbus_transport_ops *vmbus_ops;
 	void *vmbus_ctx;

@@ -24,7 +24,7 @@ WORKER_MAIN_OBJS := $(WORKER_OUT)/hvworker.o $(WORKER_OUT)/mkhv_backend.o \
 		    $(WORKER_OUT)/vmbus_transport.o
 # The VMBus server (parent/worker/vmbus.mk and vmbus/vmbus.mk, both read
 # before this fragment).
-WORKER_VMBUS_LIBS := $(VMBUS_HOST_OBJS) $(BUILD)/vmbus/libvmbus.a
+WORKER_VMBUS_LIBS := $(VMBUS_HOST_OBJS) $(STORVSP_OBJS) $(BUILD)/vmbus/libvmbus.a
 
 ALL_TARGETS += $(HVWORKER)
 HVWORKER_INITRD := $(WORKER_OUT)/hvworker.stripped

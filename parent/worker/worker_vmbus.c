@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "storvsp.h"
 #include "worker_vmbus.h"
 
 #define REPORT_TICKS	100	/* 10 ms ticks: a report a second */
@@ -28,6 +29,28 @@ static int reboot_hook(void *ctx, char *reply, size_t len)
 	return request(ctx, true, reply, len);
 }
 
+static void close_disks(struct worker_vmbus *wv)
+{
+	for (unsigned int i = 0; i < wv->ndisks; i++)
+		disk_close(wv->disks[i]);
+	wv->ndisks = 0;
+}
+
+int worker_vmbus_disks(struct worker_vmbus *wv, const struct disk_spec *specs,
+		       unsigned int n, char *err, size_t errlen)
+{
+	memset(wv, 0, sizeof(*wv));
+	for (unsigned int i = 0; i < n && i < DISK_MAX_DISKS; i++) {
+		wv->disks[i] = disk_open(&specs[i], DISK_THREADS, err, errlen);
+		if (!wv->disks[i]) {
+			close_disks(wv);
+			return -EIO;
+		}
+		wv->ndisks++;
+	}
+	return 0;
+}
+
 void worker_vmbus_start(struct worker_vmbus *wv,
 			const struct vmbus_transport_ops *ops, void *ctx,
 			const struct guest_mem *mem, uint32_t nr_vps,
@@ -39,17 +62,24 @@ void worker_vmbus_start(struct worker_vmbus *wv,
 	};
 	int ret;
 
-	memset(wv, 0, sizeof(*wv));
-	if (!ops)
+	wv->host = NULL;
+	if (!ops) {
+		close_disks(wv);
 		return;
+	}
 	wv->host = vmbus_host_create(&cfg);
+	if (wv->host && wv->ndisks) {
+		wv->storvsp = storvsp_create(wv->host, mem, wv->disks, wv->ndisks);
+		if (!wv->storvsp) {
+			fprintf(status, "hvworker: storage unavailable (cannot add the SCSI controller)\n");
+			close_disks(wv);
+		}
+	}
 	ret = wv->host ? vmbus_host_spawn(wv->host) : -ENOMEM;
 	if (ret) {
 		fprintf(status, "hvworker: vmbus unavailable (%s)\n", strerror(-ret));
 		fflush(status);
-		if (wv->host)
-			vmbus_host_destroy(wv->host);
-		wv->host = NULL;
+		worker_vmbus_stop(wv);
 		return;
 	}
 	control_set_hook(ctl, CONTROL_SHUTDOWN, shutdown_hook, wv);
@@ -87,10 +117,20 @@ void worker_vmbus_stop(struct worker_vmbus *wv)
 {
 	for (uint32_t i = 0; i < wv->nnics; i++)
 		nic_stop(wv->nics[i]);
+	/*
+	 * The VMBus thread first, then the disks (their I/O threads drain and
+	 * wake the host), then the host (it closes the VSP's channel), then
+	 * the VSP.
+	 */
 	if (wv->host)
-		vmbus_host_destroy(wv->host);	/* stops and joins its thread */
+		vmbus_host_join(wv->host);
+	close_disks(wv);
+	if (wv->host)
+		vmbus_host_destroy(wv->host);
 	wv->host = NULL;
 	for (uint32_t i = 0; i < wv->nnics; i++)
 		nic_free(wv->nics[i]);	/* after the host closed their channels */
 	wv->nnics = 0;
+	storvsp_destroy(wv->storvsp);
+	wv->storvsp = NULL;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "control.h"
+#include "disk_backend.h"
 #include "guest.h"
 #include "nic.h"
 #include "vmbus_host.h"
@@ -23,7 +24,18 @@ struct worker_vmbus {
 	unsigned int ticks;
 	struct nic *nics[NIC_MAX];
 	uint32_t nnics;
+	struct disk *disks[DISK_MAX_DISKS];	/* the SCSI controller's LUNs */
+	unsigned int ndisks;
+	struct storvsp *storvsp;
 };
+
+/*
+ * Open the VM's disks (before worker_vmbus_start(), which serves them
+ * through the storage VSP; worker_vmbus_stop() closes them).  Resets @wv.
+ * 0, or -errno with a reason in @err (nothing left open).
+ */
+int worker_vmbus_disks(struct worker_vmbus *wv, const struct disk_spec *specs,
+		       unsigned int n, char *err, size_t errlen);
 
 /*
  * Start the server for @nr_vps VPs over @mem on transport @ops/@ctx (NULL

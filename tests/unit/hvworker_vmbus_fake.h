@@ -225,7 +225,8 @@ static bool fg_logged(struct fake *f, const char *what)
 
 /* ---- setup ---- */
 
-static struct fake *fg_new(uint32_t services, uint32_t max_version, bool ref)
+/* A host that is not started yet (devices can still be added). */
+static struct fake *fg_create(uint32_t services, uint32_t max_version, bool ref)
 {
 	struct fake *f = calloc(1, sizeof(*f));
 
@@ -255,6 +256,13 @@ static struct fake *fg_new(uint32_t services, uint32_t max_version, bool ref)
 	};
 	f->h = vmbus_host_create(&f->cfg);
 	ck_assert_ptr_nonnull(f->h);
+	return f;
+}
+
+static struct fake *fg_new(uint32_t services, uint32_t max_version, bool ref)
+{
+	struct fake *f = fg_create(services, max_version, ref);
+
 	ck_assert_int_eq(vmbus_host_start(f->h), 0);
 	return f;
 }

@@ -157,6 +157,52 @@ START_TEST(argv_limits)
 }
 END_TEST
 
+START_TEST(argv_disks)
+{
+	struct domain_disk disks[9] = {
+		{ .type = DOMAIN_DISK_FILE, .format = DOMAIN_DISK_RAW,
+		  .source = "/img/a.raw", .target = "sda" },
+		{ .type = DOMAIN_DISK_FILE, .format = DOMAIN_DISK_QCOW2,
+		  .source = "/img/b.qcow2", .target = "sdb" },
+		{ .type = DOMAIN_DISK_BLOCK, .format = DOMAIN_DISK_RAW,
+		  .source = "/dev/sdz", .target = "sdc", .readonly = true },
+	};
+	struct domain_def def = { .name = "a", .memory_kib = 1024, .vcpus = 1,
+				  .kernel = "/k", .disks = disks, .ndisks = 3 };
+	char *argv[WORKER_ARGV_MAX], store[8192], err[256], all[1024] = "";
+	int argc = worker_argv(&def, "w", "l", argv, store, sizeof(store), err,
+			       sizeof(err));
+
+	ck_assert_int_gt(argc, 0);
+	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--disk")) {
+			strcat(all, argv[i + 1]);
+			strcat(all, "|");
+		}
+	}
+	ck_assert_str_eq(all, "/img/a.raw|/img/b.qcow2,format=qcow2|/dev/sdz,readonly|");
+	/* a comma would split the worker's option */
+	disks[0].source = "/img/a,b.raw";
+	ck_assert_int_eq(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "commas"));
+	disks[0].source = NULL;
+	ck_assert_int_eq(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), -EINVAL);
+	/* the controller has 8 LUNs */
+	disks[0].source = "/img/a.raw";
+	for (int i = 3; i < 9; i++)
+		disks[i] = disks[0];
+	def.ndisks = 8;
+	ck_assert_int_gt(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), 0);
+	def.ndisks = 9;
+	ck_assert_int_eq(worker_argv(&def, "w", "l", argv, store, sizeof(store),
+				     err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "at most 8"));
+}
+END_TEST
+
 START_TEST(status_lines_checked)
 {
 	struct worker_proc w;
@@ -538,6 +584,7 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(pure, argv_from_definition);
 	tcase_add_test(pure, argv_interfaces);
 	tcase_add_test(pure, argv_limits);
+	tcase_add_test(pure, argv_disks);
 	tcase_add_test(pure, status_lines_checked);
 	tcase_add_test(pure, status_pipe_cuts_long_lines);
 	tcase_add_test(pure, stats_reply_parsing);

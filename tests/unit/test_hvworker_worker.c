@@ -274,6 +274,47 @@ START_TEST(whole_worker_setup_errors)
 }
 END_TEST
 
+START_TEST(args_disks)
+{
+	struct worker_opts o;
+	char err[256] = "";
+
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--disk", "/img/a.raw",
+			       "--disk", "/img/b.qcow2,format=qcow2,readonly"), 0);
+	ck_assert_uint_eq(o.ndisks, 2);
+	ck_assert_str_eq(o.disks[0].path, "/img/a.raw");
+	ck_assert_int_eq(o.disks[0].format, DISK_FORMAT_RAW);
+	ck_assert(!o.disks[0].readonly);
+	ck_assert_str_eq(o.disks[1].path, "/img/b.qcow2");
+	ck_assert_int_eq(o.disks[1].format, DISK_FORMAT_QCOW2);
+	ck_assert(o.disks[1].readonly);
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--disk", "/x,format=vmdk"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "format=vmdk"));
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--disk", "1", "--disk", "2", "--disk", "3",
+			       "--disk", "4", "--disk", "5", "--disk", "6", "--disk", "7",
+			       "--disk", "8", "--disk", "9"), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "at most 8"));
+}
+END_TEST
+
+START_TEST(whole_worker_missing_disk)
+{
+	static char status[4096];
+	struct worker_opts o = opts(1, NULL);
+	struct fake_vm f;
+
+	fake_init(&f);
+	strcpy(o.disks[0].path, "/nonexistent/disk.raw");
+	o.ndisks = 1;
+	ck_assert_int_eq(run(&f, &o, status), WORKER_EXIT_ERROR);
+	ck_assert_ptr_nonnull(strstr(status, "hvworker: state error\n"));
+	ck_assert_ptr_nonnull(strstr(status, "disk: /nonexistent/disk.raw"));
+}
+END_TEST
+
 START_TEST(whole_worker_console_pty)
 {
 	static char status[4096];
@@ -302,6 +343,8 @@ static Suite *worker_suite(void)
 	tcase_add_test(tc, args_required);
 	tcase_add_test(tc, args_nics);
 	tcase_add_test(tc, args_hostile);
+	tcase_add_test(tc, args_disks);
+	tcase_add_test(tc, whole_worker_missing_disk);
 	tcase_add_loop_test(tc, whole_worker_hello_and_s5, 1, 4);
 	tcase_add_test(tc, whole_worker_triple_fault);
 	tcase_add_test(tc, whole_worker_reboot);

@@ -1,0 +1,343 @@
+// SPDX-License-Identifier: GPL-2.0
+/* hvworker: disk backing stores and their I/O thread pool (disk_backend.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/falloc.h>
+#include <limits.h>
+#include <linux/fs.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "disk_backend.h"
+
+/* ---- --disk PATH[,format=raw|qcow2][,readonly] ------------------------- */
+
+int disk_spec_parse(const char *arg, struct disk_spec *s, char *err, size_t errlen)
+{
+	const char *p = arg ? strchr(arg, ',') : NULL;
+	size_t plen = p ? (size_t)(p - arg) : (arg ? strlen(arg) : 0);
+
+	memset(s, 0, sizeof(*s));
+	if (!plen || plen >= sizeof(s->path)) {
+		snprintf(err, errlen, "--disk: a path is required");
+		return -EINVAL;
+	}
+	memcpy(s->path, arg, plen);
+	while (p) {
+		const char *opt = p + 1, *next = strchr(opt, ',');
+		size_t n = next ? (size_t)(next - opt) : strlen(opt);
+
+		if (n == 10 && !strncmp(opt, "format=raw", n)) {
+			s->format = DISK_FORMAT_RAW;
+		} else if (n == 12 && !strncmp(opt, "format=qcow2", n)) {
+			s->format = DISK_FORMAT_QCOW2;
+		} else if (n == 8 && !strncmp(opt, "readonly", n)) {
+			s->readonly = true;
+		} else {
+			goto bad;
+		}
+		p = next;
+		continue;
+bad:
+		snprintf(err, errlen, "--disk %s: unknown option '%.*s' (format=raw|qcow2, readonly)",
+			 s->path, (int)n, opt);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- thread pool ------------------------------------------------------- */
+
+struct disk_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	struct disk_io *head, **tail;
+	bool stop;
+	unsigned int started;
+	pthread_t threads[DISK_THREADS];
+	struct disk *disk;
+	unsigned int next_tid;
+};
+
+static void run_one(struct disk *d, unsigned int tid, struct disk_io *io)
+{
+	io->result = d->ops->run(d, tid, io);
+	io->done(io);
+}
+
+static void *pool_main(void *arg)
+{
+	struct disk *d = arg;
+	struct disk_pool *p = d->pool;
+	unsigned int tid;
+	struct disk_io *io;
+
+	pthread_mutex_lock(&p->lock);
+	tid = p->next_tid++;
+	pthread_mutex_unlock(&p->lock);
+	if (d->ops->thread_init && d->ops->thread_init(d, tid))
+		fprintf(stderr, "hvworker: disk: I/O thread %u could not connect\n", tid);
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->cond, &p->lock);
+		io = p->head;
+		if (!io) {	/* stopping and drained */
+			pthread_mutex_unlock(&p->lock);
+			break;
+		}
+		p->head = io->next;
+		if (!p->head)
+			p->tail = &p->head;
+		pthread_mutex_unlock(&p->lock);
+		run_one(d, tid, io);
+	}
+	if (d->ops->thread_fini)
+		d->ops->thread_fini(d, tid);
+	return NULL;
+}
+
+int disk_pool_start(struct disk *d, unsigned int threads)
+{
+	struct disk_pool *p;
+
+	if (threads > DISK_THREADS)
+		threads = DISK_THREADS;
+	d->nthreads = threads;
+	if (!threads)
+		return d->ops->thread_init ? d->ops->thread_init(d, 0) : 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->cond, NULL);
+	p->tail = &p->head;
+	p->disk = d;
+	d->pool = p;
+	for (unsigned int i = 0; i < threads; i++) {
+		if (pthread_create(&p->threads[i], NULL, pool_main, d))
+			break;
+		p->started++;
+	}
+	return p->started ? 0 : -EAGAIN;
+}
+
+void disk_submit(struct disk *d, struct disk_io *io)
+{
+	struct disk_pool *p = d->pool;
+
+	if (!p) {
+		run_one(d, 0, io);
+		return;
+	}
+	io->next = NULL;
+	pthread_mutex_lock(&p->lock);
+	*p->tail = io;
+	p->tail = &io->next;
+	pthread_cond_signal(&p->cond);
+	pthread_mutex_unlock(&p->lock);
+}
+
+void disk_close(struct disk *d)
+{
+	struct disk_pool *p;
+
+	if (!d)
+		return;
+	p = d->pool;
+	if (p) {
+		pthread_mutex_lock(&p->lock);
+		p->stop = true;
+		pthread_cond_broadcast(&p->cond);
+		pthread_mutex_unlock(&p->lock);
+		for (unsigned int i = 0; i < p->started; i++)
+			pthread_join(p->threads[i], NULL);
+		pthread_mutex_destroy(&p->lock);
+		pthread_cond_destroy(&p->cond);
+		free(p);
+	} else if (d->ops->thread_fini) {
+		d->ops->thread_fini(d, 0);
+	}
+	if (d->ops->close)
+		d->ops->close(d);
+	free(d);
+}
+
+/* ---- raw file or block device ------------------------------------------ */
+
+struct raw {
+	int fd;
+	bool block;
+};
+
+/* preadv/pwritev until done: short transfers are retried, EOF is -EIO. */
+static int raw_rw(int fd, bool write, const struct iovec *iov, int iovcnt,
+		  uint64_t off, uint64_t len)
+{
+	struct iovec vv[DISK_MAX_IOV], *v = vv;
+	int cnt = iovcnt;
+
+	if (iovcnt < 0 || iovcnt > DISK_MAX_IOV)
+		return -EINVAL;
+	memcpy(vv, iov, sizeof(*iov) * (size_t)iovcnt);
+	while (len) {
+		int c = cnt > IOV_MAX ? IOV_MAX : cnt;
+		ssize_t n = write ? pwritev(fd, v, c, (off_t)off) :
+				    preadv(fd, v, c, (off_t)off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;
+		off += (uint64_t)n;
+		len -= (uint64_t)n > len ? len : (uint64_t)n;
+		while (cnt && (size_t)n >= v->iov_len) {
+			n -= (ssize_t)v->iov_len;
+			v++;
+			cnt--;
+		}
+		if (cnt) {
+			v->iov_base = (uint8_t *)v->iov_base + n;
+			v->iov_len -= (size_t)n;
+		} else if (len) {
+			return -EIO;
+		}
+	}
+	return 0;
+}
+
+static int raw_run(struct disk *d, unsigned int tid, struct disk_io *io)
+{
+	struct raw *r = d->priv;
+	int ret = 0;
+
+	(void)tid;
+	switch (io->op) {
+	case DISK_READ:
+		return raw_rw(r->fd, false, io->iov, io->iovcnt, io->off, io->len);
+	case DISK_WRITE:
+		ret = raw_rw(r->fd, true, io->iov, io->iovcnt, io->off, io->len);
+		if (!ret && io->fua && fdatasync(r->fd))
+			ret = -errno;
+		return ret;
+	case DISK_FLUSH:
+		return fdatasync(r->fd) ? -errno : 0;
+	case DISK_DISCARD:
+		for (unsigned int i = 0; i < io->nranges && !ret; i++) {
+			const struct disk_range *g = &io->ranges[i];
+
+			if (r->block) {
+				uint64_t range[2] = { g->off, g->len };
+
+				if (ioctl(r->fd, BLKDISCARD, range))
+					ret = -errno;
+			} else if (fallocate(r->fd, FALLOC_FL_PUNCH_HOLE |
+					     FALLOC_FL_KEEP_SIZE,
+					     (off_t)g->off, (off_t)g->len)) {
+				ret = -errno;
+			}
+		}
+		/* UNMAP is advisory: a backing that cannot punch keeps the data. */
+		return ret == -EOPNOTSUPP ? 0 : ret;
+	}
+	return -EINVAL;
+}
+
+static void raw_close(struct disk *d)
+{
+	struct raw *r = d->priv;
+
+	close(r->fd);
+	free(r);
+}
+
+static const struct disk_ops raw_ops = {
+	.run = raw_run,
+	.close = raw_close,
+};
+
+/* A stable 20-character serial from the backing's identity (FNV-1a). */
+void disk_make_serial(char *out, const char *id)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (const char *p = id; *p; p++) {
+		h ^= (uint8_t)*p;
+		h *= 0x100000001b3ull;
+	}
+	snprintf(out, 21, "MKHV%016llx", (unsigned long long)h);
+}
+
+struct disk *disk_open_fd(int fd, bool readonly, const char *id,
+			  unsigned int threads, char *err, size_t errlen)
+{
+	struct disk *d = calloc(1, sizeof(*d));
+	struct raw *r = calloc(1, sizeof(*r));
+	struct stat st;
+	uint64_t size = 0;
+
+	if (!d || !r) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	if (fstat(fd, &st)) {
+		snprintf(err, errlen, "%s: %s", id, strerror(errno));
+		goto fail;
+	}
+	if (S_ISBLK(st.st_mode)) {
+		if (ioctl(fd, BLKGETSIZE64, &size)) {
+			snprintf(err, errlen, "%s: BLKGETSIZE64: %s", id, strerror(errno));
+			goto fail;
+		}
+		r->block = true;
+	} else if (S_ISREG(st.st_mode)) {
+		size = (uint64_t)st.st_size;
+	} else {
+		snprintf(err, errlen, "%s: not a regular file or block device", id);
+		goto fail;
+	}
+	if (size < 512) {
+		snprintf(err, errlen, "%s: smaller than one 512-byte block", id);
+		goto fail;
+	}
+	r->fd = fd;
+	d->ops = &raw_ops;
+	d->priv = r;
+	d->size = size & ~511ull;
+	d->readonly = readonly;
+	d->can_discard = !readonly;
+	disk_make_serial(d->serial, id);
+	if (disk_pool_start(d, threads)) {
+		snprintf(err, errlen, "%s: cannot start I/O threads", id);
+		d->ops = NULL;
+		goto fail;
+	}
+	return d;
+fail:
+	free(r);
+	free(d);
+	close(fd);
+	return NULL;
+}
+
+struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
+		       char *err, size_t errlen)
+{
+	int fd;
+
+	if (s->format == DISK_FORMAT_QCOW2)
+		return disk_open_nbd(s, threads, err, errlen);
+	fd = open(s->path, (s->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		return NULL;
+	}
+	return disk_open_fd(fd, s->readonly, s->path, threads, err, errlen);
+}

@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * hvworker: the backing store of one virtual disk (issue 10), served to
+ * the SCSI target emulation (scsi_disk.h) with asynchronous I/O.
+ *
+ * A disk is a raw file or block device (pread/pwrite, fdatasync,
+ * fallocate(PUNCH_HOLE) or BLKDISCARD), or a qcow2 image that
+ * qemu-storage-daemon exports over NBD on a unix socket (disk_nbd.c): the
+ * qcow2 format is qemu's, not ours.
+ *
+ * I/O runs on a small pool of threads per disk, so one slow request does
+ * not hold up the VMBus thread or the other requests; each finished
+ * request calls its done() on the pool thread that ran it.  With
+ * threads = 0 (tests, fuzzing) disk_submit() runs the request inline.
+ */
+#ifndef HVWORKER_DISK_BACKEND_H
+#define HVWORKER_DISK_BACKEND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/uio.h>
+
+#define DISK_MAX_DISKS		8	/* --disk options (LUNs 0..7) */
+#define DISK_THREADS		4	/* pool threads per disk */
+#define DISK_MAX_RANGES		16	/* discard ranges per request */
+#define DISK_MAX_IOV		272	/* buffer pieces per request */
+
+enum disk_format {
+	DISK_FORMAT_RAW = 0,
+	DISK_FORMAT_QCOW2 = 1,
+};
+
+/* One --disk PATH[,format=raw|qcow2][,readonly]. */
+struct disk_spec {
+	char path[4096];
+	enum disk_format format;
+	bool readonly;
+};
+
+/*
+ * disk_spec_parse() - parse "PATH[,format=raw|qcow2][,readonly]" (PATH
+ * may not contain a comma).  0 or -EINVAL with a reason in @err.
+ */
+int disk_spec_parse(const char *arg, struct disk_spec *s, char *err, size_t errlen);
+
+enum disk_op {
+	DISK_READ,
+	DISK_WRITE,
+	DISK_FLUSH,
+	DISK_DISCARD,
+};
+
+struct disk_range {
+	uint64_t off, len;
+};
+
+/* One request: filled by the caller, result set before done(). */
+struct disk_io {
+	enum disk_op op;
+	uint64_t off;			/* READ/WRITE: byte offset */
+	const struct iovec *iov;	/* READ/WRITE: buffer */
+	int iovcnt;
+	uint64_t len;			/* READ/WRITE: bytes (sum of iov) */
+	bool fua;			/* WRITE: durable before done() */
+	struct disk_range ranges[DISK_MAX_RANGES];	/* DISCARD */
+	unsigned int nranges;
+	int result;			/* 0 or -errno */
+	void (*done)(struct disk_io *io);
+	void *priv;
+	struct disk_io *next;		/* private: pool queue */
+};
+
+struct disk;
+
+struct disk_ops {
+	/* Thread @tid of the pool (0..threads-1) runs @io synchronously. */
+	int (*run)(struct disk *d, unsigned int tid, struct disk_io *io);
+	/* Per-thread setup/teardown (NBD connections); optional. */
+	int (*thread_init)(struct disk *d, unsigned int tid);
+	void (*thread_fini)(struct disk *d, unsigned int tid);
+	void (*close)(struct disk *d);
+};
+
+struct disk {
+	const struct disk_ops *ops;
+	void *priv;
+	uint64_t size;		/* bytes */
+	bool readonly;
+	bool can_discard;	/* the backing can punch holes */
+	char serial[21];	/* stable id for VPD 0x80 / 0x83 */
+	/* pool */
+	unsigned int nthreads;
+	struct disk_pool *pool;
+};
+
+/*
+ * disk_open() - open what @s names with @threads pool threads (0: inline).
+ * Return: the disk, or NULL with a reason in @err.
+ */
+struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
+		       char *err, size_t errlen);
+
+/* Queue @io; io->done() runs when it finished (inline if no threads). */
+void disk_submit(struct disk *d, struct disk_io *io);
+
+/* Wait for queued requests, stop the threads, close the backing. */
+void disk_close(struct disk *d);
+
+/* Raw file/block backend on an open fd (tests: a memfd); takes the fd. */
+struct disk *disk_open_fd(int fd, bool readonly, const char *id,
+			  unsigned int threads, char *err, size_t errlen);
+
+/* Internal: a stable 20-character serial ("MKHV" + hash of @id) into @out. */
+void disk_make_serial(char *out, const char *id);
+
+/* Internal: start the pool for a backend filled in by its open function. */
+int disk_pool_start(struct disk *d, unsigned int threads);
+
+/* qcow2 through qemu-storage-daemon + NBD (disk_nbd.c). */
+struct disk *disk_open_nbd(const struct disk_spec *s, unsigned int threads,
+			   char *err, size_t errlen);
+
+#endif /* HVWORKER_DISK_BACKEND_H */
