@@ -22,7 +22,8 @@ VMBUS_HOST_SAN_OBJS := $(patsubst %,$(VMBUS_HOST_OUT)/san/%.o,$(VMBUS_HOST_SRC) 
 VMBUS_HOST_LIBSAN := $(BUILD)/vmbus/san/ring.o $(BUILD)/vmbus/san/channel.o
 
 VMBUS_HOST_TESTS := $(BUILD)/tests/unit/test_hvworker_vmbus_host \
-		    $(BUILD)/tests/unit/test_hvworker_ic
+		    $(BUILD)/tests/unit/test_hvworker_ic \
+		    $(BUILD)/tests/unit/test_gpa_direct
 
 ALL_TARGETS += $(VMBUS_HOST_OBJS)
 UNIT_TESTS  += $(VMBUS_HOST_TESTS)
@@ -51,6 +52,12 @@ $(BUILD)/tests/unit/test_hvworker_ic: tests/unit/test_hvworker_ic.c \
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VMBUS_HOST_CFLAGS) $(VMBUS_HOST_SANFLAGS) $(CHECK_CFLAGS) \
 		-o $@ $< $(VMBUS_HOST_SAN_OBJS) $(VMBUS_HOST_LIBSAN) $(CHECK_LIBS)
+
+$(BUILD)/tests/unit/test_gpa_direct: tests/unit/test_gpa_direct.c \
+		$(VMBUS_HOST_OUT)/san/gpa_direct.o $(VMBUS_HOST_OUT)/san/guest.o
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMBUS_HOST_CFLAGS) $(VMBUS_HOST_SANFLAGS) $(CHECK_CFLAGS) \
+		-o $@ $^ $(CHECK_LIBS)
 
 vmbus-host-check: $(VMBUS_HOST_TESTS)
 	$(Q)scripts/run-unit.sh $(VMBUS_HOST_TESTS)
