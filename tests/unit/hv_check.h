@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shared main() body of the hv core Check suites. */
+/* Shared main() body of the Check suites (hv core, worker, VSPs). */
 #ifndef MKHV_TEST_HV_CHECK_H
 #define MKHV_TEST_HV_CHECK_H
 

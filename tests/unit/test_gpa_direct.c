@@ -9,6 +9,7 @@
 
 #include "gpa_direct.h"
 #include "guest.h"
+#include "hv_check.h"
 
 #define RAM	GUEST_MEM_MIN	/* the smallest child */
 
@@ -172,8 +173,6 @@ int main(void)
 {
 	Suite *s = suite_create("gpa_direct");
 	TCase *tc = tcase_create("map");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_one_range_contiguous);
@@ -183,9 +182,5 @@ int main(void)
 	tcase_add_test(tc, test_pages_outside_ram);
 	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(s);
 }

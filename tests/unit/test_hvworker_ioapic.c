@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ioapic.h"
+#include "hv_check.h"
 
 #define MAX_CALLS	64
 
@@ -494,11 +495,5 @@ static Suite *ioapic_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ioapic_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(ioapic_suite());
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mmio_decode.h"
+#include "hv_check.h"
 
 struct good_case {
 	const char *what;
@@ -496,11 +497,5 @@ static Suite *mmio_decode_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(mmio_decode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(mmio_decode_suite());
 }

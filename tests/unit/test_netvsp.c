@@ -8,6 +8,7 @@
 #pragma GCC diagnostic ignored "-Wunused-function"
 #include "hvworker_vmbus_fake.h"
 #include "netvsp.h"
+#include "hv_check.h"
 
 #define RECV_PAGES	32	/* 128 KiB: 75 sections of 1728 bytes */
 #define SEND_PAGES	8	/* 32 KiB: 5 sections of 6144 bytes */
@@ -717,11 +718,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return hv_check_run(suite());
 }

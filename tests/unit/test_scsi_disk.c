@@ -17,6 +17,7 @@
 
 #include "disk_backend.h"
 #include "scsi_disk.h"
+#include "hv_check.h"
 
 #define DISK_BYTES	(4u << 20)
 #define BLOCKS		(DISK_BYTES / 512)
@@ -917,11 +918,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return hv_check_run(suite());
 }

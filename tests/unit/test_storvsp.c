@@ -14,6 +14,7 @@
 #include "hvworker_vmbus_fake.h"
 #include "scsi_disk.h"
 #include "storvsp.h"
+#include "hv_check.h"
 
 #define RING_PAGES	33	/* 4 KiB header + 128 KiB */
 #define DISK_BYTES	(8u << 20)
@@ -791,11 +792,5 @@ static Suite *suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+	return hv_check_run(suite());
 }
