@@ -48,6 +48,12 @@ struct backend_ops {
 	 */
 	int (*guest)(struct backend *be, struct hvd_dom *d, struct hvd_guest *g,
 		     struct hvd_err *err);
+	/*
+	 * Set running domain @d's clock to the host's now (its time
+	 * synchronization service; may be NULL).  0 or -1 with @err.
+	 */
+	int (*sync_time)(struct backend *be, struct hvd_dom *d,
+			 struct hvd_err *err);
 	void (*close)(struct backend *be);
 };
 

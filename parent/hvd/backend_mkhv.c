@@ -432,6 +432,13 @@ static int mkhv_reboot(struct backend *be, struct hvd_dom *d,
 	return graceful(d, "reboot", err);
 }
 
+static int mkhv_sync_time(struct backend *be, struct hvd_dom *d,
+			  struct hvd_err *err)
+{
+	(void)be;
+	return graceful(d, "timesync", err);
+}
+
 static void mkhv_update(struct backend *be, struct hvd_dom *d)
 {
 	struct mkhv_dom *md = d->backend_priv;
@@ -518,6 +525,7 @@ static const struct backend_ops backend_mkhv_ops = {
 	.update = mkhv_update,
 	.console_path = mkhv_console_path,
 	.guest = mkhv_guest,
+	.sync_time = mkhv_sync_time,
 	.close = mkhv_close,
 };
 

@@ -170,6 +170,7 @@ bool rpc_list_match(const struct hvd_dom *d, unsigned int flags);
 int rpc_interface_addresses(struct rpc_ctx *ctx, void *args, void *ret);
 int rpc_get_guest_info(struct rpc_ctx *ctx, void *args, void *ret);
 int rpc_all_domain_stats(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_set_time(struct rpc_ctx *ctx, void *args, void *ret);
 
 struct hvd_guest;
 /*

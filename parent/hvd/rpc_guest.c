@@ -6,6 +6,7 @@
  *   virsh domifaddr NAME --source agent   DOMAIN_INTERFACE_ADDRESSES
  *   virsh guestinfo NAME                  DOMAIN_GET_GUEST_INFO
  *   virsh domstats [NAME...]              CONNECT_GET_ALL_DOMAIN_STATS
+ *   virsh domtime NAME --sync             DOMAIN_SET_TIME (time sync IC)
  *
  * On Hyper-V the "agent" is the KVP integration service (hv_utils'
  * hv_kvp and hv_kvp_daemon in the guest).  Its auto pool names neither
@@ -361,6 +362,37 @@ int rpc_get_guest_info(struct rpc_ctx *ctx, void *args, void *ret)
 	if (rpc_guest_info(&g, a->types, ret))
 		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
 	return 0;
+}
+
+/*
+ * virsh domtime --sync: the time synchronization service's SYNC sample
+ * sets the guest's clock to the host's.  It carries only the host's time:
+ * an arbitrary time (--time, --now without --sync) cannot be set.
+ */
+int rpc_set_time(struct rpc_ctx *ctx, void *args, void *ret)
+{
+	remote_domain_set_time_args *a = args;
+	struct hvd_dom *d = rpc_get_dom(ctx, &a->dom);
+	struct backend *be = ctx->h->backend;
+
+	(void)ret;
+	if (!d)
+		return -1;
+	if (hvd_bad_flags(&ctx->err, a->flags, VIR_DOMAIN_TIME_SYNC,
+			  "virDomainSetTime"))
+		return -1;
+	if (!(a->flags & VIR_DOMAIN_TIME_SYNC))
+		return hvd_err_set(&ctx->err, VIR_ERR_ARGUMENT_UNSUPPORTED, "%s",
+				   "the time synchronization service sets the "
+				   "guest's clock to the host's only: use "
+				   "virsh domtime --sync");
+	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING)
+		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
+				   "domain is not running");
+	if (!be->ops->sync_time)
+		return hvd_err_set(&ctx->err, VIR_ERR_NO_SUPPORT, "%s",
+				   "virDomainSetTime");
+	return be->ops->sync_time(be, d, &ctx->err);
 }
 
 static int stats_record(struct rpc_ctx *ctx, struct hvd_dom *d,

@@ -18,6 +18,8 @@
  *                        version 5.3", KVP lines (hostname fake1, two IPv4
  *                        and one IPv6 address, OS) and a heartbeat line
  *                        every 100 ms, alive
+ *                        (and "timesync" answers ok, counted in
+ *                        <console-log>.timesync)
  *   fake-hung=MS         heartbeat alive, then "hung" from MS ms on
  *   fake-hung-only=MS    only "hung" lines from MS ms on (never alive)
  *
@@ -188,6 +190,20 @@ int main(int argc, char **argv)
 				snprintf(reply, sizeof(reply), "ok");
 				end_code = line[0] == 's' ? 0 : 2;
 				end_at = now_ms() + 50;
+			} else if (!strcmp(line, "timesync") && has(cmdline, "fake-guest")) {
+				char path[4096];
+				FILE *f;
+
+				snprintf(path, sizeof(path), "%s.timesync", log ? log : "");
+				f = fopen(path, "a");
+				if (f) {
+					fprintf(f, "sync\n");
+					fclose(f);
+				}
+				snprintf(reply, sizeof(reply), "ok");
+			} else if (!strcmp(line, "timesync")) {
+				snprintf(reply, sizeof(reply), "unsupported the guest's "
+					 "VMBus time synchronization service is not connected");
 			} else if (!strcmp(line, "shutdown") || !strcmp(line, "reboot")) {
 				snprintf(reply, sizeof(reply), "unsupported graceful %s "
 					 "needs the guest's VMBus shutdown service", line);

@@ -627,6 +627,22 @@ START_TEST(guest_reports_reach_backend)
 }
 END_TEST
 
+START_TEST(sync_time_through_worker)
+{
+	struct hvd_dom *a = mk_start("a", "fake-guest", NULL);
+	struct hvd_dom *b = mk_start("b", "x", NULL);
+	struct hvd_err err;
+	char path[1024];
+
+	ck_assert_int_eq(be.ops->sync_time(&be, a, &err), 0);
+	snprintf(path, sizeof(path), "%s/a.console.timesync", log_dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(be.ops->sync_time(&be, b, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(err.msg, "time synchronization"));
+}
+END_TEST
+
 START_TEST(hung_guest_gets_on_crash)
 {
 	struct hvd_dom *a = mk_start("a", "fake-hung=300", NULL);
@@ -700,6 +716,7 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(life, transient_domain_goes_when_worker_ends);
 	tcase_add_test(life, close_kills_every_worker);
 	tcase_add_test(life, guest_reports_reach_backend);
+	tcase_add_test(life, sync_time_through_worker);
 	tcase_add_test(life, hung_guest_gets_on_crash);
 	tcase_add_test(life, never_alive_guest_is_never_killed);
 	suite_add_tcase(s, life);

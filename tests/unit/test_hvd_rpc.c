@@ -798,11 +798,25 @@ static int fake_guest(struct backend *b, struct hvd_dom *d, struct hvd_guest *g,
 	return 0;
 }
 
+static int syncs;
+
+static int fake_sync_time(struct backend *b, struct hvd_dom *d,
+			  struct hvd_err *err)
+{
+	(void)b;
+	(void)d;
+	(void)err;
+	syncs++;
+	return 0;
+}
+
 static void guest_setup(void)
 {
 	setup();
 	guest_ops = backend_test_ops;
 	guest_ops.guest = fake_guest;
+	guest_ops.sync_time = fake_sync_time;
+	syncs = 0;
 	be.ops = &guest_ops;
 	memset(&fake_g, 0, sizeof(fake_g));
 	fake_g_ok = true;
@@ -1093,6 +1107,34 @@ START_TEST(domstats_filters_enforce_unknown)
 }
 END_TEST
 
+START_TEST(domtime_sync_only)
+{
+	remote_domain_set_time_args a = { .flags = VIR_DOMAIN_TIME_SYNC };
+	remote_domain_args da;
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_set_time_args);
+	char msg[512];
+
+	start_web1(&a.dom);
+	call_ok(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, NULL, NULL);
+	ck_assert_int_eq(syncs, 1);
+	/* An arbitrary time: the service carries the host's only. */
+	a.flags = 0;
+	a.seconds = 978307200;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_ARGUMENT_UNSUPPORTED);
+	a.flags = 2;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_INVALID_ARG);
+	ck_assert_int_eq(syncs, 1);
+	a.flags = VIR_DOMAIN_TIME_SYNC;
+	da.dom = a.dom;
+	call_ok(REMOTE_PROC_DOMAIN_DESTROY, RPC_XDR(xdr_remote_domain_args), &da,
+		NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+}
+END_TEST
+
 static Suite *rpc_suite(void)
 {
 	Suite *s = suite_create("hvd_rpc");
@@ -1134,6 +1176,7 @@ static Suite *rpc_suite(void)
 	tcase_add_test(g, guestinfo_not_ready_and_readonly);
 	tcase_add_test(g, domstats_groups_and_vmbus);
 	tcase_add_test(g, domstats_filters_enforce_unknown);
+	tcase_add_test(g, domtime_sync_only);
 	tcase_add_checked_fixture(x, setup, teardown);
 	tcase_set_timeout(x, 60);
 	tcase_add_test(x, wrong_program_gets_error);
