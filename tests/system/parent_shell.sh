@@ -23,3 +23,25 @@ run() {
 out_has() { grep -qF -- "$2" "$T_LOGS/$1.txt"; }
 out_line() { grep -qxF -- "$2" "$T_LOGS/$1.txt"; }
 rc_is() { [ "$(cat "$T_LOGS/$1.rc" 2>/dev/null)" = "$2" ]; }
+
+# child_console NAME DOMAIN: hvd's log of DOMAIN's console into
+# $T_LOGS/NAME.txt.  until_child_console NAME DOMAIN PATTERN TIMEOUT: until
+# it has PATTERN (0) or TIMEOUT seconds passed (1).
+child_console() {
+	run "$1" "cat /var/log/mkhv/$2.console"
+}
+until_child_console() {
+	local i
+	for i in $(seq 1 $(($4 / 3))); do
+		child_console "$1" "$2"
+		out_has "$1" "$3" && return 0
+		sleep 2
+	done
+	return 1
+}
+# heartbeat_seq NAME DOMAIN: `virsh domstats DOMAIN` into $T_LOGS/NAME.txt;
+# prints its vmbus.heartbeat.seq (nothing without one).
+heartbeat_seq() {
+	run "$1" "virsh domstats $2"
+	sed -n 's/^ *vmbus\.heartbeat\.seq=\([0-9]*\).*/\1/p' "$T_LOGS/$1.txt" | head -n 1
+}

@@ -7,7 +7,14 @@
 # Hyper-V class GUIDs bound to hv_utils, at VMBus 5.3; `virsh shutdown`
 # must power it off in an orderly way (the shutdown IC -> orderly_poweroff
 # -> ACPI S5) within 30 s; `virsh reboot` must restart it (the shutdown IC
-# with the reboot flag, <on_reboot>restart).
+# with the reboot flag, <on_reboot>restart).  Through stock virsh as well:
+# `virsh domstats` shows the heartbeat advancing (vmbus.heartbeat.seq),
+# `virsh domifaddr --source agent` the child's address and `virsh
+# guestinfo` its hostname and kernel (KVP), and a child whose clock was set
+# to 2001 is corrected by the time synchronization service's SYNC sample
+# (`virsh domtime --sync`) within 10 s.  The domain is the demo one with
+# mkhv.addr= (an address on the child's dummy0) and mkhv.clocktest
+# (guest-drivers/initramfs/vmbus-tests).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
 test_init vmbus
@@ -19,22 +26,16 @@ check "parent reaches its shell" wait_for 300 "mkhv-parent# "
 serial_send "dmesg -n 1"
 
 console() {	# the demo child's console log into $T_LOGS/$1.txt
-	run "$1" "cat /var/log/mkhv/demo.console"
+	child_console "$1" demo
 }
 until_console() {	# NAME PATTERN TIMEOUT
-	local i
-	for i in $(seq 1 $(($3 / 3))); do
-		console "$1"
-		out_has "$1" "$2" && return 0
-		sleep 2
-	done
-	return 1
+	until_child_console "$1" demo "$2" "$3"
 }
 state() {
 	run state "virsh domstate demo --reason"
 }
 
-run start "virsh define /etc/mkhv/examples/demo-child.xml && virsh start demo" 120
+run start "sed 's|mkhv.name=demo|mkhv.name=demo mkhv.addr=192.0.2.10/24 mkhv.clocktest|' /etc/mkhv/examples/demo-child.xml > /tmp/demo.xml && virsh define /tmp/demo.xml && virsh start demo" 120
 check "virsh start demo" eval 'rc_is start 0 && out_has start "Domain '"'"'demo'"'"' started"'
 check "the child connected to VMBus 5.3" \
 	until_console c1 "mkhv-child: vmbus version 5.3" 180
@@ -48,6 +49,33 @@ for dev in "0e0b6031-5213-4934-818b-38d90ced39db shutdown" \
 		eval 'grep -q "mkhv-child: vmbus device {${dev%% *}} {.*} hv_utils" "$T_LOGS/c1.txt"'
 done
 check "hv_kvp_daemon runs in the child" out_has c1 "mkhv-child: kvp daemon started"
+
+# The heartbeat through stock virsh: vmbus.* typed parameters of domstats.
+s1=$(heartbeat_seq hb1 demo)
+sleep 5
+s2=$(heartbeat_seq hb2 demo)
+echo "heartbeat seq $s1 -> $s2"
+check "virsh domstats: heartbeat advancing, alive" \
+	eval '[ -n "$s1" ] && [ -n "$s2" ] && [ "$s2" -gt "$s1" ] && out_has hb2 "vmbus.heartbeat.state=alive"'
+
+# KVP through stock virsh (the worker's first round waits for the daemon).
+check "virsh domifaddr --source agent shows the child's address" \
+	eval 'for i in $(seq 1 20); do run ifaddr "virsh domifaddr demo --source agent"; out_has ifaddr "192.0.2.10/0" && break; sleep 3; done; out_has ifaddr "192.0.2.10/0"'
+run ginfo "virsh guestinfo demo"
+check "virsh guestinfo: hostname and kernel from KVP" \
+	eval 'grep -q "^hostname *: demo" "$T_LOGS/ginfo.txt" && grep -q "^os.kernel-release *: 6\.1\." "$T_LOGS/ginfo.txt"'
+
+# Timesync: the child set its clock to 2001; a SYNC sample corrects it.
+until_console c1t "mkhv-child: clock set to 2001" 30 >/dev/null
+run tsync "date +%s; virsh domtime demo --sync; date +%s" 60
+t0=$(sed -n 's/^\([0-9]\{9,\}\)\r*$/\1/p' "$T_LOGS/tsync.txt" | head -n 1)
+check "virsh domtime --sync accepted" rc_is tsync 0
+check "the child's clock corrected (2001 -> now)" \
+	until_console c1u "mkhv-child: clock corrected to" 30
+t1=$(sed -n 's/.*mkhv-child: clock corrected to \([0-9]*\).*/\1/p' "$T_LOGS/c1u.txt" | head -n 1)
+echo "timesync: domtime --sync at $t0, child's clock corrected to $t1 ($((${t1:-0} - ${t0:-0})) s later)"
+check "corrected to the host's time within 10 s" \
+	eval '[ -n "$t0" ] && [ -n "$t1" ] && [ "$t1" -ge $((t0 - 1)) ] && [ "$t1" -le $((t0 + 10)) ]'
 
 # virsh shutdown: the shutdown IC asks, the child powers off itself.
 run shut "virsh shutdown demo" 60
