@@ -53,4 +53,5 @@ $(BUILD)/tests/unit/test_hvworker_ic: tests/unit/test_hvworker_ic.c \
 
 vmbus-host-check: $(VMBUS_HOST_TESTS)
 	$(Q)scripts/run-unit.sh $(VMBUS_HOST_TESTS)
-SYSTEM_TESTS += tests/system/vmbus.sh
+SYSTEM_TESTS += tests/system/vmbus.sh tests/system/vmbus-hostile.sh
+BENCHES      += scripts/bench-vmbus-msg.sh
