@@ -381,10 +381,18 @@ static int __init hostile_init(void)
 	in = (void *)__get_free_page(GFP_KERNEL | __GFP_ZERO);
 	if (!in)
 		return -ENOMEM;
-	if (wants("msgs"))
+	/*
+	 * A second and a half between the groups: the hv's queue drains and
+	 * the worker's log budget (per second) renews, so each group shows.
+	 */
+	if (wants("msgs")) {
 		attack_msgs();
-	if (wants("gpadl"))
+		msleep(1500);
+	}
+	if (wants("gpadl")) {
 		attack_gpadl();
+		msleep(1500);
+	}
 	if (wants("flood"))
 		attack_flood();
 	if (bench)

@@ -321,16 +321,26 @@ static int kvp_ready(struct rpc_ctx *ctx, const struct hvd_guest *g)
 			   "(it needs hv_utils and hv_kvp_daemon)");
 }
 
+/*
+ * The guest of running domain @rd whose KVP service answered, into @g
+ * (@flags must be 0 for @api).  0, or -1 with ctx->err.
+ */
+static int kvp_guest(struct rpc_ctx *ctx, const remote_nonnull_domain *rd,
+		     unsigned int flags, const char *api, struct hvd_guest *g)
+{
+	struct hvd_dom *d = rpc_get_dom(ctx, rd);
+
+	if (!d || hvd_bad_flags(&ctx->err, flags, 0, api) ||
+	    running_guest(ctx, d, g))
+		return -1;
+	return kvp_ready(ctx, g);
+}
+
 int rpc_interface_addresses(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	remote_domain_interface_addresses_args *a = args;
-	struct hvd_dom *d = rpc_get_dom(ctx, &a->dom);
 	struct hvd_guest g;
 
-	if (!d)
-		return -1;
-	if (hvd_bad_flags(&ctx->err, a->flags, 0, "virDomainInterfaceAddresses"))
-		return -1;
 	if (a->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE ||
 	    a->source == VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_ARP)
 		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_UNSUPPORTED,
@@ -340,7 +350,7 @@ int rpc_interface_addresses(struct rpc_ctx *ctx, void *args, void *ret)
 	if (a->source != VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT)
 		return hvd_err_set(&ctx->err, VIR_ERR_ARGUMENT_UNSUPPORTED,
 				   "Unknown IP address data source %u", a->source);
-	if (running_guest(ctx, d, &g) || kvp_ready(ctx, &g))
+	if (kvp_guest(ctx, &a->dom, a->flags, "virDomainInterfaceAddresses", &g))
 		return -1;
 	if (rpc_guest_ifaces(&g, ret))
 		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
@@ -350,14 +360,9 @@ int rpc_interface_addresses(struct rpc_ctx *ctx, void *args, void *ret)
 int rpc_get_guest_info(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	remote_domain_get_guest_info_args *a = args;
-	struct hvd_dom *d = rpc_get_dom(ctx, &a->dom);
 	struct hvd_guest g;
 
-	if (!d)
-		return -1;
-	if (hvd_bad_flags(&ctx->err, a->flags, 0, "virDomainGetGuestInfo"))
-		return -1;
-	if (running_guest(ctx, d, &g) || kvp_ready(ctx, &g))
+	if (kvp_guest(ctx, &a->dom, a->flags, "virDomainGetGuestInfo", &g))
 		return -1;
 	if (rpc_guest_info(&g, a->types, ret))
 		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
