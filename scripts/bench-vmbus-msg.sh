@@ -6,6 +6,9 @@
 #                            in its SINT2 SIMP slot: hv -> parent (mkhv.ko
 #                            wakes the worker) -> worker -> hv -> child;
 #                            mean over 10,000
+#   vmbus_msg_post_us        the child's HvPostMessage hypercall alone (the
+#                            hv queues the message for the parent and
+#                            returns), within the round trip above
 #   hypercall_roundtrip_us   a null hypercall from the same child
 #                            (HvCallNotifyLongSpinWait), mean over 10,000
 #   vmbus_msg_vs_hypercall   their ratio
@@ -41,8 +44,8 @@ echo "$line" | awk '{
 		split($i, kv, "=")
 		v[kv[1]] = kv[2]
 	}
-	printf "vmbus_msg_roundtrip_us: %.2f\nhypercall_roundtrip_us: %.2f\n",
-	       v["vmbus_msg_roundtrip_ns"] / 1000, v["hypercall_ns"] / 1000
+	printf "vmbus_msg_roundtrip_us: %.2f\nvmbus_msg_post_us: %.2f\nhypercall_roundtrip_us: %.2f\n",
+	       v["vmbus_msg_roundtrip_ns"] / 1000, v["post_ns"] / 1000, v["hypercall_ns"] / 1000
 	if (v["hypercall_ns"] > 0)
 		printf "vmbus_msg_vs_hypercall: %.1f\n", v["vmbus_msg_roundtrip_ns"] / v["hypercall_ns"]
 }'
