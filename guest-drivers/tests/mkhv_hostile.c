@@ -24,7 +24,8 @@
  *
  * bench=N (no attacks): N round trips of a VMBus message the worker echoes
  * (VMBUS_MSG_ECHO: HvPostMessage, then the answer in this VP's SINT2 SIMP
- * slot, polled with interrupts off and consumed here), and N null hypercalls,
+ * slot, polled with interrupts off and consumed here; at most 60 s), and N
+ * null hypercalls,
  * printed as "mkhv_hostile: bench n=N vmbus_msg_roundtrip_ns=... post_ns=...
  * hypercall_ns=..." (post_ns: the HvPostMessage hypercall alone).
  */
@@ -292,24 +293,40 @@ static struct hv_message *sint2_slot(void **page)
 	return *page ? (struct hv_message *)*page + SINT_VMBUS : NULL;
 }
 
-/* Wait (interrupts off) for the echo in @slot, take it; false on timeout. */
-static bool take_echo(struct hv_message *slot, u32 seq)
+/*
+ * Wait (interrupts off) up to 200 ms for the echo @seq in @slot and take
+ * it: 1.  0 on timeout.  -1 for a message that is not ours: it is left
+ * for hv_vmbus (the caller lets interrupts in until it is taken).
+ */
+static int take_echo(struct hv_message *slot, u32 seq)
 {
-	u64 end = ktime_get_ns() + 2 * NSEC_PER_SEC;
+	u64 end = ktime_get_ns() + 200 * NSEC_PER_MSEC;
 
 	while (READ_ONCE(slot->header.message_type) == HVMSG_NONE) {
 		if (ktime_get_ns() > end)
-			return false;
+			return 0;
 		cpu_relax();
 	}
 	virt_rmb();
 	if (slot->u.payload[0] != ((u64)seq << 32 | MSG_ECHO))
-		pr_info_ratelimited("mkhv_hostile: bench: unexpected message %#llx\n",
-				    slot->u.payload[0]);
+		return -1;
 	WRITE_ONCE(slot->header.message_type, HVMSG_NONE);
 	virt_mb();
 	if (slot->header.message_flags.msg_pending)
 		hv_set_register(HV_REGISTER_EOM, 0);
+	return 1;
+}
+
+/* Let hv_vmbus take a message of its own from @slot (up to 1 s). */
+static bool yield_slot(struct hv_message *slot)
+{
+	u64 end = ktime_get_ns() + NSEC_PER_SEC;
+
+	while (READ_ONCE(slot->header.message_type) != HVMSG_NONE) {
+		if (ktime_get_ns() > end)
+			return false;
+		cpu_relax();
+	}
 	return true;
 }
 
@@ -318,46 +335,68 @@ static void run_bench(unsigned int n)
 	struct hv_message *slot;
 	void *page = NULL;
 	unsigned long flags;
-	unsigned int i, got = 0;
-	u64 msg[2], t0, t1, t2, tp, post_ns = 0;
+	unsigned int i, got = 0, foreign = 0;
+	u64 msg[2], t, t0, t2, rt_ns = 0, post_ns = 0;
+	u64 deadline = ktime_get_ns() + 60 * NSEC_PER_SEC;
+	const char *why = "60 s limit";
+	int r = 0;
 
 	slot = sint2_slot(&page);
 	if (!slot) {
 		pr_info("mkhv_hostile: bench: no SIMP page\n");
 		return;
 	}
-	local_irq_save(flags);
-	/* Anything hv_vmbus has not taken yet stays its own. */
-	if (READ_ONCE(slot->header.message_type) != HVMSG_NONE) {
-		local_irq_restore(flags);
-		memunmap(page);
-		pr_info("mkhv_hostile: bench: SINT2 slot busy, try again\n");
-		return;
-	}
-	t0 = ktime_get_ns();
-	for (i = 0; i < n; i++) {
+	/*
+	 * Interrupts are off for one round trip at a time: the answer is
+	 * taken from the slot here, before hv_vmbus's interrupt could run.
+	 */
+	for (i = 0; i < n && ktime_get_ns() < deadline; i++) {
 		msg[0] = (u64)i << 32 | MSG_ECHO;
 		msg[1] = 0;
-		tp = ktime_get_ns();
-		if (post(msg, sizeof(msg)) != HV_STATUS_SUCCESS)
+		if (!yield_slot(slot)) {
+			why = "SINT2 slot not taken by hv_vmbus";
 			break;
-		post_ns += ktime_get_ns() - tp;
-		if (!take_echo(slot, i))
+		}
+		local_irq_save(flags);
+		t0 = ktime_get_ns();
+		if (post(msg, sizeof(msg)) != HV_STATUS_SUCCESS) {
+			local_irq_restore(flags);
+			why = "HvPostMessage failed";
 			break;
+		}
+		t = ktime_get_ns();
+		while ((r = take_echo(slot, i)) < 0) {
+			foreign++;
+			local_irq_restore(flags);	/* hv_vmbus takes it */
+			if (!yield_slot(slot))
+				break;
+			local_irq_save(flags);
+		}
+		t2 = ktime_get_ns();
+		local_irq_restore(flags);
+		if (r <= 0) {
+			why = "no answer within 200 ms";
+			break;
+		}
+		post_ns += t - t0;
+		rt_ns += t2 - t0;
 		got++;
 	}
-	t1 = ktime_get_ns();
+	t0 = ktime_get_ns();
 	for (i = 0; i < n; i++)
 		hv_do_fast_hypercall8(HVCALL_NOTIFY_LONG_SPIN_WAIT, 0);
 	t2 = ktime_get_ns();
-	local_irq_restore(flags);
 	memunmap(page);
 	if (got < n)
-		pr_info("mkhv_hostile: bench: only %u of %u echoes came back\n", got, n);
+		pr_info("mkhv_hostile: bench: %u of %u echoes came back (%s)\n",
+			got, n, why);
+	if (foreign)
+		pr_info("mkhv_hostile: bench: %u of hv_vmbus's messages left to it\n",
+			foreign);
 	if (!got)
 		return;
 	pr_info("mkhv_hostile: bench n=%u vmbus_msg_roundtrip_ns=%llu post_ns=%llu hypercall_ns=%llu\n",
-		got, (t1 - t0) / got, post_ns / got, (t2 - t1) / n);
+		got, rt_ns / got, post_ns / got, (t2 - t0) / n);
 }
 
 static bool wants(const char *what)
