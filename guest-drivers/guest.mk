@@ -9,7 +9,9 @@
 # fragment: the kernel path is spelled out.)
 
 GUEST_INITRD  := $(BUILD)/guest/initrd.img
-GUEST_MODULES := hv_vmbus hv_utils
+# dummy: one dummy0 interface, which vmbus.sh gives an address (mkhv.addr=)
+# for KVP to report.
+GUEST_MODULES := hv_vmbus hv_utils dummy
 # Synthetic SCSI (issue 10): hv_storvsc (+ scsi_transport_fc, scsi_mod) and sd.
 GUEST_MODULES += hv_storvsc sd_mod
 # Prints the VMBus version and devices the child found (mkhv-child: lines);
@@ -18,7 +20,8 @@ GUEST_MODULES += hv_storvsc sd_mod
 GUEST_VMBUS_REPORT := guest-drivers/initramfs/vmbus-devices=/etc/mkhv/init.d/40-vmbus-devices \
 	guest-drivers/initramfs/orderly-shutdown=/sbin/poweroff \
 	guest-drivers/initramfs/orderly-shutdown=/sbin/reboot \
-	guest-drivers/initramfs/storage=/etc/mkhv/init.d/45-storage
+	guest-drivers/initramfs/storage=/etc/mkhv/init.d/45-storage \
+	guest-drivers/initramfs/vmbus-tests=/etc/mkhv/init.d/45-vmbus-tests
 
 # hv_kvp_daemon (Debian's hyperv-daemons) for the KVP integration service,
 # with the two libraries it links (the image has no libc otherwise) and
@@ -39,28 +42,38 @@ ALL_TARGETS += $(GUEST_INITRD)
 PARENT_INITRD_FILES += $(GUEST_INITRD)=/usr/share/mkhv/child/initrd.img \
 		       $(BUILD)/kernel/vmlinuz=/usr/share/mkhv/child/vmlinuz
 
-# Test tooling in the child image: the probe script and its module.
+# Test tooling in the child image: the probe script and its module, the
+# hostile VMBus guest (vmbus-hostile.sh) and its script.
 GUEST_PROBE_KO := $(BUILD)/guest/probe/mkhv_probe.ko
+GUEST_HOSTILE_KO := $(BUILD)/guest/probe/mkhv_hostile.ko
 GUEST_TEST_FILES := guest-drivers/initramfs/probe=/etc/mkhv/init.d/60-probe \
-		    $(GUEST_PROBE_KO)=/lib/modules/mkhv_probe.ko
+		    $(GUEST_PROBE_KO)=/lib/modules/mkhv_probe.ko \
+		    guest-drivers/initramfs/hostile=/etc/mkhv/init.d/70-hostile \
+		    $(GUEST_HOSTILE_KO)=/lib/modules/mkhv_hostile.ko
 
 $(GUEST_INITRD): scripts/mkinitramfs.sh guest-drivers/initramfs/init \
 		guest-drivers/initramfs/profile guest-drivers/initramfs/probe \
 		guest-drivers/initramfs/kvp-daemon guest-drivers/initramfs/vmbus-devices \
 		guest-drivers/initramfs/orderly-shutdown guest-drivers/initramfs/storage \
+		guest-drivers/initramfs/vmbus-tests \
 		$(GUEST_KVP_DAEMON) \
-		$(GUEST_PROBE_KO) $(BUILD)/kernel/vmlinuz
+		$(GUEST_PROBE_KO) $(GUEST_HOSTILE_KO) guest-drivers/initramfs/hostile \
+		$(BUILD)/kernel/vmlinuz
 	$(Q)scripts/mkinitramfs.sh -i guest-drivers/initramfs \
 		$(if $(GUEST_MODULES),-k $(BUILD)/kernel/root -m "$(GUEST_MODULES)") \
 		$@ $(GUEST_VMBUS_REPORT) $(GUEST_FILES) $(GUEST_TEST_FILES)
 
-# mkhv_probe.ko: built out of tree against the child kernel's Debian
-# headers (as parent/kmod/kmod.mk builds mkhv.ko), in a copy under $(BUILD).
-$(GUEST_PROBE_KO): guest-drivers/tests/mkhv_probe.c guest-drivers/tests/Kbuild \
-		$(BUILD)/kernel/vmlinuz
+# mkhv_probe.ko and mkhv_hostile.ko: built out of tree against the child
+# kernel's Debian headers (as parent/kmod/kmod.mk builds mkhv.ko), in a
+# copy under $(BUILD); one kbuild run makes both.
+$(GUEST_PROBE_KO): guest-drivers/tests/mkhv_probe.c guest-drivers/tests/mkhv_hostile.c \
+		guest-drivers/tests/Kbuild $(BUILD)/kernel/vmlinuz
 	@mkdir -p $(@D)
 	$(Q)rel=$$(cat $(BUILD)/kernel/version) && \
 	hdr=/usr/src/linux-headers-$$rel && \
-	cp guest-drivers/tests/mkhv_probe.c guest-drivers/tests/Kbuild $(@D)/ && \
+	cp guest-drivers/tests/mkhv_probe.c guest-drivers/tests/mkhv_hostile.c \
+		guest-drivers/tests/Kbuild $(@D)/ && \
 	$(MAKE) --no-print-directory -C "$$hdr" M=$(abspath $(@D)) modules && \
-	strip --strip-debug $@
+	strip --strip-debug $@ $(GUEST_HOSTILE_KO)
+
+$(GUEST_HOSTILE_KO): $(GUEST_PROBE_KO)

@@ -14,6 +14,7 @@
 #ifndef MKHV_HVD_BACKEND_H
 #define MKHV_HVD_BACKEND_H
 
+#include "guest.h"
 #include "hvd.h"
 
 struct backend_ops {
@@ -40,6 +41,19 @@ struct backend_ops {
 	 */
 	int (*console_path)(struct backend *be, struct hvd_dom *d, char *path,
 			    size_t len, struct hvd_err *err);
+	/*
+	 * What running domain @d's guest reported through its integration
+	 * services (VMBus heartbeat, KVP) into @g (may be NULL: guests say
+	 * nothing).  0, or -1 with @err when @d has no running guest.
+	 */
+	int (*guest)(struct backend *be, struct hvd_dom *d, struct hvd_guest *g,
+		     struct hvd_err *err);
+	/*
+	 * Set running domain @d's clock to the host's now (its time
+	 * synchronization service; may be NULL).  0 or -1 with @err.
+	 */
+	int (*sync_time)(struct backend *be, struct hvd_dom *d,
+			 struct hvd_err *err);
 	void (*close)(struct backend *be);
 };
 

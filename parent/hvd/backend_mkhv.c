@@ -288,13 +288,43 @@ static void reap_now(struct mkhv_dom *md, bool block)
 	watch(md);
 }
 
+/*
+ * The guest stopped answering its heartbeat after answering it: apply
+ * <on_crash> (mkhv_hung_action()).  Return: true when the worker was
+ * ended (@md may be gone).
+ */
+static bool guest_hung(struct mkhv_dom *md)
+{
+	struct hvd_dom *d = md->d;
+	int status;
+
+	md->w.hung_event = false;
+	if (md->starting)
+		return false;
+	if (mkhv_hung_action(&d->def) == MKHV_HUNG_LOG) {
+		logf_(d, "guest hung: heartbeat %" PRIu64 " unanswered; left "
+		      "as it is (on_crash preserve)", md->w.guest.heartbeat_seq);
+		return false;
+	}
+	logf_(d, "guest hung: heartbeat %" PRIu64 " unanswered; ending its "
+	      "worker as crashed (on_crash)", md->w.guest.heartbeat_seq);
+	unwatch(md);
+	status = worker_kill(&md->w);
+	worker_ended(md, status);
+	return true;
+}
+
 static void on_worker_out(void *opaque, int fd, short revents)
 {
 	struct mkhv_dom *md = opaque;
+	int r;
 
 	(void)fd;
 	(void)revents;
-	if (worker_read_status(&md->w) != 1) {
+	r = worker_read_status(&md->w);
+	if (md->w.hung_event && guest_hung(md))
+		return;
+	if (r != 1) {
 		if (md->starting && md->w.running)
 			start_ok(md);
 		return;
@@ -402,6 +432,13 @@ static int mkhv_reboot(struct backend *be, struct hvd_dom *d,
 	return graceful(d, "reboot", err);
 }
 
+static int mkhv_sync_time(struct backend *be, struct hvd_dom *d,
+			  struct hvd_err *err)
+{
+	(void)be;
+	return graceful(d, "timesync", err);
+}
+
 static void mkhv_update(struct backend *be, struct hvd_dom *d)
 {
 	struct mkhv_dom *md = d->backend_priv;
@@ -443,6 +480,19 @@ static int mkhv_console_path(struct backend *be, struct hvd_dom *d,
 	return 0;
 }
 
+static int mkhv_guest(struct backend *be, struct hvd_dom *d,
+		      struct hvd_guest *g, struct hvd_err *err)
+{
+	struct mkhv_dom *md = d->backend_priv;
+
+	(void)be;
+	if (!md || !md->w.pid || md->starting)
+		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
+				   "domain is not running");
+	*g = md->w.guest;
+	return 0;
+}
+
 /*
  * hvd does not re-attach to workers after a restart yet, so it does not
  * leave them behind either: every worker dies with hvd.
@@ -474,6 +524,8 @@ static const struct backend_ops backend_mkhv_ops = {
 	.max_memory_kib = backend_host_memory_kib,
 	.update = mkhv_update,
 	.console_path = mkhv_console_path,
+	.guest = mkhv_guest,
+	.sync_time = mkhv_sync_time,
 	.close = mkhv_close,
 };
 

@@ -37,6 +37,8 @@ static const char *err_prefix(int code)
 	case VIR_ERR_OPERATION_INVALID:  return "Requested operation is not valid: ";
 	case VIR_ERR_CONFIG_UNSUPPORTED: return "unsupported configuration: ";
 	case VIR_ERR_OPERATION_UNSUPPORTED: return "Operation not supported: ";
+	case VIR_ERR_ARGUMENT_UNSUPPORTED: return "argument unsupported: ";
+	case VIR_ERR_AGENT_UNRESPONSIVE: return "Guest agent is not responding: ";
 	default:                         return "";
 	}
 }
@@ -48,6 +50,7 @@ static int err_domain(int code)
 	case VIR_ERR_OPERATION_INVALID:
 	case VIR_ERR_OPERATION_FAILED:
 	case VIR_ERR_OPERATION_UNSUPPORTED:
+	case VIR_ERR_AGENT_UNRESPONSIVE:
 		return VIR_FROM_DOM;
 	case VIR_ERR_XML_ERROR:
 	case VIR_ERR_CONFIG_UNSUPPORTED:

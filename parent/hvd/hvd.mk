@@ -27,7 +27,8 @@ HVD_XML_LDLIBS := $(HVD_XML2_LIBS)
 endif
 
 HVD_LIB_SRCS := rpc.c rpc_domain.c domains.c state.c backend_test.c \
-                backend_mkhv.c mkhv_policy.c worker_proc.c loop.c console.c
+                backend_mkhv.c mkhv_policy.c worker_proc.c loop.c console.c \
+                guest.c rpc_guest.c
 HVD_LIB_OBJS := $(addprefix $(HVD_OUT)/,$(HVD_LIB_SRCS:.c=.o)) $(HVD_OUT)/remote_xdr.o
 HVD_LIB      := $(HVD_OUT)/libhvd.a
 HVD_LDLIBS   := $(HVD_LIB) $(HVD_XML_LIB) $(HVD_XML_LDLIBS) $(HVD_TIRPC_LIBS)

@@ -73,3 +73,9 @@ struct mkhv_verdict mkhv_verdict(const struct domain_def *def, int st)
 	v.restart = lc == DOMAIN_LC_RESTART || lc == DOMAIN_LC_RENAME_RESTART;
 	return v;
 }
+
+enum mkhv_hung_action mkhv_hung_action(const struct domain_def *def)
+{
+	return def->on_crash == DOMAIN_LC_PRESERVE ? MKHV_HUNG_LOG :
+						     MKHV_HUNG_KILL;
+}

@@ -32,4 +32,18 @@ const char *mkhv_end_name(enum mkhv_end e);
 
 struct mkhv_verdict mkhv_verdict(const struct domain_def *def, int wait_status);
 
+/*
+ * What hvd does when a guest that answered its VMBus heartbeat stops
+ * answering (the worker's "heartbeat N hung"): <on_crash> destroy,
+ * restart and rename-restart end the worker as crashed (then
+ * mkhv_verdict() applies), preserve leaves the guest as it is for
+ * analysis.  A guest that never answered (no hv_utils) never gets here.
+ */
+enum mkhv_hung_action {
+	MKHV_HUNG_LOG,          /* log only */
+	MKHV_HUNG_KILL,         /* end the worker: a crash */
+};
+
+enum mkhv_hung_action mkhv_hung_action(const struct domain_def *def);
+
 #endif /* MKHV_HVD_MKHV_POLICY_H */

@@ -466,7 +466,6 @@ static const struct rpc_proc connect_procs[] = {
 	RPC_UNSUPPORTED(NODE_GET_SECURITY_MODEL, "virNodeGetSecurityModel"),
 	RPC_UNSUPPORTED(CONNECT_GET_DOMAIN_CAPABILITIES,
 			"virConnectGetDomainCapabilities"),
-	RPC_UNSUPPORTED(CONNECT_GET_ALL_DOMAIN_STATS, "virConnectGetAllDomainStats"),
 	RPC_UNSUPPORTED(CONNECT_DOMAIN_EVENT_REGISTER,
 			"virConnectDomainEventRegister"),
 	RPC_UNSUPPORTED(CONNECT_DOMAIN_EVENT_REGISTER_ANY,

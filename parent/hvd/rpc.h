@@ -161,6 +161,32 @@ struct rpc_proc {
 extern const struct rpc_proc rpc_domain_procs[];
 extern const size_t rpc_domain_nprocs;
 
+/* rpc_get_dom() - the domain @rd names, or NULL with ctx->err (no domain). */
+struct hvd_dom *rpc_get_dom(struct rpc_ctx *ctx, const remote_nonnull_domain *rd);
+/* rpc_list_match() - does @d pass virConnectListAllDomains filter @flags? */
+bool rpc_list_match(const struct hvd_dom *d, unsigned int flags);
+
+/* rpc_guest.c: procedures over the guest's integration services. */
+int rpc_interface_addresses(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_get_guest_info(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_all_domain_stats(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_set_time(struct rpc_ctx *ctx, void *args, void *ret);
+
+struct hvd_guest;
+/*
+ * The replies' encodings, for tests: @g's KVP addresses as interfaces;
+ * its guest info for virDomainGetGuestInfo @types (0: all hvd has);
+ * @d's statistics of groups @stats (0: all) into *@params and *@n, the
+ * vmbus.* ones from @g (NULL: none).  0, or -1 (ENOMEM, the partly
+ * filled reply is for xdr_free()).
+ */
+int rpc_guest_ifaces(const struct hvd_guest *g,
+		     remote_domain_interface_addresses_ret *r);
+int rpc_guest_info(const struct hvd_guest *g, unsigned int types,
+		   remote_domain_get_guest_info_ret *r);
+int rpc_dom_stats(const struct hvd_dom *d, const struct hvd_guest *g,
+		  unsigned int stats, remote_typed_param **params, u_int *n);
+
 /* rpc_set_dom() - fill a remote_nonnull_domain for @d; 0 or -1 (ENOMEM). */
 int rpc_set_dom(struct rpc_ctx *ctx, remote_nonnull_domain *out,
 		const struct hvd_dom *d);

@@ -15,8 +15,7 @@
 #include "rpc.h"
 
 /* The domain a call names; libvirt's drivers look it up by UUID. */
-static struct hvd_dom *get_dom(struct rpc_ctx *ctx,
-			       const remote_nonnull_domain *rd)
+struct hvd_dom *rpc_get_dom(struct rpc_ctx *ctx, const remote_nonnull_domain *rd)
 {
 	struct hvd_dom *d = hvd_by_uuid(ctx->h, (const uint8_t *)rd->uuid);
 	char uuid[37];
@@ -54,7 +53,7 @@ typedef int (*dom_op)(struct hvd *h, struct hvd_dom *d, unsigned int flags,
 
 static int run_op(struct rpc_ctx *ctx, void *args, dom_op op)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	return d ? op(ctx->h, d, DOM_FLAGS_ARG(args)->flags, &ctx->err) : -1;
 }
@@ -107,7 +106,7 @@ static bool pick(unsigned int f, unsigned int yes, unsigned int no, bool is)
 	return is ? !!(f & yes) : !!(f & no);
 }
 
-static bool list_match(const struct hvd_dom *d, unsigned int f)
+bool rpc_list_match(const struct hvd_dom *d, unsigned int f)
 {
 	bool other = d->state != VIR_DOMAIN_RUNNING &&
 		     d->state != VIR_DOMAIN_PAUSED &&
@@ -153,7 +152,7 @@ static int list_all(struct rpc_ctx *ctx, void *args, void *ret)
 			return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
 	}
 	for (i = 0; i < h->ndoms && n < REMOTE_DOMAIN_LIST_MAX; i++) {
-		if (!list_match(h->doms[i], a->flags))
+		if (!rpc_list_match(h->doms[i], a->flags))
 			continue;
 		if (a->need_results) {
 			if (rpc_set_dom(ctx, &r->domains.domains_val[n], h->doms[i]))
@@ -273,7 +272,7 @@ static int get_xml_desc(struct rpc_ctx *ctx, void *args, void *ret)
 				VIR_DOMAIN_XML_UPDATE_CPU |
 				VIR_DOMAIN_XML_MIGRATABLE;
 	unsigned int flags = DOM_FLAGS_ARG(args)->flags;
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 	char *xml;
 
 	if (!d)
@@ -339,7 +338,7 @@ static int reboot(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_info(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 	remote_domain_get_info_ret *r = ret;
 	struct backend *be = ctx->h->backend;
 
@@ -357,7 +356,7 @@ static int get_info(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_state(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 	remote_domain_get_state_ret *r = ret;
 
 	if (!d)
@@ -372,7 +371,7 @@ static int get_state(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_autostart(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	return d ? ret_int(ret, d->autostart) : -1;
 }
@@ -380,7 +379,7 @@ static int get_autostart(struct rpc_ctx *ctx, void *args, void *ret)
 static int set_autostart(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	remote_domain_set_autostart_args *a = args;
-	struct hvd_dom *d = get_dom(ctx, &a->dom);
+	struct hvd_dom *d = rpc_get_dom(ctx, &a->dom);
 
 	(void)ret;
 	return d ? hvd_set_autostart(ctx->h, d, a->autostart != 0, &ctx->err) : -1;
@@ -388,14 +387,14 @@ static int set_autostart(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int is_active(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	return d ? ret_int(ret, d->id > 0) : -1;
 }
 
 static int is_persistent(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	return d ? ret_int(ret, d->persistent) : -1;
 }
@@ -403,14 +402,14 @@ static int is_persistent(struct rpc_ctx *ctx, void *args, void *ret)
 /* is_updated, has_managed_save_image: never, in mkhv. */
 static int always_no(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	return get_dom(ctx, DOM_ARG(args)) ? ret_int(ret, 0) : -1;
+	return rpc_get_dom(ctx, DOM_ARG(args)) ? ret_int(ret, 0) : -1;
 }
 
 static int get_os_type(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	char **type = &((remote_domain_get_os_type_ret *)ret)->type;
 
-	if (!get_dom(ctx, DOM_ARG(args)))
+	if (!rpc_get_dom(ctx, DOM_ARG(args)))
 		return -1;
 	*type = strdup("hvm");
 	return *type ? 0 : hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
@@ -418,7 +417,7 @@ static int get_os_type(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_max_memory(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	if (!d)
 		return -1;
@@ -428,7 +427,7 @@ static int get_max_memory(struct rpc_ctx *ctx, void *args, void *ret)
 
 static int get_max_vcpus(struct rpc_ctx *ctx, void *args, void *ret)
 {
-	struct hvd_dom *d = get_dom(ctx, DOM_ARG(args));
+	struct hvd_dom *d = rpc_get_dom(ctx, DOM_ARG(args));
 
 	return d ? ret_int(ret, (int)d->def.vcpus) : -1;
 }
@@ -438,7 +437,7 @@ static int get_max_vcpus(struct rpc_ctx *ctx, void *args, void *ret)
 static int open_console(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	remote_domain_open_console_args *a = args;
-	struct hvd_dom *d = get_dom(ctx, &a->dom);
+	struct hvd_dom *d = rpc_get_dom(ctx, &a->dom);
 	const char *dev = a->dev_name ? *a->dev_name : NULL;
 	struct backend *be = ctx->h->backend;
 	char path[256];
@@ -547,6 +546,19 @@ const struct rpc_proc rpc_domain_procs[] = {
 	     DOM_FLAGS, X(remote_int_ret), get_max_vcpus),
 	WPROC(DOMAIN_OPEN_CONSOLE, "virDomainOpenConsole",
 	     X(remote_domain_open_console_args), NONE, open_console),
+	/* rpc_guest.c: what the guest's integration services report. */
+	PROC(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses",
+	     X(remote_domain_interface_addresses_args),
+	     X(remote_domain_interface_addresses_ret), rpc_interface_addresses),
+	WPROC(DOMAIN_GET_GUEST_INFO, "virDomainGetGuestInfo",
+	     X(remote_domain_get_guest_info_args),
+	     X(remote_domain_get_guest_info_ret), rpc_get_guest_info),
+	WPROC(DOMAIN_SET_TIME, "virDomainSetTime",
+	     X(remote_domain_set_time_args), NONE, rpc_set_time),
+	UNSUPPORTED(DOMAIN_GET_TIME, "virDomainGetTime"),
+	PROC(CONNECT_GET_ALL_DOMAIN_STATS, "virConnectGetAllDomainStats",
+	     X(remote_connect_get_all_domain_stats_args),
+	     X(remote_connect_get_all_domain_stats_ret), rpc_all_domain_stats),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE, "virDomainAttachDevice"),
 	UNSUPPORTED(DOMAIN_ATTACH_DEVICE_FLAGS, "virDomainAttachDeviceFlags"),
 	UNSUPPORTED(DOMAIN_DETACH_DEVICE, "virDomainDetachDevice"),
@@ -572,7 +584,6 @@ const struct rpc_proc rpc_domain_procs[] = {
 	UNSUPPORTED(DOMAIN_GET_JOB_INFO, "virDomainGetJobInfo"),
 	UNSUPPORTED(DOMAIN_GET_JOB_STATS, "virDomainGetJobStats"),
 	UNSUPPORTED(DOMAIN_MEMORY_STATS, "virDomainMemoryStats"),
-	UNSUPPORTED(DOMAIN_INTERFACE_ADDRESSES, "virDomainInterfaceAddresses"),
 	UNSUPPORTED(DOMAIN_SNAPSHOT_NUM, "virDomainSnapshotNum"),
 	UNSUPPORTED(DOMAIN_LIST_ALL_SNAPSHOTS, "virDomainListAllSnapshots"),
 	UNSUPPORTED(DOMAIN_RESET, "virDomainReset"),

@@ -260,16 +260,6 @@ static bool pty_path_ok(const char *p)
 	return true;
 }
 
-/* Keep printable ASCII only: the text ends up in logs and virsh errors. */
-static void copy_printable(char *dst, size_t len, const char *src)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < len && src[i]; i++)
-		dst[i] = src[i] >= 0x20 && src[i] < 0x7f ? src[i] : '?';
-	dst[i] = '\0';
-}
-
 void worker_parse_line(struct worker_proc *w, const char *line)
 {
 	static const char pre[] = "hvworker: ";
@@ -291,11 +281,13 @@ void worker_parse_line(struct worker_proc *w, const char *line)
 		if (pty_path_ok(v))
 			snprintf(w->pty, sizeof(w->pty), "%s", v);
 	} else if (!strncmp(line, "state ", 6)) {
-		copy_printable(w->state, sizeof(w->state), line + 6);
+		hvd_copy_printable(w->state, sizeof(w->state), line + 6);
 		if (!strcmp(w->state, "running"))
 			w->running = true;
 	} else if (!strncmp(line, "detail ", 7)) {
-		copy_printable(w->detail, sizeof(w->detail), line + 7);
+		hvd_copy_printable(w->detail, sizeof(w->detail), line + 7);
+	} else if (hvd_guest_status_line(&w->guest, line) == 2) {
+		w->hung_event = true;
 	}
 }
 
@@ -387,7 +379,7 @@ int worker_request(struct worker_proc *w, const char *cmd, char *reply,
 		nl = memchr(buf, '\n', have);
 		if (nl) {
 			*nl = '\0';
-			copy_printable(reply, len, buf);
+			hvd_copy_printable(reply, len, buf);
 			return 0;
 		}
 		if (have == sizeof(buf) - 1)

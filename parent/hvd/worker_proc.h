@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include "domain.h"
+#include "guest.h"
 
 #define WORKER_LINE_MAX   512   /* longer status lines are cut */
 #define WORKER_PATH_MAX   256
@@ -33,6 +34,8 @@ struct worker_proc {
 	char pty[WORKER_PATH_MAX];     /* "console-pty", checked */
 	char state[16];                /* last "state" word */
 	char detail[WORKER_LINE_MAX];  /* last "detail" text */
+	struct hvd_guest guest;        /* its "heartbeat", "kvp", "vmbus" lines */
+	bool hung_event;               /* the guest went from alive to hung */
 };
 
 /*
@@ -57,7 +60,12 @@ unsigned int worker_cap_permille(const struct domain_def *def);
 int worker_spawn(struct worker_proc *w, const char *path, char *const argv[],
 		 const char *stderr_log, char *err, size_t errlen);
 
-/* worker_parse_line() - take one status line (no newline) into @w. */
+/*
+ * worker_parse_line() - take one status line (no newline) into @w: its
+ * state, console and partition, and what the guest's integration services
+ * said (w->guest); a guest that stops answering its heartbeat after
+ * answering it sets w->hung_event for the backend's policy.
+ */
 void worker_parse_line(struct worker_proc *w, const char *line);
 
 /*

@@ -11,6 +11,7 @@ static const char *const cmd_names[CONTROL_NR_CMDS] = {
 	[CONTROL_SHUTDOWN] = "shutdown",
 	[CONTROL_REBOOT] = "reboot",
 	[CONTROL_STATS] = "stats",
+	[CONTROL_TIMESYNC] = "timesync",
 };
 
 /* Why a command has no hook yet, in words hvd passes on to the admin. */
@@ -18,6 +19,7 @@ static const char *const cmd_missing[CONTROL_NR_CMDS] = {
 	[CONTROL_SHUTDOWN] = "graceful shutdown needs the guest's VMBus shutdown service",
 	[CONTROL_REBOOT] = "graceful reboot needs the guest's VMBus shutdown service",
 	[CONTROL_STATS] = "this worker has no statistics",
+	[CONTROL_TIMESYNC] = "setting the guest's clock needs its VMBus time synchronization service",
 };
 
 void control_init(struct control *c, int fd)

@@ -6,11 +6,12 @@
  *   shutdown  ->  ok | unsupported <why> | error <why>
  *   reboot    ->  ok | unsupported <why> | error <why>
  *   stats     ->  stats cpu_time_ns=<N> vcpus=<N> exits=<N> | error <why>
+ *   timesync  ->  ok | unsupported <why> | error <why>   (virsh domtime --sync)
  *   other     ->  error unknown command '<cmd>'
  *
  * What a command does is a hook (control_set_hook): the worker plugs in
  * stats; the VMBus shutdown integration service plugs in shutdown and
- * reboot when it exists.  A command without a hook answers "unsupported".
+ * reboot when it exists, the time synchronization service timesync.  A command without a hook answers "unsupported".
  * EOF on the channel (hvd went away) ends the channel, not the VM.
  */
 #ifndef HVWORKER_CONTROL_H
@@ -29,6 +30,7 @@ enum control_cmd {
 	CONTROL_SHUTDOWN,
 	CONTROL_REBOOT,
 	CONTROL_STATS,
+	CONTROL_TIMESYNC,
 	CONTROL_NR_CMDS,
 };
 

@@ -61,4 +61,5 @@ $(BUILD)/tests/unit/test_gpa_direct: tests/unit/test_gpa_direct.c \
 
 vmbus-host-check: $(VMBUS_HOST_TESTS)
 	$(Q)scripts/run-unit.sh $(VMBUS_HOST_TESTS)
-SYSTEM_TESTS += tests/system/vmbus.sh
+SYSTEM_TESTS += tests/system/vmbus.sh tests/system/vmbus-hostile.sh
+BENCHES      += scripts/bench-vmbus-msg.sh

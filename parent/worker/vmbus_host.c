@@ -736,6 +736,10 @@ static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *
 	}
 	if (len >= 4)
 		memcpy(&type, ev->payload, sizeof(type));
+	if (type == VMBUS_MSG_ECHO) {
+		srv_send(h, 0, ev->payload, len);
+		return;
+	}
 	if (type == CHANNELMSG_INITIATE_CONTACT && len >= 16) {
 		struct vmbus_channel_initiate_contact ic;
 

@@ -42,6 +42,14 @@ struct vmbus_ic;
 /* SynIC parameters of VMBus (linux-hv-guest.md §4). */
 #define VMBUS_HOST_SINT			2	/* messages and events: SINT2 */
 #define VMBUS_HOST_MSG_TYPE		1	/* HvPostMessage type of channel messages */
+/*
+ * mkhv's echo: a channel message whose msgtype is VMBUS_MSG_ECHO (no VMBus
+ * version uses it) is posted back unchanged to the guest's VP 0, through
+ * the same bounded queue as every answer: the guest measures the message
+ * path's round trip with it (make bench: vmbus_msg_roundtrip_us, from
+ * guest-drivers/tests/mkhv_hostile.c).
+ */
+#define VMBUS_MSG_ECHO			0x4d4b4543	/* "CEKM" */
 /* Event connection id of device slot i (the offer's connection_id). */
 #define VMBUS_HOST_EVENT_CONN_BASE	0x2000u
 #define VMBUS_HOST_MAX_DEVS		16

@@ -13,7 +13,7 @@
 /* KVP auto-pool keys hvd uses (hv_kvp_daemon's names). */
 static const char *const kvp_keys[] = {
 	"FullyQualifiedDomainName", "NetworkAddressIPv4", "NetworkAddressIPv6",
-	"OSName", "OSVersion", "OSMajorVersion", "OSMinorVersion",
+	"OSName", "OSVersion", "OSBuildNumber", "OSMajorVersion", "OSMinorVersion",
 	"ProcessorArchitecture", "IntegrationServicesVersion",
 };
 

@@ -51,6 +51,24 @@ int worker_vmbus_disks(struct worker_vmbus *wv, const struct disk_spec *specs,
 	return 0;
 }
 
+/* virsh domtime --sync: a SYNC sample now (the guest steps its clock). */
+static int timesync_hook(void *ctx, char *reply, size_t len)
+{
+	struct worker_vmbus *wv = ctx;
+	struct vmbus_host_status st;
+
+	vmbus_host_get_status(wv->host, &st);
+	if (!st.timesync_ready) {
+		snprintf(reply, len, "unsupported the guest's VMBus time "
+			 "synchronization service is not connected (hv_utils)");
+		return 0;
+	}
+	if (vmbus_host_timesync_now(wv->host))
+		return -EIO;
+	snprintf(reply, len, "ok");
+	return 0;
+}
+
 void worker_vmbus_start(struct worker_vmbus *wv,
 			const struct vmbus_transport_ops *ops, void *ctx,
 			const struct guest_mem *mem, uint32_t nr_vps,
@@ -84,6 +102,7 @@ void worker_vmbus_start(struct worker_vmbus *wv,
 	}
 	control_set_hook(ctl, CONTROL_SHUTDOWN, shutdown_hook, wv);
 	control_set_hook(ctl, CONTROL_REBOOT, reboot_hook, wv);
+	control_set_hook(ctl, CONTROL_TIMESYNC, timesync_hook, wv);
 }
 
 void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,

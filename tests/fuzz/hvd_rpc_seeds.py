@@ -31,6 +31,10 @@ seeds = {
     "start": frame(196, NDOM + struct.pack(">I", 0)),
     "autostart": frame(29, NDOM + struct.pack(">i", 1)),
     "ping": frame(1, prog=KA, typ=2, serial=0),
+    "domifaddr": frame(353, NDOM + struct.pack(">II", 1, 0)),
+    "guestinfo": frame(418, NDOM + struct.pack(">II", 0, 0)),
+    "domstats": frame(344, struct.pack(">I", 1) + NDOM + struct.pack(">II", 0, 0)),
+    "domtime": frame(338, NDOM + struct.pack(">qII", 0, 0, 1)),
 }
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)

@@ -41,3 +41,25 @@ until_console() {
 	done
 	return 1
 }
+# heartbeat_seq NAME DOMAIN: `virsh domstats DOMAIN` into $T_LOGS/NAME.txt;
+# HB_SEQ is its vmbus.heartbeat.seq (empty without one).  Not in a $(...):
+# run's counter must live on in this shell.
+heartbeat_seq() {
+	run "$1" "virsh domstats $2"
+	HB_SEQ=$(sed -n 's/^ *vmbus\.heartbeat\.seq=\([0-9]*\).*/\1/p' "$T_LOGS/$1.txt" | head -n 1)
+}
+# heartbeat_advances NAME DOMAIN: sample DOMAIN's heartbeat every 3 s for
+# up to 30 s until it advanced by 2; the samples go to $T_LOGS/NAME.seqs.
+heartbeat_advances() {
+	local first i
+	heartbeat_seq "$1" "$2"
+	first=$HB_SEQ
+	echo "$first" > "$T_LOGS/$1.seqs"
+	for i in $(seq 1 10); do
+		sleep 3
+		heartbeat_seq "$1" "$2"
+		echo "$HB_SEQ" >> "$T_LOGS/$1.seqs"
+		[ -n "$first" ] && [ -n "$HB_SEQ" ] && [ "$HB_SEQ" -ge $((first + 2)) ] && return 0
+	done
+	return 1
+}

@@ -14,6 +14,14 @@
  *   fake-graceful        shutdown/reboot answer "ok" and exit 0/2 50 ms later
  *   fake-nostats         stats answers an error as a worker without the
  *                        hv's VP runtime register would
+ *   fake-guest           the guest's integration services talk: "vmbus
+ *                        version 5.3", KVP lines (hostname fake1, two IPv4
+ *                        and one IPv6 address, OS) and a heartbeat line
+ *                        every 100 ms, alive
+ *                        (and "timesync" answers ok, counted in
+ *                        <console-log>.timesync)
+ *   fake-hung=MS         heartbeat alive, then "hung" from MS ms on
+ *   fake-hung-only=MS    only "hung" lines from MS ms on (never alive)
  *
  * The console is a real pty (printed as "console-pty"): "fake console
  * ready" goes out first, every byte typed comes back as "echo:<byte>".
@@ -68,7 +76,9 @@ static void record(const char *log, int argc, char **argv)
 int main(int argc, char **argv)
 {
 	const char *cmdline = NULL, *log = NULL;
-	long long end_at = -1, stats_ns = 0;
+	long long end_at = -1, stats_ns = 0, hung_at = -1, next_hb = 0;
+	unsigned long long seq = 0;
+	bool hb_alive;
 	int ctl = -1, end_code = 0, end_sig = 0, pty, i;
 	char line[512], *p;
 	size_t have = 0;
@@ -84,6 +94,7 @@ int main(int argc, char **argv)
 	}
 	if (log)
 		record(log, argc, argv);
+	hb_alive = has(cmdline, "fake-guest") || has(cmdline, "fake-hung=");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	fprintf(stderr, "fake hvworker starting\n");
 	printf("hvworker: partition 7\n");
@@ -107,6 +118,21 @@ int main(int argc, char **argv)
 		end_code = atoi(p + 10), end_at = now_ms() + atoi(strchr(p, '@') + 1);
 	if ((p = strstr(cmdline ? cmdline : "", "fake-signal=")))
 		end_sig = atoi(p + 12), end_at = now_ms() + atoi(strchr(p, '@') + 1);
+	if (has(cmdline, "fake-guest")) {
+		printf("hvworker: vmbus version 5.3\n"
+		       "hvworker: kvp FullyQualifiedDomainName fake1\n"
+		       "hvworker: kvp NetworkAddressIPv4 10.0.2.15;192.168.7.3;bogus\n"
+		       "hvworker: kvp NetworkAddressIPv6 fe80::5054:ff:fe12:3456\n"
+		       "hvworker: kvp OSName Debian GNU/Linux\n"
+		       "hvworker: kvp OSVersion 6.1.0\n"
+		       "hvworker: kvp OSBuildNumber 6.1.0-56-amd64\n"
+		       "hvworker: kvp OSMajorVersion 12\n"
+		       "hvworker: kvp ProcessorArchitecture x86_64\n");
+	}
+	if ((p = strstr(cmdline ? cmdline : "", "fake-hung=")))
+		hung_at = now_ms() + atoi(p + 10);
+	if ((p = strstr(cmdline ? cmdline : "", "fake-hung-only=")))
+		hung_at = now_ms() + atoi(p + 15);
 	if (write(pty, "fake console ready\r\n", 20) < 0)
 		(void)0;	/* nobody reads yet: fine */
 	for (;;) {
@@ -124,6 +150,14 @@ int main(int argc, char **argv)
 			if (end_sig)
 				kill(getpid(), end_sig);
 			return end_code;
+		}
+		if ((hb_alive || hung_at >= 0) && now_ms() >= next_hb) {
+			bool hung = hung_at >= 0 && now_ms() >= hung_at;
+
+			if (hung || hb_alive)
+				printf("hvworker: heartbeat %llu %s\n",
+				       hung ? seq : ++seq, hung ? "hung" : "alive");
+			next_hb = now_ms() + 100;
 		}
 		poll(pfd, ctl >= 0 ? 2 : 1, timeout < 100 ? (timeout < 0 ? 0 : timeout) : 100);
 		while ((n = read(pty, &c, 1)) == 1) {
@@ -156,6 +190,20 @@ int main(int argc, char **argv)
 				snprintf(reply, sizeof(reply), "ok");
 				end_code = line[0] == 's' ? 0 : 2;
 				end_at = now_ms() + 50;
+			} else if (!strcmp(line, "timesync") && has(cmdline, "fake-guest")) {
+				char path[4096];
+				FILE *f;
+
+				snprintf(path, sizeof(path), "%s.timesync", log ? log : "");
+				f = fopen(path, "a");
+				if (f) {
+					fprintf(f, "sync\n");
+					fclose(f);
+				}
+				snprintf(reply, sizeof(reply), "ok");
+			} else if (!strcmp(line, "timesync")) {
+				snprintf(reply, sizeof(reply), "unsupported the guest's "
+					 "VMBus time synchronization service is not connected");
 			} else if (!strcmp(line, "shutdown") || !strcmp(line, "reboot")) {
 				snprintf(reply, sizeof(reply), "unsupported graceful %s "
 					 "needs the guest's VMBus shutdown service", line);

@@ -5,6 +5,7 @@
  * (tests/unit/fake_hvworker.c) that speaks the worker's status lines and
  * control channel and ends as its domain's <cmdline> says.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -267,6 +268,101 @@ START_TEST(stats_reply_parsing)
 	ck_assert_int_eq(worker_parse_stats("error cannot read HvRegisterVpRuntime", &ns),
 			 -EINVAL);
 	ck_assert_int_eq(worker_parse_stats("stats", &ns), -EINVAL);
+}
+END_TEST
+
+
+START_TEST(guest_lines_parsed)
+{
+	struct worker_proc w;
+	char addrs[4][46];
+
+	memset(&w, 0, sizeof(w));
+	worker_parse_line(&w, "hvworker: vmbus version 5.3");
+	ck_assert_uint_eq(w.guest.vmbus_major, 5);
+	ck_assert_uint_eq(w.guest.vmbus_minor, 3);
+	worker_parse_line(&w, "hvworker: heartbeat 17 alive");
+	ck_assert(w.guest.heartbeat && w.guest.alive_seen && !w.guest.hung);
+	ck_assert_uint_eq(w.guest.heartbeat_seq, 17);
+	worker_parse_line(&w, "hvworker: kvp FullyQualifiedDomainName web1");
+	worker_parse_line(&w, "hvworker: kvp NetworkAddressIPv4 10.0.0.5;10.1.2.3");
+	ck_assert(w.guest.kvp);
+	ck_assert_str_eq(hvd_guest_kvp(&w.guest, HVD_KVP_FQDN), "web1");
+	ck_assert_ptr_null(hvd_guest_kvp(&w.guest, HVD_KVP_OS_NAME));
+	ck_assert_uint_eq(hvd_guest_addrs(hvd_guest_kvp(&w.guest, HVD_KVP_IPV4),
+					  AF_INET, addrs, 4), 2);
+	ck_assert_str_eq(addrs[1], "10.1.2.3");
+	/* A later value replaces the earlier one. */
+	worker_parse_line(&w, "hvworker: kvp FullyQualifiedDomainName web2");
+	ck_assert_str_eq(hvd_guest_kvp(&w.guest, HVD_KVP_FQDN), "web2");
+	ck_assert(!w.hung_event);
+}
+END_TEST
+
+START_TEST(guest_lines_hostile)
+{
+	struct hvd_guest g;
+	char addrs[HVD_GUEST_ADDRS_MAX][46], list[2048] = "";
+
+	memset(&g, 0, sizeof(g));
+	ck_assert_int_eq(hvd_guest_status_line(&g, "heartbeat x alive"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "heartbeat 1 dead"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "heartbeat -1 alive"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "heartbeat 99999999999999999999 alive"),
+			 -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "heartbeat 1 alive "), -EINVAL);
+	ck_assert(!g.heartbeat);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "vmbus version 5"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "vmbus version 70000.1"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "vmbus version 5.3x"), -EINVAL);
+	ck_assert_uint_eq(g.vmbus_major, 0);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "kvp NoSpace"), -EINVAL);
+	ck_assert_int_eq(hvd_guest_status_line(&g, "kvp  value"), -EINVAL);
+	/* Keys hvd does not use are ignored, not stored. */
+	ck_assert_int_eq(hvd_guest_status_line(&g, "kvp Password hunter2"), 0);
+	ck_assert(!g.kvp);
+	/* Control bytes from the guest never reach virsh. */
+	ck_assert_int_eq(hvd_guest_status_line(&g, "kvp OSName A\x1b[2J\x7f" "B"), 1);
+	ck_assert_str_eq(hvd_guest_kvp(&g, HVD_KVP_OS_NAME), "A?[2J?B");
+	/* Addresses: only what inet_pton takes, canonical, bounded. */
+	ck_assert_uint_eq(hvd_guest_addrs("1.2.3.4;;1.2.3;999.1.1.1;::1;;5.6.7.8",
+					  AF_INET, addrs, 8), 2);
+	ck_assert_str_eq(addrs[1], "5.6.7.8");
+	ck_assert_uint_eq(hvd_guest_addrs("1.2.3.4;FE80::0:1", AF_INET6, addrs, 8), 1);
+	ck_assert_str_eq(addrs[0], "fe80::1");
+	ck_assert_uint_eq(hvd_guest_addrs(NULL, AF_INET, addrs, 8), 0);
+	for (int i = 0; i < 100; i++)
+		strcat(list, "10.0.0.1;");
+	ck_assert_uint_eq(hvd_guest_addrs(list, AF_INET, addrs, HVD_GUEST_ADDRS_MAX),
+			  HVD_GUEST_ADDRS_MAX);
+}
+END_TEST
+
+START_TEST(hung_only_after_alive)
+{
+	struct worker_proc w;
+	struct domain_def d = { .on_crash = DOMAIN_LC_DESTROY };
+
+	memset(&w, 0, sizeof(w));
+	/* Never answered (no hv_utils): hung lines are no event. */
+	worker_parse_line(&w, "hvworker: heartbeat 0 hung");
+	ck_assert(w.guest.hung && !w.hung_event);
+	worker_parse_line(&w, "hvworker: heartbeat 3 alive");
+	ck_assert(!w.guest.hung && !w.hung_event);
+	worker_parse_line(&w, "hvworker: heartbeat 3 hung");
+	ck_assert(w.hung_event);
+	/* Once per episode. */
+	w.hung_event = false;
+	worker_parse_line(&w, "hvworker: heartbeat 3 hung");
+	ck_assert(!w.hung_event);
+	worker_parse_line(&w, "hvworker: heartbeat 4 alive");
+	worker_parse_line(&w, "hvworker: heartbeat 4 hung");
+	ck_assert(w.hung_event);
+	ck_assert_int_eq(mkhv_hung_action(&d), MKHV_HUNG_KILL);
+	d.on_crash = DOMAIN_LC_RESTART;
+	ck_assert_int_eq(mkhv_hung_action(&d), MKHV_HUNG_KILL);
+	d.on_crash = DOMAIN_LC_PRESERVE;
+	ck_assert_int_eq(mkhv_hung_action(&d), MKHV_HUNG_LOG);
 }
 END_TEST
 
@@ -574,6 +670,83 @@ START_TEST(close_kills_every_worker)
 }
 END_TEST
 
+
+START_TEST(guest_reports_reach_backend)
+{
+	struct hvd_dom *a = mk_start("a", "fake-guest", NULL);
+	struct hvd_dom *b = mk_start("b", "x", NULL);
+	struct hvd_guest g;
+	struct hvd_err err;
+	uint64_t seq;
+
+	ck_assert(PUMP_UNTIL(!be.ops->guest(&be, a, &g, &err) && g.kvp &&
+			     g.heartbeat, 3000));
+	ck_assert_str_eq(hvd_guest_kvp(&g, HVD_KVP_FQDN), "fake1");
+	ck_assert_uint_eq(g.vmbus_major, 5);
+	seq = g.heartbeat_seq;
+	/* The heartbeat advances. */
+	ck_assert(PUMP_UNTIL(!be.ops->guest(&be, a, &g, &err) &&
+			     g.heartbeat_seq >= seq + 2, 3000));
+	/* A guest without integration services says nothing. */
+	ck_assert_int_eq(be.ops->guest(&be, b, &g, &err), 0);
+	ck_assert(!g.kvp && !g.heartbeat);
+	ck_assert_int_eq(hvd_destroy(&h, a, 0, &err), 0);
+	ck_assert_int_eq(be.ops->guest(&be, a, &g, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_INVALID);
+}
+END_TEST
+
+START_TEST(sync_time_through_worker)
+{
+	struct hvd_dom *a = mk_start("a", "fake-guest", NULL);
+	struct hvd_dom *b = mk_start("b", "x", NULL);
+	struct hvd_err err;
+	char path[1024];
+
+	ck_assert_int_eq(be.ops->sync_time(&be, a, &err), 0);
+	snprintf(path, sizeof(path), "%s/a.console.timesync", log_dir);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	ck_assert_int_eq(be.ops->sync_time(&be, b, &err), -1);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_UNSUPPORTED);
+	ck_assert_ptr_nonnull(strstr(err.msg, "time synchronization"));
+}
+END_TEST
+
+START_TEST(hung_guest_gets_on_crash)
+{
+	struct hvd_dom *a = mk_start("a", "fake-hung=300", NULL);
+	struct hvd_dom *b = mk_start("b", "fake-hung=300",
+				     "<on_crash>restart</on_crash>");
+	struct hvd_dom *c = mk_start("c", "fake-hung=300",
+				     "<on_crash>preserve</on_crash>");
+	pid_t pc = mk_last_pid("c");
+
+	ck_assert(PUMP_UNTIL(is_off(a, VIR_DOMAIN_SHUTOFF_CRASHED), 3000));
+	ck_assert(PUMP_UNTIL(mk_starts("b") >= 2, 3000));
+	ck_assert_int_eq(b->state, VIR_DOMAIN_RUNNING);
+	/* preserve: left running as it is, for analysis. */
+	PUMP_UNTIL(false, 700);
+	ck_assert_int_eq(c->state, VIR_DOMAIN_RUNNING);
+	ck_assert(alive(pc));
+	ck_assert_int_eq(mk_starts("c"), 1);
+}
+END_TEST
+
+START_TEST(never_alive_guest_is_never_killed)
+{
+	struct hvd_dom *a = mk_start("a", "fake-hung-only=50",
+				     "<on_crash>destroy</on_crash>");
+	struct hvd_guest g;
+	struct hvd_err err;
+
+	PUMP_UNTIL(false, 800);
+	ck_assert_int_eq(a->state, VIR_DOMAIN_RUNNING);
+	ck_assert(alive(mk_last_pid("a")));
+	ck_assert_int_eq(be.ops->guest(&be, a, &g, &err), 0);
+	ck_assert(g.hung && !g.alive_seen);
+}
+END_TEST
+
 static Suite *mkhv_suite(void)
 {
 	Suite *s = suite_create("hvd_mkhv");
@@ -588,6 +761,9 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(pure, status_lines_checked);
 	tcase_add_test(pure, status_pipe_cuts_long_lines);
 	tcase_add_test(pure, stats_reply_parsing);
+	tcase_add_test(pure, guest_lines_parsed);
+	tcase_add_test(pure, guest_lines_hostile);
+	tcase_add_test(pure, hung_only_after_alive);
 	suite_add_tcase(s, pure);
 
 	tcase_add_checked_fixture(life, mk_setup, mk_teardown);
@@ -610,6 +786,10 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(life, stats_give_cpu_time);
 	tcase_add_test(life, transient_domain_goes_when_worker_ends);
 	tcase_add_test(life, close_kills_every_worker);
+	tcase_add_test(life, guest_reports_reach_backend);
+	tcase_add_test(life, sync_time_through_worker);
+	tcase_add_test(life, hung_guest_gets_on_crash);
+	tcase_add_test(life, never_alive_guest_is_never_killed);
 	suite_add_tcase(s, life);
 	return s;
 }

@@ -13,6 +13,7 @@
 #include <libvirt/virterror.h>
 
 #include "backend.h"
+#include "guest.h"
 #include "rpc.h"
 #include "hvd_rpc_util.h"
 #include "hvd_test_util.h"
@@ -779,11 +780,367 @@ START_TEST(random_payloads_never_crash)
 }
 END_TEST
 
+
+/* ---- guest information (rpc_guest.c) over the test backend ---- */
+
+static struct backend_ops guest_ops;
+static struct hvd_guest fake_g;
+static bool fake_g_ok;
+
+static int fake_guest(struct backend *b, struct hvd_dom *d, struct hvd_guest *g,
+		      struct hvd_err *err)
+{
+	(void)b;
+	(void)d;
+	if (!fake_g_ok)
+		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID, "no worker");
+	*g = fake_g;
+	return 0;
+}
+
+static int syncs;
+
+static int fake_sync_time(struct backend *b, struct hvd_dom *d,
+			  struct hvd_err *err)
+{
+	(void)b;
+	(void)d;
+	(void)err;
+	syncs++;
+	return 0;
+}
+
+static void guest_setup(void)
+{
+	setup();
+	guest_ops = backend_test_ops;
+	guest_ops.guest = fake_guest;
+	guest_ops.sync_time = fake_sync_time;
+	syncs = 0;
+	be.ops = &guest_ops;
+	memset(&fake_g, 0, sizeof(fake_g));
+	fake_g_ok = true;
+}
+
+/* What the worker's status lines of a KVP-speaking guest leave. */
+static void fake_guest_lines(void)
+{
+	static const char *const lines[] = {
+		"vmbus version 5.3", "heartbeat 41 alive",
+		"kvp FullyQualifiedDomainName web1.example",
+		"kvp NetworkAddressIPv4 10.0.2.15;not-an-address;192.168.7.3",
+		"kvp NetworkAddressIPv6 FE80:0:0:0:5054:ff:fe12:3456",
+		"kvp OSName Debian GNU/Linux", "kvp OSVersion 6.1.0",
+		"kvp OSBuildNumber 6.1.0-56-amd64", "kvp OSMajorVersion 12",
+		"kvp ProcessorArchitecture x86_64",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		ck_assert_int_eq(hvd_guest_status_line(&fake_g, lines[i]), 1);
+}
+
+/* A running domain "web1"; its reference in *@dom. */
+static void start_web1(remote_nonnull_domain *dom)
+{
+	remote_domain_args da;
+
+	do_open();
+	da.dom = define_dom("web1");
+	call_ok(REMOTE_PROC_DOMAIN_CREATE, RPC_XDR(xdr_remote_domain_args),
+		&da, NULL, NULL);
+	*dom = da.dom;
+}
+
+static const remote_typed_param *param(const remote_typed_param *p, u_int n,
+				       const char *field)
+{
+	for (u_int i = 0; i < n; i++)
+		if (!strcmp(p[i].field, field))
+			return &p[i];
+	return NULL;
+}
+
+static const char *param_str(const remote_typed_param *p, u_int n,
+			     const char *field)
+{
+	const remote_typed_param *t = param(p, n, field);
+
+	if (!t)
+		return NULL;
+	ck_assert_int_eq(t->value.type, VIR_TYPED_PARAM_STRING);
+	return t->value.remote_typed_param_value_u.s;
+}
+
+START_TEST(domifaddr_agent_from_kvp)
+{
+	remote_domain_interface_addresses_args a = {
+		.source = VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT };
+	remote_domain_interface_addresses_ret r = { 0 };
+	remote_domain_interface *ifc;
+
+	fake_guest_lines();
+	start_web1(&a.dom);
+	call_ok(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES,
+		RPC_XDR(xdr_remote_domain_interface_addresses_args), &a,
+		RPC_XDR(xdr_remote_domain_interface_addresses_ret), &r);
+	ck_assert_uint_eq(r.ifaces.ifaces_len, 1);
+	ifc = &r.ifaces.ifaces_val[0];
+	ck_assert_str_eq(ifc->name, "kvp");
+	ck_assert_ptr_null(ifc->hwaddr);	/* KVP gives no MAC */
+	ck_assert_uint_eq(ifc->addrs.addrs_len, 3);	/* the bogus one dropped */
+	ck_assert_str_eq(ifc->addrs.addrs_val[0].addr, "10.0.2.15");
+	ck_assert_int_eq(ifc->addrs.addrs_val[0].type, VIR_IP_ADDR_TYPE_IPV4);
+	ck_assert_str_eq(ifc->addrs.addrs_val[1].addr, "192.168.7.3");
+	ck_assert_str_eq(ifc->addrs.addrs_val[2].addr, "fe80::5054:ff:fe12:3456");
+	ck_assert_int_eq(ifc->addrs.addrs_val[2].type, VIR_IP_ADDR_TYPE_IPV6);
+	ck_assert_uint_eq(ifc->addrs.addrs_val[2].prefix, 0);
+	xdr_free((xdrproc_t)xdr_remote_domain_interface_addresses_ret, (char *)&r);
+}
+END_TEST
+
+START_TEST(domifaddr_errors_as_libvirt)
+{
+	remote_domain_interface_addresses_args a = {
+		.source = VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT };
+	remote_domain_args da;
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_interface_addresses_args);
+	char msg[512];
+
+	start_web1(&a.dom);
+	/* Running, but the KVP service never answered. */
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_AGENT_UNRESPONSIVE);
+	ck_assert_ptr_nonnull(strstr(msg, "Guest agent is not responding: "));
+	/* A heartbeat alone is not KVP. */
+	ck_assert_int_eq(hvd_guest_status_line(&fake_g, "heartbeat 1 alive"), 1);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_AGENT_UNRESPONSIVE);
+	fake_guest_lines();
+	a.source = VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_LEASE;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_UNSUPPORTED);
+	a.source = 77;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_ARGUMENT_UNSUPPORTED);
+	a.source = VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT;
+	a.flags = 1;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_INVALID_ARG);
+	a.flags = 0;
+	da.dom = a.dom;
+	call_ok(REMOTE_PROC_DOMAIN_DESTROY, RPC_XDR(xdr_remote_domain_args), &da,
+		NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	ck_assert_str_eq(msg, "Requested operation is not valid: domain is not running");
+}
+END_TEST
+
+START_TEST(domifaddr_no_addresses_no_interfaces)
+{
+	remote_domain_interface_addresses_args a = {
+		.source = VIR_DOMAIN_INTERFACE_ADDRESSES_SRC_AGENT };
+	remote_domain_interface_addresses_ret r = { 0 };
+
+	ck_assert_int_eq(hvd_guest_status_line(&fake_g, "kvp NetworkAddressIPv4 "), 1);
+	start_web1(&a.dom);
+	call_ok(REMOTE_PROC_DOMAIN_INTERFACE_ADDRESSES,
+		RPC_XDR(xdr_remote_domain_interface_addresses_args), &a,
+		RPC_XDR(xdr_remote_domain_interface_addresses_ret), &r);
+	ck_assert_uint_eq(r.ifaces.ifaces_len, 0);
+}
+END_TEST
+
+START_TEST(guestinfo_typed_params)
+{
+	remote_domain_get_guest_info_args a = { 0 };
+	remote_domain_get_guest_info_ret r = { 0 };
+	const remote_typed_param *p, *v;
+	u_int n;
+
+	fake_guest_lines();
+	start_web1(&a.dom);
+	call_ok(REMOTE_PROC_DOMAIN_GET_GUEST_INFO,
+		RPC_XDR(xdr_remote_domain_get_guest_info_args), &a,
+		RPC_XDR(xdr_remote_domain_get_guest_info_ret), &r);
+	p = r.params.params_val;
+	n = r.params.params_len;
+	ck_assert_str_eq(param_str(p, n, "hostname"), "web1.example");
+	ck_assert_str_eq(param_str(p, n, "os.name"), "Debian GNU/Linux");
+	ck_assert_str_eq(param_str(p, n, "os.version"), "6.1.0");
+	ck_assert_str_eq(param_str(p, n, "os.version-id"), "12");
+	ck_assert_str_eq(param_str(p, n, "os.kernel-release"), "6.1.0-56-amd64");
+	ck_assert_str_eq(param_str(p, n, "os.machine"), "x86_64");
+	v = param(p, n, "if.count");
+	ck_assert_ptr_nonnull(v);
+	ck_assert_int_eq(v->value.type, VIR_TYPED_PARAM_UINT);
+	ck_assert_uint_eq(v->value.remote_typed_param_value_u.ui, 1);
+	ck_assert_str_eq(param_str(p, n, "if.0.name"), "kvp");
+	ck_assert_ptr_null(param(p, n, "if.0.hwaddr"));
+	ck_assert_str_eq(param_str(p, n, "if.0.addr.2.type"), "ipv6");
+	ck_assert_str_eq(param_str(p, n, "if.0.addr.1.addr"), "192.168.7.3");
+	xdr_free((xdrproc_t)xdr_remote_domain_get_guest_info_ret, (char *)&r);
+
+	/* Only what is asked for; types KVP cannot give are skipped. */
+	a.types = VIR_DOMAIN_GUEST_INFO_HOSTNAME | VIR_DOMAIN_GUEST_INFO_USERS;
+	memset(&r, 0, sizeof(r));
+	call_ok(REMOTE_PROC_DOMAIN_GET_GUEST_INFO,
+		RPC_XDR(xdr_remote_domain_get_guest_info_args), &a,
+		RPC_XDR(xdr_remote_domain_get_guest_info_ret), &r);
+	ck_assert_uint_eq(r.params.params_len, 1);
+	ck_assert_str_eq(r.params.params_val[0].field, "hostname");
+	xdr_free((xdrproc_t)xdr_remote_domain_get_guest_info_ret, (char *)&r);
+}
+END_TEST
+
+START_TEST(guestinfo_not_ready_and_readonly)
+{
+	remote_connect_open_args o = { .flags = VIR_CONNECT_RO };
+	remote_domain_get_guest_info_args a = { 0 };
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_get_guest_info_args);
+	char msg[512];
+
+	start_web1(&a.dom);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_GET_GUEST_INFO, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_AGENT_UNRESPONSIVE);
+	fake_guest_lines();
+	fake_g_ok = false;	/* the backend has no running guest */
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_GET_GUEST_INFO, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	/* libvirt's ACL: domain:write, so not on a read-only connection. */
+	rpc_client_free(&cl);
+	memset(&cl, 0, sizeof(cl));
+	call_ok(REMOTE_PROC_CONNECT_OPEN, RPC_XDR(xdr_remote_connect_open_args),
+		&o, NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_GET_GUEST_INFO, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_DENIED);
+}
+END_TEST
+
+START_TEST(domstats_groups_and_vmbus)
+{
+	remote_connect_get_all_domain_stats_args a = { 0 };
+	remote_connect_get_all_domain_stats_ret r = { 0 };
+	remote_domain_stats_record *rec;
+	remote_nonnull_domain web1;
+	const remote_typed_param *t;
+
+	fake_guest_lines();
+	start_web1(&web1);
+	define_dom("off1");
+	call_ok(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_args), &a,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_ret), &r);
+	ck_assert_uint_eq(r.retStats.retStats_len, 2);
+	rec = &r.retStats.retStats_val[0];
+	if (strcmp(rec->dom.name, "web1"))
+		rec++;
+	ck_assert_str_eq(rec->dom.name, "web1");
+	t = param(rec->params.params_val, rec->params.params_len, "vmbus.heartbeat.seq");
+	ck_assert_ptr_nonnull(t);
+	ck_assert_int_eq(t->value.type, VIR_TYPED_PARAM_ULLONG);
+	ck_assert_uint_eq(t->value.remote_typed_param_value_u.ul, 41);
+	ck_assert_str_eq(param_str(rec->params.params_val, rec->params.params_len,
+				   "vmbus.heartbeat.state"), "alive");
+	ck_assert_str_eq(param_str(rec->params.params_val, rec->params.params_len,
+				   "vmbus.version"), "5.3");
+	t = param(rec->params.params_val, rec->params.params_len, "state.state");
+	ck_assert_int_eq(t->value.remote_typed_param_value_u.i, VIR_DOMAIN_RUNNING);
+	ck_assert_ptr_nonnull(param(rec->params.params_val, rec->params.params_len,
+				    "cpu.time"));
+	/* The shut-off one has its state only. */
+	rec = rec == r.retStats.retStats_val ? rec + 1 : rec - 1;
+	ck_assert_str_eq(rec->dom.name, "off1");
+	ck_assert_uint_eq(rec->params.params_len, 2);
+	xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret, (char *)&r);
+
+	/* virsh domstats --state web1: the list names it, one group. */
+	a.doms.doms_val = &web1;
+	a.doms.doms_len = 1;
+	a.stats = VIR_DOMAIN_STATS_STATE;
+	memset(&r, 0, sizeof(r));
+	call_ok(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_args), &a,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_ret), &r);
+	ck_assert_uint_eq(r.retStats.retStats_len, 1);
+	ck_assert_uint_eq(r.retStats.retStats_val[0].params.params_len, 2);
+	xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret, (char *)&r);
+}
+END_TEST
+
+START_TEST(domstats_filters_enforce_unknown)
+{
+	remote_connect_get_all_domain_stats_args a = { 0 };
+	remote_connect_get_all_domain_stats_ret r = { 0 };
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_connect_get_all_domain_stats_args);
+	remote_nonnull_domain web1, ghost;
+	char msg[512];
+
+	start_web1(&web1);
+	define_dom("off1");
+	a.flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_RUNNING;
+	call_ok(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_ret), &r);
+	ck_assert_uint_eq(r.retStats.retStats_len, 1);
+	ck_assert_str_eq(r.retStats.retStats_val[0].dom.name, "web1");
+	/* No heartbeat yet: no vmbus.* fields. */
+	ck_assert_ptr_null(param(r.retStats.retStats_val[0].params.params_val,
+				 r.retStats.retStats_val[0].params.params_len,
+				 "vmbus.heartbeat.seq"));
+	xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret, (char *)&r);
+	a.flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS;
+	a.stats = VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_STATE;
+	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_ARGUMENT_UNSUPPORTED);
+	ck_assert_str_eq(msg, "argument unsupported: Stats types bits 0x10 are not "
+			 "supported by this daemon");
+	a.flags = 1u << 20;
+	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_INVALID_ARG);
+	ghost = web1;
+	ghost.uuid[0] ^= 0xff;
+	a.flags = 0;
+	a.doms.doms_val = &ghost;
+	a.doms.doms_len = 1;
+	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_NO_DOMAIN);
+}
+END_TEST
+
+START_TEST(domtime_sync_only)
+{
+	remote_domain_set_time_args a = { .flags = VIR_DOMAIN_TIME_SYNC };
+	remote_domain_args da;
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_set_time_args);
+	char msg[512];
+
+	start_web1(&a.dom);
+	call_ok(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, NULL, NULL);
+	ck_assert_int_eq(syncs, 1);
+	/* An arbitrary time: the service carries the host's only. */
+	a.flags = 0;
+	a.seconds = 978307200;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_ARGUMENT_UNSUPPORTED);
+	a.flags = 2;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_INVALID_ARG);
+	ck_assert_int_eq(syncs, 1);
+	a.flags = VIR_DOMAIN_TIME_SYNC;
+	da.dom = a.dom;
+	call_ok(REMOTE_PROC_DOMAIN_DESTROY, RPC_XDR(xdr_remote_domain_args), &da,
+		NULL, NULL);
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_SET_TIME, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+}
+END_TEST
+
 static Suite *rpc_suite(void)
 {
 	Suite *s = suite_create("hvd_rpc");
 	TCase *f = tcase_create("framing"), *c = tcase_create("connect");
 	TCase *d = tcase_create("domains"), *x = tcase_create("hostile");
+	TCase *g = tcase_create("guest");
 
 	tcase_add_test(f, frame_bytewise);
 	tcase_add_test(f, frame_two_in_one_read);
@@ -811,6 +1168,15 @@ static Suite *rpc_suite(void)
 	tcase_add_test(d, undefine_then_not_found);
 	tcase_add_test(d, define_bad_xml_is_xml_error);
 	tcase_add_test(d, define_flags_validate_and_bad_flag);
+	tcase_add_checked_fixture(g, guest_setup, teardown);
+	tcase_add_test(g, domifaddr_agent_from_kvp);
+	tcase_add_test(g, domifaddr_errors_as_libvirt);
+	tcase_add_test(g, domifaddr_no_addresses_no_interfaces);
+	tcase_add_test(g, guestinfo_typed_params);
+	tcase_add_test(g, guestinfo_not_ready_and_readonly);
+	tcase_add_test(g, domstats_groups_and_vmbus);
+	tcase_add_test(g, domstats_filters_enforce_unknown);
+	tcase_add_test(g, domtime_sync_only);
 	tcase_add_checked_fixture(x, setup, teardown);
 	tcase_set_timeout(x, 60);
 	tcase_add_test(x, wrong_program_gets_error);
@@ -829,6 +1195,7 @@ static Suite *rpc_suite(void)
 	suite_add_tcase(s, c);
 	suite_add_tcase(s, d);
 	suite_add_tcase(s, x);
+	suite_add_tcase(s, g);
 	return s;
 }
 

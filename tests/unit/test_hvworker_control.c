@@ -59,6 +59,14 @@ START_TEST(unhooked_shutdown_is_unsupported)
 }
 END_TEST
 
+START_TEST(unhooked_timesync_is_unsupported)
+{
+	control_handle(&ctl, "timesync", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "unsupported setting the guest's clock needs its "
+			 "VMBus time synchronization service");
+}
+END_TEST
+
 START_TEST(hooked_command_runs_its_hook)
 {
 	int calls = 0;
@@ -300,6 +308,7 @@ static Suite *control_suite(void)
 	tcase_add_test(tc, failing_hook_without_text_gets_errno_text);
 	tcase_add_test(tc, hook_reply_is_one_line);
 	tcase_add_test(tc, unknown_command_is_shown_sanitized);
+	tcase_add_test(tc, unhooked_timesync_is_unsupported);
 	tcase_add_test(tc, serve_answers_each_line_in_order);
 	tcase_add_test(tc, serve_refuses_overlong_line_once_and_resyncs);
 	tcase_add_test(tc, start_stop_thread_answers);

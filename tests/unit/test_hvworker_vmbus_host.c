@@ -241,6 +241,34 @@ START_TEST(post_error_dropped)
 }
 END_TEST
 
+/* The echo message comes back unchanged to VP 0, bounded like any answer. */
+START_TEST(echo_comes_back)
+{
+	struct fake *f = fg_new(VMBUS_IC_ALL, 0, false);
+	uint32_t m[4] = { VMBUS_MSG_ECHO, 0, 0x1234, 0x5678 };
+	struct fg_msg r;
+
+	fg_connect(f);
+	ck_assert_int_eq(fg_post(f, f->msg_conn, m, sizeof(m)), 0);
+	fg_pump(f);
+	ck_assert(fg_take(f, &r));
+	ck_assert_uint_eq(r.vp, 0);
+	ck_assert_uint_eq(r.len, sizeof(m));
+	ck_assert_int_eq(memcmp(r.data, m, sizeof(m)), 0);
+	/* Before the guest connected, and a flood into a busy slot. */
+	fg_free(f);
+	f = fg_new(VMBUS_IC_ALL, 0, false);
+	f->slot_busy = true;
+	for (int i = 0; i < VMBUS_HOST_MSGQ_MAX + 20; i++)
+		ck_assert_int_eq(fg_post(f, 4, m, sizeof(m)), 0);
+	fg_pump(f);
+	ck_assert_uint_eq(status(f).msgs_queued, VMBUS_HOST_MSGQ_MAX);
+	ck_assert_uint_eq(status(f).msgs_dropped, 20);
+	ck_assert_uint_eq(status(f).version, 0);	/* no connection made */
+	fg_free(f);
+}
+END_TEST
+
 /* ---- hostile guests ---- */
 
 START_TEST(hostile_bad_message_types)
@@ -820,6 +848,7 @@ static Suite *suite(void)
 	tcase_add_test(t, slot_busy_queues_in_order);
 	tcase_add_test(t, slot_busy_bounded);
 	tcase_add_test(t, post_error_dropped);
+	tcase_add_test(t, echo_comes_back);
 	tcase_add_test(t, modify_channel_vp);
 	tcase_add_test(t, run_and_stop);
 	tcase_add_test(t, threaded_run);
