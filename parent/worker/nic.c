@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hvworker: tap backend of a synthetic NIC (nic.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
-#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -136,46 +134,13 @@ static int if_up(const char *name)
 	return if_ioctl(SIOCSIFFLAGS, &ifr);
 }
 
-static int if_addr(const char *name, unsigned long req, const char *addr)
+static bool if_exists(const char *name)
 {
 	struct ifreq ifr;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
-	return if_ioctl(req, &ifr);
-}
-
-/* The default network: virbr0 with its address, forwarding on. */
-static int default_network(char *err, size_t errlen)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0, fd;
-
-	if (s < 0)
-		return -errno;
-	if (ioctl(s, SIOCBRADDBR, NIC_DEFAULT_BRIDGE) < 0 && errno != EEXIST)
-		rc = -errno;
-	close(s);
-	if (!rc)
-		rc = if_addr(NIC_DEFAULT_BRIDGE, SIOCSIFADDR, NIC_DEFAULT_ADDR);
-	if (!rc)
-		rc = if_addr(NIC_DEFAULT_BRIDGE, SIOCSIFNETMASK, NIC_DEFAULT_MASK);
-	if (!rc)
-		rc = if_up(NIC_DEFAULT_BRIDGE);
-	if (rc) {
-		snprintf(err, errlen, "cannot set up %s for network 'default': %s",
-			 NIC_DEFAULT_BRIDGE, strerror(-rc));
-		return rc;
-	}
-	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1\n", 2) != 2)
-			rc = 0;	/* best effort */
-		close(fd);
-	}
-	return 0;
+	return if_ioctl(SIOCGIFINDEX, &ifr) == 0;
 }
 
 static int tap_open(struct nic *n, char *err, size_t errlen)
@@ -295,8 +260,12 @@ struct nic *nic_start(struct vmbus_host *h, const struct nic_spec *s,
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if (s->type == NIC_NETWORK && default_network(err, errlen))
+	/* The parent sets the default network up (35-default-net). */
+	if (s->type == NIC_NETWORK && !if_exists(NIC_DEFAULT_BRIDGE)) {
+		snprintf(err, errlen, "network 'default' is not active (no %s in the parent)",
+			 NIC_DEFAULT_BRIDGE);
 		goto fail;
+	}
 	if (tap_open(n, err, errlen))
 		goto fail;
 	be.ctx = n;
