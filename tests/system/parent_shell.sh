@@ -35,7 +35,7 @@ console() {
 until_console() {
 	local i
 	for i in $(seq 1 $(($3 / 3))); do
-		console "$1" "$4"
+		console "$1" "${4:-}"
 		out_has "$1" "$2" && return 0
 		sleep 2
 	done
