@@ -282,11 +282,12 @@ int netvsp_link(struct netvsp *n, bool up)
 
 /* ---- RNDIS callbacks -------------------------------------------------- */
 
-static void rndis_frame(void *ctx, const uint8_t *frame, uint32_t len)
+static void rndis_frame(void *ctx, const uint8_t *frame, uint32_t len,
+			const struct rndis_tx_meta *meta)
 {
 	struct netvsp *n = ctx;
 
-	if (n->be.tx && n->be.tx(n->be.ctx, frame, len) == 0)
+	if (n->be.tx && n->be.tx(n->be.ctx, frame, len, meta) == 0)
 		n->st.tx_frames++;
 	else
 		n->st.tx_errors++;

@@ -39,8 +39,12 @@
 struct netvsp;
 
 struct netvsp_backend {
-	/* A frame from the guest for the wire; 0 or -errno (counted). */
-	int (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
+	/*
+	 * A frame from the guest for the wire, with the offloads the guest
+	 * left to the host (rndis_tx_offload()); 0 or -errno (counted).
+	 */
+	int (*tx)(void *ctx, const uint8_t *frame, uint32_t len,
+		  const struct rndis_tx_meta *meta);
 	/* Receive sections or ring space freed: netvsp_rx() may work again. */
 	void (*wake)(void *ctx);
 	void *ctx;

@@ -29,8 +29,10 @@ struct t {
 	int stash_len;
 };
 
-static int be_tx(void *ctx, const uint8_t *frame, uint32_t len)
+static int be_tx(void *ctx, const uint8_t *frame, uint32_t len,
+		 const struct rndis_tx_meta *meta)
 {
+	(void)meta;
 	struct t *t = ctx;
 
 	if (t->ntx < 8) {
