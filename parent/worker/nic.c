@@ -21,7 +21,6 @@
 #include "nic.h"
 
 #define NIC_RETRY_MS	20	/* no receive room: look again this often */
-#define NIC_FRAME_MAX	65536
 
 struct nic {
 	struct vmbus_host *h;
@@ -32,7 +31,7 @@ struct nic {
 	pthread_t thread;
 	bool running;
 	atomic_bool stop;
-	uint8_t buf[NIC_FRAME_MAX];
+	uint8_t drop[2048];	/* frames the guest is not ready for */
 };
 
 static int parse_mac(const char *s, size_t len, uint8_t mac[6])
@@ -222,14 +221,38 @@ static void tap_wake(void *ctx)
 }
 
 /*
- * The reader: one frame at a time into the guest; when the guest has no
- * receive room the frame is kept (the tap queues the rest, then drops)
- * until netvsp wakes us (sections completed, ring space signalled).
+ * netvsp's fill callback: one tap frame read straight into the guest's
+ * receive section (after its virtio_net_hdr, which says nothing: the
+ * kernel checksummed and segmented the frame, no TUNSETOFFLOAD).
+ */
+static ssize_t tap_fill(void *ctx, struct iovec *iov, int cnt)
+{
+	struct nic *n = ctx;
+	struct virtio_net_hdr vh;
+	struct iovec v[1 + NETVSP_FILL_IOV];
+	ssize_t r;
+
+	if (cnt > NETVSP_FILL_IOV)
+		return -EINVAL;
+	v[0] = (struct iovec){ &vh, sizeof(vh) };
+	memcpy(v + 1, iov, (size_t)cnt * sizeof(*iov));
+	r = readv(n->tap, v, cnt + 1);
+	if (r < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return r < (ssize_t)sizeof(vh) ? 0 : r - (ssize_t)sizeof(vh);
+}
+
+/*
+ * The reader: up to 64 frames per turn, each read from the tap straight
+ * into a free receive section of the guest under the host lock.  When
+ * the guest has no section or ring room nothing is read (the tap queues,
+ * then drops) until netvsp wakes us (sections completed, ring space
+ * signalled).  Frames the guest is not ready for are read and dropped.
  */
 static void *reader(void *arg)
 {
 	struct nic *n = arg;
-	ssize_t len = 0;
+	bool full = false;
 
 	while (!atomic_load(&n->stop)) {
 		struct pollfd p[2] = {
@@ -237,33 +260,30 @@ static void *reader(void *arg)
 			{ .fd = n->tap, .events = POLLIN },
 		};
 		uint64_t cnt;
-		int rc;
 
-		if (poll(p, len > 0 ? 1 : 2, len > 0 ? NIC_RETRY_MS : 1000) < 0 &&
+		if (poll(p, full ? 1 : 2, full ? NIC_RETRY_MS : 1000) < 0 &&
 		    errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN && read(n->wake, &cnt, sizeof(cnt)) < 0)
 			cnt = 0;
-		/* a batch of frames per lock */
+		full = false;
 		for (int k = 0; k < 64 && !atomic_load(&n->stop); k++) {
-			if (len <= 0) {
-				/* the kernel checksummed and segmented the
-				 * frame (no TUNSETOFFLOAD): its header says nothing */
-				struct virtio_net_hdr vh;
-				struct iovec iov[2] = {
-					{ &vh, sizeof(vh) }, { n->buf, sizeof(n->buf) },
-				};
+			int rc;
 
-				len = readv(n->tap, iov, 2) - (ssize_t)sizeof(vh);
-				if (len <= 0)
-					break;
-			}
 			vmbus_host_lock(n->h);
-			rc = netvsp_rx(n->nv, n->buf, (uint32_t)len);
+			rc = netvsp_rx_fill(n->nv, tap_fill, n);
 			vmbus_host_unlock(n->h);
-			if (rc == -EAGAIN)
-				break;	/* keep it */
-			len = 0;	/* delivered or dropped */
+			if (rc == -EAGAIN) {
+				full = true;
+				break;
+			}
+			if (rc == -ENOTCONN) {
+				if (read(n->tap, n->drop, sizeof(n->drop)) <= 0)
+					break;
+				continue;
+			}
+			if (rc && rc != -EMSGSIZE)
+				break;	/* no frame now */
 		}
 	}
 	return NULL;

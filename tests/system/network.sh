@@ -24,7 +24,8 @@
 # and lease 192.168.122.x by DHCP; C reaches the parent's uplink address
 # (10.0.2.15), QEMU's user-net gateway 10.0.2.2 (ping) and a TCP listener
 # of this script on the host's 127.0.0.1 (slirp's 10.0.2.2:HPORT) through
-# the parent's NAT.
+# the parent's NAT.  The children's TCP leaves them as LSO frames (one tap
+# write of up to 64 KB each).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
 test_init network
@@ -194,6 +195,14 @@ for i in 1 2 3; do
 done
 check "host 127.0.0.1:$port (hostfwd) reaches A's listener: ${hf:-nothing}" \
 	eval '[ "$hf" = "1048576 $amd5" ]'
+
+# TSO: what the children wrote into their taps came as GSO frames (LSOv2
+# from hv_netvsc, one tap write per 64 KB), so some tap averages more
+# than a 1514-byte frame per packet.
+run tapstat "for t in /sys/class/net/mkhvtap*; do echo \$((\$(cat \$t/statistics/rx_bytes) / (\$(cat \$t/statistics/rx_packets) + 1))); done" 30
+tapavg=$(grep -E '^[0-9]+$' "$T_LOGS/tapstat.txt" | sort -n | tail -n 1)
+check "children's TCP left as LSO (GSO) frames: largest average tap frame ${tapavg:-?} bytes > 1514" \
+	eval '[ "${tapavg:-0}" -gt 1514 ]'
 
 run destroy "virsh destroy A; virsh destroy B; virsh destroy C"
 check "virsh destroy A, B and C" rc_is destroy 0
