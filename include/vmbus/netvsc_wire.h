@@ -317,6 +317,34 @@ struct ndis_object_header {
 _Static_assert(sizeof(struct ndis_object_header) == 4, "ndis object header");
 
 #define NDIS_OBJECT_TYPE_OFFLOAD	0xA7
+/* Per-packet info types (rndis_ppi.type) and their u32 values. */
+#define RNDIS_PPI_TCPIP_CHKSUM		0	/* struct ndis_tcp_ip_checksum_info */
+#define RNDIS_PPI_TCP_LARGESEND		2	/* struct ndis_tcp_lso_info */
+#define RNDIS_PPI_TYPE_MASK		0x7FFFFFFFu	/* bit 31: internal */
+/* checksum info, transmit: is_ipv4:1 is_ipv6:1 tcp:1 udp:1 ip_hdr:1 _:11 tcp_header_offset:10 */
+#define NDIS_CSUM_TX_IPV4		(1u << 0)
+#define NDIS_CSUM_TX_TCP		(1u << 2)
+#define NDIS_CSUM_TX_UDP		(1u << 3)
+#define NDIS_CSUM_TX_OFFSET(v)		(((v) >> 16) & 0x3FF)
+/* LSOv2 transmit: mss:20 tcp_header_offset:10 type:1 ip_version:1 (0 = IPv4) */
+#define NDIS_LSO2_MSS(v)		((v) & 0xFFFFF)
+#define NDIS_LSO2_OFFSET(v)		(((v) >> 20) & 0x3FF)
+#define NDIS_LSO2_IPV6			(1u << 31)
+/*
+ * struct ndis_offload (Linux's hyperv_net.h): the object header, then
+ * struct ndis_csum_offload (ip4_txenc @4, ip4_txcsum @8, ...), lsov1 @36,
+ * ipsecv1 @52, struct ndis_lsov2_offload (ip4_encap @80, ip4_maxsz @84,
+ * ip4_minsg @88, ...), flags @108.
+ */
+#define NDIS_OFFLOAD_IP4_TXENC		4
+#define NDIS_OFFLOAD_IP4_TXCSUM		8
+#define NDIS_OFFLOAD_LSO2_IP4_ENCAP	80
+#define NDIS_OFFLOAD_LSO2_IP4_MAXSZ	84
+#define NDIS_OFFLOAD_LSO2_IP4_MINSG	88
+#define NDIS_OFFLOAD_ENCAP_8023		0x0002
+#define NDIS_TXCSUM_CAP_IP4OPT		0x001
+#define NDIS_TXCSUM_CAP_TCP4OPT		0x004
+#define NDIS_TXCSUM_CAP_TCP4		0x010
 #define NDIS_OFFLOAD_SIZE_6_0		112	/* Linux accepts >= this */
 #define NDIS_OFFLOAD_SIZE_6_1		144
 #define NDIS_OFFLOAD_SIZE		156	/* struct ndis_offload, revision 3 */

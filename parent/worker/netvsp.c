@@ -190,12 +190,42 @@ static void complete(struct netvsp *n, uint64_t trans, const struct nvsp_msg *m)
 	flush_pending(n);
 }
 
+/* Ring bytes of the transfer-page packet that announces a section. */
+#define XFER_PKT_BYTES \
+	vmbus_ring_packet_bytes(sizeof(struct vmbus_packet_desc) + 16, sizeof(struct nvsp_msg))
+
 /*
- * One RNDIS message (@a then @b) into a free receive section, announced
- * with a transfer-page packet whose trans_id is the section index.
+ * A free receive section for one RNDIS message, or -EAGAIN when there is
+ * none or the ring has no room to announce it (pending_send_sz is then
+ * set: the guest's signal wakes the backend).  Frames also wait while
+ * completions do; control replies need not.
  */
-static int send_rndis(struct netvsp *n, uint32_t channel_type, const void *a,
-		      uint32_t alen, const void *b, uint32_t blen)
+static int take_section(struct netvsp *n, uint32_t channel_type)
+{
+	int64_t space;
+	int rc;
+
+	if (!n->nsec)
+		return -ENOTCONN;
+	if ((n->npend && channel_type == NVSP_CHANNEL_DATA) || !n->nfree)
+		return -EAGAIN;
+	space = vmbus_ring_write_space(&n->dev->out);
+	if (space < 0)
+		return (int)space;
+	if ((uint64_t)space <= XFER_PKT_BYTES) {
+		rc = vmbus_host_dev_wait_space(n->dev, (uint32_t)XFER_PKT_BYTES);
+		if (rc != 1)
+			return rc < 0 ? rc : -EAGAIN;
+	}
+	return (int)n->free[--n->nfree];
+}
+
+/*
+ * Announce section @sec holding an RNDIS message of @len bytes with a
+ * transfer-page packet whose trans_id is the section index; the guest's
+ * completion frees it.  On failure the section is free again.
+ */
+static int announce(struct netvsp *n, uint32_t sec, uint32_t channel_type, uint32_t len)
 {
 	struct {
 		uint16_t xfer_pageset_id;
@@ -205,45 +235,52 @@ static int send_rndis(struct netvsp *n, uint32_t channel_type, const void *a,
 		struct vmbus_xfer_page_range range;
 	} __attribute__((packed)) x = {
 		.xfer_pageset_id = NVSP_RECV_BUFFER_ID, .range_cnt = 1,
+		.range = { .byte_count = len, .byte_offset = sec * NETVSP_RECV_SECTION },
 	};
 	struct nvsp_msg m = { .msg_type = NVSP_MSG1_TYPE_SEND_RNDIS_PKT };
 	struct vmbus_packet_desc desc = {
 		.type = VM_PKT_DATA_USING_XFER_PAGES,
 		.offset8 = (sizeof(desc) + sizeof(x)) / 8,
 		.flags = VMBUS_DATA_PACKET_FLAG_COMPLETION_REQUESTED,
+		.trans_id = sec,
 	};
 	struct vmbus_ring_iov iov[2] = { { &x, sizeof(x) }, { &m, sizeof(m) } };
-	uint32_t sec, off;
 	int rc;
 
 	_Static_assert(sizeof(x) == 16, "xfer header after the descriptor");
-	if (!n->nsec)
-		return -ENOTCONN;
-	if (alen + blen > NETVSP_RECV_SECTION)
-		return -EMSGSIZE;
-	/* frames wait while completions do; control replies need not */
-	if ((n->npend && channel_type == NVSP_CHANNEL_DATA) || !n->nfree)
-		return -EAGAIN;
-	sec = n->free[--n->nfree];
-	off = sec * NETVSP_RECV_SECTION;
-	gbuf_write(&n->recv, off, a, alen);
-	if (blen)
-		gbuf_write(&n->recv, off + alen, b, blen);
-	x.range.byte_offset = off;
-	x.range.byte_count = alen + blen;
 	m.u.rndis_pkt.channel_type = channel_type;
 	m.u.rndis_pkt.send_buf_section_index = NVSP_INVALID_SECTION;
-	desc.trans_id = sec;
 	rc = vmbus_host_dev_sendv(n->dev, &desc, iov, 2);
 	if (rc) {
 		n->free[n->nfree++] = sec;
-		if (rc == -EAGAIN)
-			vmbus_host_dev_wait_space(n->dev, (uint32_t)
-				vmbus_ring_packet_bytes(sizeof(desc) + sizeof(x), sizeof(m)));
 		return rc;
 	}
 	n->busy[sec] = 1;
 	return 0;
+}
+
+/* One RNDIS message (@a then @b) copied into a free receive section. */
+static int send_rndis(struct netvsp *n, uint32_t channel_type, const void *a,
+		      uint32_t alen, const void *b, uint32_t blen)
+{
+	uint32_t off;
+	int sec;
+
+	if (alen + blen > NETVSP_RECV_SECTION)
+		return -EMSGSIZE;
+	sec = take_section(n, channel_type);
+	if (sec < 0)
+		return sec;
+	off = (uint32_t)sec * NETVSP_RECV_SECTION;
+	gbuf_write(&n->recv, off, a, alen);
+	if (blen)
+		gbuf_write(&n->recv, off + alen, b, blen);
+	return announce(n, (uint32_t)sec, channel_type, alen + blen);
+}
+
+static bool rx_ready(struct netvsp *n)
+{
+	return n->dev->open && rndis_rx_ready(&n->rndis) && n->nsec;
 }
 
 int netvsp_rx(struct netvsp *n, const uint8_t *frame, uint32_t len)
@@ -251,7 +288,7 @@ int netvsp_rx(struct netvsp *n, const uint8_t *frame, uint32_t len)
 	uint8_t hdr[RNDIS_PKT_HDR];
 	int rc;
 
-	if (!n->dev->open || !rndis_rx_ready(&n->rndis) || !n->nsec) {
+	if (!rx_ready(n)) {
 		n->st.rx_dropped++;
 		return -ENOTCONN;
 	}
@@ -266,6 +303,50 @@ int netvsp_rx(struct netvsp *n, const uint8_t *frame, uint32_t len)
 	else if (rc != -EAGAIN)
 		n->st.rx_dropped++;
 	return rc;
+}
+
+int netvsp_rx_fill(struct netvsp *n, netvsp_fill_fn fill, void *ctx)
+{
+	/* a frame area of a section spans at most two pages, plus one
+	 * byte past it that only a frame too large for it reaches */
+	struct iovec iov[NETVSP_FILL_IOV];
+	uint8_t hdr[RNDIS_PKT_HDR], over;
+	uint32_t off, pos, end, cnt = 0;
+	ssize_t len;
+	int sec;
+
+	if (!rx_ready(n))
+		return -ENOTCONN;
+	sec = take_section(n, NVSP_CHANNEL_DATA);
+	if (sec < 0)
+		return sec;
+	off = (uint32_t)sec * NETVSP_RECV_SECTION;
+	pos = off + RNDIS_PKT_HDR;
+	end = off + RNDIS_PKT_HDR + RNDIS_MAX_FRAME;
+	while (pos < end) {
+		uint32_t in = pos & (VMBUS_PAGE_SIZE - 1);
+		uint32_t k = VMBUS_PAGE_SIZE - in < end - pos ? VMBUS_PAGE_SIZE - in : end - pos;
+
+		iov[cnt++] = (struct iovec){ n->recv.page[pos >> VMBUS_PAGE_SHIFT] + in, k };
+		pos += k;
+	}
+	iov[cnt++] = (struct iovec){ &over, 1 };
+	len = fill(ctx, iov, (int)cnt);
+	if (len < RNDIS_ETH_HLEN || len > RNDIS_MAX_FRAME) {
+		n->free[n->nfree++] = (uint32_t)sec;
+		if (len <= 0)
+			return len ? (int)len : -ENODATA;
+		n->st.rx_dropped++;
+		return -EMSGSIZE;
+	}
+	rndis_packet_header(hdr, (uint32_t)len);
+	gbuf_write(&n->recv, off, hdr, sizeof(hdr));
+	if (announce(n, (uint32_t)sec, NVSP_CHANNEL_DATA, sizeof(hdr) + (uint32_t)len)) {
+		n->st.rx_dropped++;
+		return -EIO;
+	}
+	n->st.rx_frames++;
+	return 0;
 }
 
 int netvsp_link(struct netvsp *n, bool up)
@@ -283,11 +364,12 @@ int netvsp_link(struct netvsp *n, bool up)
 
 /* ---- RNDIS callbacks -------------------------------------------------- */
 
-static void rndis_frame(void *ctx, const uint8_t *frame, uint32_t len)
+static void rndis_frame(void *ctx, const uint8_t *frame, uint32_t len,
+			const struct rndis_tx_meta *meta)
 {
 	struct netvsp *n = ctx;
 
-	if (n->be.tx && n->be.tx(n->be.ctx, frame, len) == 0)
+	if (n->be.tx && n->be.tx(n->be.ctx, frame, len, meta) == 0)
 		n->st.tx_frames++;
 	else
 		n->st.tx_errors++;

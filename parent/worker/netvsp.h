@@ -20,6 +20,8 @@
 #define HVWORKER_NETVSP_H
 
 #include <stdint.h>
+#include <sys/types.h>
+#include <sys/uio.h>
 
 #include "rndis.h"
 #include "vmbus_host.h"
@@ -42,8 +44,12 @@
 struct netvsp;
 
 struct netvsp_backend {
-	/* A frame from the guest for the wire; 0 or -errno (counted). */
-	int (*tx)(void *ctx, const uint8_t *frame, uint32_t len);
+	/*
+	 * A frame from the guest for the wire, with the offloads the guest
+	 * left to the host (rndis_tx_offload()); 0 or -errno (counted).
+	 */
+	int (*tx)(void *ctx, const uint8_t *frame, uint32_t len,
+		  const struct rndis_tx_meta *meta);
 	/* Receive sections or ring space freed: netvsp_rx() may work again. */
 	void (*wake)(void *ctx);
 	void *ctx;
@@ -79,6 +85,21 @@ void netvsp_free(struct netvsp *n);
  * not ready for frames (drop it); -EMSGSIZE (drop it).
  */
 int netvsp_rx(struct netvsp *n, const uint8_t *frame, uint32_t len);
+
+/*
+ * netvsp_rx_fill() - deliver one frame that @fill writes straight into a
+ * free receive section of the guest (host lock held), so a tap frame is
+ * copied once, by the kernel.  @fill gets the section's frame room as
+ * @cnt iovecs (the last one a byte past RNDIS_MAX_FRAME, reached only by
+ * a frame too large) and returns the frame's length, 0 for no frame, or
+ * -errno.  Nothing is read unless a section and ring room are there.
+ * Return: 0 delivered; -EAGAIN no section or ring space (wait for
+ * backend->wake); -ENOTCONN guest not ready (nothing read: drain the
+ * source); -ENODATA or @fill's -errno: no frame; -EMSGSIZE frame dropped.
+ */
+#define NETVSP_FILL_IOV	4
+typedef ssize_t (*netvsp_fill_fn)(void *ctx, struct iovec *iov, int cnt);
+int netvsp_rx_fill(struct netvsp *n, netvsp_fill_fn fill, void *ctx);
 
 /* Send an RNDIS link-status indication (host lock held). */
 int netvsp_link(struct netvsp *n, bool up);

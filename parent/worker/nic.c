@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /* hvworker: tap backend of a synthetic NIC (nic.h). */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <linux/sockios.h>
-#include <netinet/in.h>
+#include <linux/virtio_net.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -15,13 +14,13 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "netvsp.h"
 #include "nic.h"
 
 #define NIC_RETRY_MS	20	/* no receive room: look again this often */
-#define NIC_FRAME_MAX	65536
 
 struct nic {
 	struct vmbus_host *h;
@@ -32,7 +31,7 @@ struct nic {
 	pthread_t thread;
 	bool running;
 	atomic_bool stop;
-	uint8_t buf[NIC_FRAME_MAX];
+	uint8_t drop[2048];	/* frames the guest is not ready for */
 };
 
 static int parse_mac(const char *s, size_t len, uint8_t mac[6])
@@ -136,46 +135,13 @@ static int if_up(const char *name)
 	return if_ioctl(SIOCSIFFLAGS, &ifr);
 }
 
-static int if_addr(const char *name, unsigned long req, const char *addr)
+static bool if_exists(const char *name)
 {
 	struct ifreq ifr;
-	struct sockaddr_in sin = { .sin_family = AF_INET };
 
 	memset(&ifr, 0, sizeof(ifr));
 	snprintf(ifr.ifr_name, IFNAMSIZ, "%s", name);
-	inet_pton(AF_INET, addr, &sin.sin_addr);
-	memcpy(&ifr.ifr_addr, &sin, sizeof(sin));
-	return if_ioctl(req, &ifr);
-}
-
-/* The default network: virbr0 with its address, forwarding on. */
-static int default_network(char *err, size_t errlen)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rc = 0, fd;
-
-	if (s < 0)
-		return -errno;
-	if (ioctl(s, SIOCBRADDBR, NIC_DEFAULT_BRIDGE) < 0 && errno != EEXIST)
-		rc = -errno;
-	close(s);
-	if (!rc)
-		rc = if_addr(NIC_DEFAULT_BRIDGE, SIOCSIFADDR, NIC_DEFAULT_ADDR);
-	if (!rc)
-		rc = if_addr(NIC_DEFAULT_BRIDGE, SIOCSIFNETMASK, NIC_DEFAULT_MASK);
-	if (!rc)
-		rc = if_up(NIC_DEFAULT_BRIDGE);
-	if (rc) {
-		snprintf(err, errlen, "cannot set up %s for network 'default': %s",
-			 NIC_DEFAULT_BRIDGE, strerror(-rc));
-		return rc;
-	}
-	fd = open("/proc/sys/net/ipv4/ip_forward", O_WRONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		if (write(fd, "1\n", 2) != 2)
-			rc = 0;	/* best effort */
-		close(fd);
-	}
-	return 0;
+	return if_ioctl(SIOCGIFINDEX, &ifr) == 0;
 }
 
 static int tap_open(struct nic *n, char *err, size_t errlen)
@@ -190,7 +156,9 @@ static int tap_open(struct nic *n, char *err, size_t errlen)
 		return -errno;
 	}
 	memset(&ifr, 0, sizeof(ifr));
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	/* virtio_net_hdr before every frame: the guest's checksum and
+	 * segmentation offloads go to the kernel as they are. */
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	snprintf(ifr.ifr_name, IFNAMSIZ, "mkhvtap%%d");
 	if (ioctl(n->tap, TUNSETIFF, &ifr) < 0) {
 		snprintf(err, errlen, "TUNSETIFF: %s", strerror(errno));
@@ -219,12 +187,28 @@ static int tap_open(struct nic *n, char *err, size_t errlen)
 
 /* ---- frames ---- */
 
-static int tap_tx(void *ctx, const uint8_t *frame, uint32_t len)
+/*
+ * One frame to the tap: the virtio_net_hdr with what the guest left to the
+ * host (checksum, TCP segmentation), the patched headers if any, then the
+ * rest straight from netvsp's private copy.
+ */
+static int tap_tx(void *ctx, const uint8_t *frame, uint32_t len,
+		  const struct rndis_tx_meta *meta)
 {
 	struct nic *n = ctx;
-	ssize_t w = write(n->tap, frame, len);
+	struct virtio_net_hdr vh;
+	uint8_t hdr[RNDIS_TX_HDR_MAX];
+	uint32_t hlen;
+	struct iovec iov[3];
+	ssize_t w;
 
-	return w == (ssize_t)len ? 0 : -EIO;
+	if (rndis_tx_offload(frame, len, meta, &vh, hdr, &hlen))
+		return -EINVAL;
+	iov[0] = (struct iovec){ &vh, sizeof(vh) };
+	iov[1] = (struct iovec){ hdr, hlen };
+	iov[2] = (struct iovec){ (void *)(frame + hlen), len - hlen };
+	w = writev(n->tap, iov, 3);
+	return w == (ssize_t)(sizeof(vh) + len) ? 0 : -EIO;
 }
 
 static void tap_wake(void *ctx)
@@ -237,14 +221,38 @@ static void tap_wake(void *ctx)
 }
 
 /*
- * The reader: one frame at a time into the guest; when the guest has no
- * receive room the frame is kept (the tap queues the rest, then drops)
- * until netvsp wakes us (sections completed, ring space signalled).
+ * netvsp's fill callback: one tap frame read straight into the guest's
+ * receive section (after its virtio_net_hdr, which says nothing: the
+ * kernel checksummed and segmented the frame, no TUNSETOFFLOAD).
+ */
+static ssize_t tap_fill(void *ctx, struct iovec *iov, int cnt)
+{
+	struct nic *n = ctx;
+	struct virtio_net_hdr vh;
+	struct iovec v[1 + NETVSP_FILL_IOV];
+	ssize_t r;
+
+	if (cnt > NETVSP_FILL_IOV)
+		return -EINVAL;
+	v[0] = (struct iovec){ &vh, sizeof(vh) };
+	memcpy(v + 1, iov, (size_t)cnt * sizeof(*iov));
+	r = readv(n->tap, v, cnt + 1);
+	if (r < 0)
+		return errno == EAGAIN ? 0 : -errno;
+	return r < (ssize_t)sizeof(vh) ? 0 : r - (ssize_t)sizeof(vh);
+}
+
+/*
+ * The reader: up to 64 frames per turn, each read from the tap straight
+ * into a free receive section of the guest under the host lock.  When
+ * the guest has no section or ring room nothing is read (the tap queues,
+ * then drops) until netvsp wakes us (sections completed, ring space
+ * signalled).  Frames the guest is not ready for are read and dropped.
  */
 static void *reader(void *arg)
 {
 	struct nic *n = arg;
-	ssize_t len = 0;
+	bool full = false;
 
 	while (!atomic_load(&n->stop)) {
 		struct pollfd p[2] = {
@@ -252,26 +260,30 @@ static void *reader(void *arg)
 			{ .fd = n->tap, .events = POLLIN },
 		};
 		uint64_t cnt;
-		int rc;
 
-		if (poll(p, len > 0 ? 1 : 2, len > 0 ? NIC_RETRY_MS : 1000) < 0 &&
+		if (poll(p, full ? 1 : 2, full ? NIC_RETRY_MS : 1000) < 0 &&
 		    errno != EINTR)
 			break;
 		if (p[0].revents & POLLIN && read(n->wake, &cnt, sizeof(cnt)) < 0)
 			cnt = 0;
-		/* a batch of frames per lock */
+		full = false;
 		for (int k = 0; k < 64 && !atomic_load(&n->stop); k++) {
-			if (len <= 0) {
-				len = read(n->tap, n->buf, sizeof(n->buf));
-				if (len <= 0)
-					break;
-			}
+			int rc;
+
 			vmbus_host_lock(n->h);
-			rc = netvsp_rx(n->nv, n->buf, (uint32_t)len);
+			rc = netvsp_rx_fill(n->nv, tap_fill, n);
 			vmbus_host_unlock(n->h);
-			if (rc == -EAGAIN)
-				break;	/* keep it */
-			len = 0;	/* delivered or dropped */
+			if (rc == -EAGAIN) {
+				full = true;
+				break;
+			}
+			if (rc == -ENOTCONN) {
+				if (read(n->tap, n->drop, sizeof(n->drop)) <= 0)
+					break;
+				continue;
+			}
+			if (rc && rc != -EMSGSIZE)
+				break;	/* no frame now */
 		}
 	}
 	return NULL;
@@ -295,8 +307,12 @@ struct nic *nic_start(struct vmbus_host *h, const struct nic_spec *s,
 		snprintf(err, errlen, "eventfd: %s", strerror(errno));
 		goto fail;
 	}
-	if (s->type == NIC_NETWORK && default_network(err, errlen))
+	/* The parent sets the default network up (35-default-net). */
+	if (s->type == NIC_NETWORK && !if_exists(NIC_DEFAULT_BRIDGE)) {
+		snprintf(err, errlen, "network 'default' is not active (no %s in the parent)",
+			 NIC_DEFAULT_BRIDGE);
 		goto fail;
+	}
 	if (tap_open(n, err, errlen))
 		goto fail;
 	be.ctx = n;

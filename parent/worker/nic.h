@@ -6,9 +6,10 @@
  * a thread per NIC reads the tap and hands frames to netvsp_rx().
  *
  *   --nic bridge=BR[,mac=52:54:00:12:34:56]   tap on the existing bridge BR
- *   --nic network=default[,mac=...]           tap on virbr0, which the
- *                                             worker creates if missing
- *                                             (192.168.122.1/24, forwarding on)
+ *   --nic network=default[,mac=...]           tap on virbr0, the bridge of
+ *                                             libvirt's 'default' NAT network,
+ *                                             which the parent sets up at boot
+ *                                             (parent/initramfs/default-net)
  */
 #ifndef HVWORKER_NIC_H
 #define HVWORKER_NIC_H
@@ -20,8 +21,6 @@
 #define NIC_MAX			8	/* --nic options per VM */
 #define NIC_SOURCE_MAX		15	/* IFNAMSIZ - 1 */
 #define NIC_DEFAULT_BRIDGE	"virbr0"
-#define NIC_DEFAULT_ADDR	"192.168.122.1"
-#define NIC_DEFAULT_MASK	"255.255.255.0"
 
 enum nic_type { NIC_BRIDGE, NIC_NETWORK };
 

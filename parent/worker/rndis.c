@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <linux/virtio_net.h>
 
 #include "rndis.h"
 
@@ -52,10 +53,54 @@ static int reply(struct rndis_dev *r, const struct rndis_ops *ops, void *ctx,
 	return ops->reply(ctx, msg, len);
 }
 
+/*
+ * The per-packet info of a PACKET message (@off, @len inside the body,
+ * checked): the checksum and LSO requests into @m.  Other types (hash,
+ * VLAN) are skipped.  0 or -EBADMSG.
+ */
+static int packet_info(const uint8_t *body, uint32_t off, uint32_t len,
+		       struct rndis_tx_meta *m)
+{
+	while (len) {
+		struct rndis_ppi e;
+		uint32_t v;
+
+		if (len < sizeof(e))
+			return -EBADMSG;
+		memcpy(&e, body + off, sizeof(e));
+		if (e.size < sizeof(e) || e.size > len || e.ppi_offset < sizeof(e) ||
+		    e.ppi_offset > e.size - 4)
+			return -EBADMSG;
+		v = get32(body + off + e.ppi_offset);
+		switch (e.type & RNDIS_PPI_TYPE_MASK) {
+		case RNDIS_PPI_TCPIP_CHKSUM:
+			if (!(v & NDIS_CSUM_TX_IPV4) ||
+			    !(v & (NDIS_CSUM_TX_TCP | NDIS_CSUM_TX_UDP)))
+				break;	/* nothing asked that we offered */
+			m->csum = v & NDIS_CSUM_TX_TCP ? RNDIS_CSUM_TCP : RNDIS_CSUM_UDP;
+			m->l4_off = NDIS_CSUM_TX_OFFSET(v);
+			break;
+		case RNDIS_PPI_TCP_LARGESEND:
+			if (v & NDIS_LSO2_IPV6 || !NDIS_LSO2_MSS(v))
+				return -EBADMSG;	/* not offered */
+			m->csum = RNDIS_CSUM_TCP;
+			m->l4_off = NDIS_LSO2_OFFSET(v);
+			m->mss = NDIS_LSO2_MSS(v);
+			break;
+		default:
+			break;
+		}
+		off += e.size;
+		len -= e.size;
+	}
+	return 0;
+}
+
 /* A PACKET message: body of blen bytes. */
 static int packet(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 		  const struct rndis_ops *ops, void *ctx)
 {
+	struct rndis_tx_meta m = { .csum = RNDIS_CSUM_NONE };
 	struct rndis_packet p;
 
 	if (blen < sizeof(p))
@@ -64,12 +109,18 @@ static int packet(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 	if (p.data_offset < sizeof(p) || p.data_offset > blen ||
 	    p.data_len > blen - p.data_offset)
 		return drop(r, ops, ctx, "RNDIS packet data outside the message");
-	if (p.data_len < RNDIS_ETH_HLEN || p.data_len > RNDIS_MAX_FRAME)
+	if (p.per_pkt_info_len &&
+	    (p.per_pkt_info_offset < sizeof(p) || p.per_pkt_info_offset > blen ||
+	     p.per_pkt_info_len > blen - p.per_pkt_info_offset ||
+	     packet_info(body, p.per_pkt_info_offset, p.per_pkt_info_len, &m)))
+		return drop(r, ops, ctx, "RNDIS packet info malformed");
+	if (p.data_len < RNDIS_ETH_HLEN ||
+	    p.data_len > (m.mss ? RNDIS_MAX_LSO_FRAME : RNDIS_MAX_FRAME))
 		return drop(r, ops, ctx, "RNDIS packet frame size out of range");
 	if (!r->initialized)
 		return drop(r, ops, ctx, "RNDIS packet before INITIALIZE");
 	r->frames++;
-	ops->frame(ctx, body + p.data_offset, p.data_len);
+	ops->frame(ctx, body + p.data_offset, p.data_len, &m);
 	return 0;
 }
 
@@ -95,7 +146,16 @@ static int init(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 	return reply(r, ops, ctx, msg, RNDIS_MSG_INIT_C, sizeof(msg));
 }
 
-/* The offload capabilities: an NDIS_OFFLOAD object offering nothing. */
+static void put32(uint8_t *p, uint32_t v)
+{
+	memcpy(p, &v, sizeof(v));
+}
+
+/*
+ * The offload capabilities: an NDIS_OFFLOAD object offering IPv4 TCP
+ * transmit checksums (what Linux requires, NDIS_TXCSUM_ALL_TCP4) and
+ * LSOv2 for IPv4 on 802.3 framing; nothing for IPv6, UDP or receive.
+ */
 static uint32_t offload_caps(uint8_t *out, uint32_t want)
 {
 	struct ndis_object_header h = { .type = NDIS_OBJECT_TYPE_OFFLOAD };
@@ -108,6 +168,12 @@ static uint32_t offload_caps(uint8_t *out, uint32_t want)
 	h.size = (uint16_t)len;
 	memset(out, 0, len);
 	memcpy(out, &h, sizeof(h));
+	put32(out + NDIS_OFFLOAD_IP4_TXENC, NDIS_OFFLOAD_ENCAP_8023);
+	put32(out + NDIS_OFFLOAD_IP4_TXCSUM, NDIS_TXCSUM_CAP_IP4OPT |
+	      NDIS_TXCSUM_CAP_TCP4OPT | NDIS_TXCSUM_CAP_TCP4);
+	put32(out + NDIS_OFFLOAD_LSO2_IP4_ENCAP, NDIS_OFFLOAD_ENCAP_8023);
+	put32(out + NDIS_OFFLOAD_LSO2_IP4_MAXSZ, RNDIS_LSO_MAX_SIZE);
+	put32(out + NDIS_OFFLOAD_LSO2_IP4_MINSG, 2);
 	return len;
 }
 
@@ -210,7 +276,7 @@ static int set(struct rndis_dev *r, const uint8_t *body, uint32_t blen,
 				r->filter = get32(body + q.info_buf_offset);
 			break;
 		case RNDIS_OID_TCP_OFFLOAD_PARAMETERS:
-			/* Nothing is offered, so nothing can be switched on. */
+			/* Per packet: the guest asks for what it uses in each. */
 			break;
 		default:
 			c.status = RNDIS_STATUS_NOT_SUPPORTED;
@@ -308,4 +374,74 @@ uint32_t rndis_indicate(uint8_t *msg, uint32_t status)
 	memcpy(msg, &h, sizeof(h));
 	memcpy(msg + sizeof(h), &s, sizeof(s));
 	return h.msg_len;
+}
+
+/* The Internet checksum's 16-bit one's complement sum of @len bytes, folded. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, uint32_t len)
+{
+	for (; len > 1; p += 2, len -= 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xFFFF) + (sum >> 16);
+	return sum;
+}
+
+static void put_be16(uint8_t *p, uint32_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+int rndis_tx_offload(const uint8_t *frame, uint32_t len, const struct rndis_tx_meta *m,
+		     struct virtio_net_hdr *vh, uint8_t hdr[RNDIS_TX_HDR_MAX],
+		     uint32_t *hlen)
+{
+	const uint8_t *ip = frame + RNDIS_ETH_HLEN;
+	uint32_t ihl, thl, tcp_len, sum;
+	uint8_t pseudo[4];
+
+	memset(vh, 0, sizeof(*vh));
+	*hlen = 0;
+	if (m->csum == RNDIS_CSUM_NONE)
+		return m->mss ? -EINVAL : 0;
+	vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	vh->csum_start = (uint16_t)m->l4_off;
+	vh->csum_offset = m->csum == RNDIS_CSUM_TCP ? 16 : 6;
+	if (m->l4_off < RNDIS_ETH_HLEN + 20 || m->l4_off > len ||
+	    len - m->l4_off < (m->csum == RNDIS_CSUM_TCP ? 20u : 8u))
+		return -EINVAL;
+	if (!m->mss)
+		return 0;
+
+	/* LSOv2, IPv4 (packet_info() refuses IPv6): Ethernet, IPv4, TCP. */
+	if (m->csum != RNDIS_CSUM_TCP || frame[12] != 0x08 || frame[13] != 0x00 ||
+	    ip[0] >> 4 != 4 || ip[9] != 6 || m->mss > 0xFFFF ||
+	    len - RNDIS_ETH_HLEN > 0xFFFF)
+		return -EINVAL;
+	ihl = (ip[0] & 0xF) * 4u;
+	if (ihl < 20 || RNDIS_ETH_HLEN + ihl != m->l4_off)
+		return -EINVAL;
+	thl = (frame[m->l4_off + 12] >> 4) * 4u;
+	if (thl < 20 || thl > len - m->l4_off)
+		return -EINVAL;
+	*hlen = m->l4_off + thl;
+	memcpy(hdr, frame, *hlen);
+	/* Linux's netvsc zeroes tot_len and check for the host to fill. */
+	put_be16(hdr + RNDIS_ETH_HLEN + 2, len - RNDIS_ETH_HLEN);
+	put_be16(hdr + RNDIS_ETH_HLEN + 10, 0);
+	put_be16(hdr + RNDIS_ETH_HLEN + 10, ~csum_add(0, hdr + RNDIS_ETH_HLEN, ihl) & 0xFFFF);
+	/* TCP: the pseudo-header sum with the length, not complemented
+	 * (CHECKSUM_PARTIAL, as the kernel's GSO expects it). */
+	tcp_len = len - m->l4_off;
+	put_be16(pseudo, 6);
+	put_be16(pseudo + 2, tcp_len);
+	sum = csum_add(0, ip + 12, 8);	/* source and destination */
+	sum = csum_add(sum, pseudo, 4);
+	put_be16(hdr + m->l4_off + 16, sum);
+	vh->gso_type = VIRTIO_NET_HDR_GSO_TCPV4;
+	vh->gso_size = (uint16_t)m->mss;
+	vh->hdr_len = (uint16_t)*hlen;
+	return 0;
 }

@@ -12,14 +12,27 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/virtio_net.h>
+
 #include "rndis.h"
 
 static const uint8_t *in_lo, *in_hi;
 
-static void frame(void *ctx, const uint8_t *f, uint32_t len)
+static void frame(void *ctx, const uint8_t *f, uint32_t len, const struct rndis_tx_meta *m)
 {
+	struct virtio_net_hdr vh;
+	uint8_t hdr[RNDIS_TX_HDR_MAX];
+	uint32_t hlen;
+
 	(void)ctx;
-	if (f < in_lo || f + len > in_hi || len < RNDIS_ETH_HLEN || len > RNDIS_MAX_FRAME)
+	if (f < in_lo || f + len > in_hi || len < RNDIS_ETH_HLEN ||
+	    len > (m->mss ? RNDIS_MAX_LSO_FRAME : RNDIS_MAX_FRAME))
+		abort();
+	/* the offload fields the host fills in, checked against the frame */
+	if (!rndis_tx_offload(f, len, m, &vh, hdr, &hlen) &&
+	    (hlen > len || hlen > RNDIS_TX_HDR_MAX ||
+	     (vh.flags && (uint32_t)vh.csum_start + vh.csum_offset + 2 > len) ||
+	     (vh.gso_type && (vh.hdr_len != hlen || !vh.gso_size))))
 		abort();
 }
 

@@ -18,12 +18,52 @@
 # Checks: the NIC probes (link, MAC from the XML), ping and a TCP transfer
 # with a matching md5 in both directions between every pair, and a
 # connection from the host through hostfwd reaches A's listener.
+# libvirt's 'default' NAT network, which the parent sets up at boot
+# (/etc/mkhv/init.d/35-default-net: virbr0 192.168.122.1/24, udhcpd,
+# nftables masquerade): B's second NIC and child C's only NIC are on it
+# and lease 192.168.122.x by DHCP; C reaches the parent's uplink address
+# (10.0.2.15), QEMU's user-net gateway 10.0.2.2 (ping) and a TCP listener
+# of this script on the host's 127.0.0.1 (slirp's 10.0.2.2:HPORT) through
+# the parent's NAT.  The children's TCP leaves them as LSO frames (one tap
+# write of up to 64 KB each).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
 test_init network
 
 child=/usr/share/mkhv/child
 port=$((20000 + $$ % 20000))
+hport=$(free_tcp_port)
+token=nat-$$-$RANDOM
+# The host listener C reaches through NAT: answers each connection with
+# the token and the line it got, logs that line.
+python3 - "$hport" "$token" "$T_LOGS/hostlistener.txt" <<'PY' &
+import socket, sys
+port, token, log = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", port))
+s.listen(4)
+s.settimeout(1800)
+while True:
+    c, a = s.accept()
+    c.settimeout(30)
+    data = b""
+    try:
+        while b"\n" not in data:
+            b = c.recv(4096)
+            if not b:
+                break
+            data += b
+    except OSError:
+        pass
+    line = data.decode(errors="replace").strip()
+    with open(log, "a") as f:
+        f.write("got %s\n" % line)
+    c.sendall(("%s %s\n" % (token, line.replace(" ", "_"))).encode())
+    c.close()
+PY
+hlpid=$!
+trap 'kill $hlpid 2>/dev/null; _test_cleanup' EXIT
 esp="$T_LOGS/esp.img"
 cp "$T_BUILD/esp.img" "$esp"
 MKHV_QEMU_SMP=3 qemu_start -s 2 "$esp" \
@@ -31,6 +71,11 @@ MKHV_QEMU_SMP=3 qemu_start -s 2 "$esp" \
 	-device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01
 check "parent reaches its shell" wait_for 300 "mkhv-parent# "
 serial_send "dmesg -n 1"
+check "parent: network 'default' set up at boot (35-default-net: virbr0, DHCP, masquerade)" \
+	log_has "mkhv-parent: network 'default' virbr0 192.168.122.1/24, DHCP, masquerade"
+run nat "ip addr show virbr0; cat /proc/sys/net/ipv4/ip_forward; nft list table ip mkhv_nat; pidof udhcpd" 60
+check "parent: virbr0 192.168.122.1/24, ip_forward 1, nft masquerade, udhcpd" \
+	eval 'out_has nat "inet 192.168.122.1/24" && out_line nat 1 && out_has nat "masquerade" && grep -qE "^[0-9]+$" "$T_LOGS/nat.txt"'
 
 # The parent: br0 = eth0 + the children's taps; a pattern, a server
 # (7000) and a sink (7001) like the children's.
@@ -43,9 +88,14 @@ run srv3 "setsid nc -ll -p 7000 -e /tmp/serve </dev/null >/dev/null 2>&1 & setsi
 pmd5=$(grep -oE '^[0-9a-f]{32}' "$T_LOGS/srv1.txt" | tail -n 1)
 check "parent: pattern ${pmd5:-?} and listeners" eval '[ -n "$pmd5" ] && out_has srv3 started'
 
-start() {	# NAME IP LAST-MAC-BYTE PEERS [EXTRA-CMDLINE EXTRA-DEVICES]
-	local n=$1 x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>256</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 mkhv.ip=$2/24 mkhv.peers=$4 ${5:-}</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices><interface type='bridge'><source bridge='br0'/><mac address='52:54:00:00:00:$3'/></interface>${6:-}<console type='pty'><target type='serial' port='0'/></console></devices></domain>"
+define() {	# NAME MIB CMDLINE INTERFACES: define and start a child
+	local x="<domain type='hyperv'><name>$1</name><memory unit='MiB'>$2</memory><vcpu>1</vcpu><os><type arch='x86_64'>hvm</type><kernel>$child/vmlinuz</kernel><initrd>$child/initrd.img</initrd><cmdline>console=ttyS0 quiet mkhv.name=$1 $3</cmdline></os><on_poweroff>destroy</on_poweroff><on_crash>destroy</on_crash><devices>$4<console type='pty'><target type='serial' port='0'/></console></devices></domain>"
 	run "start-$1" "printf '%s\\n' \"$x\" > /tmp/$1.xml && virsh define /tmp/$1.xml && virsh start $1" 120
+}
+start() {	# NAME IP LAST-MAC-BYTE PEERS [EXTRA-CMDLINE EXTRA-DEVICES]
+	local n=$1
+	define "$1" 256 "mkhv.ip=$2/24 mkhv.peers=$4 ${5:-}" \
+		"<interface type='bridge'><source bridge='br0'/><mac address='52:54:00:00:00:$3'/></interface>${6:-}"
 	check "$1: virsh define and start (interface on br0)" \
 		eval 'rc_is "start-$n" 0 && out_has "start-$n" "Domain '"'"'$n'"'"' started"'
 }
@@ -54,11 +104,16 @@ md5_of() {	# NAME: the child's pattern md5
 }
 
 start A 10.0.2.21 21 10.0.2.15,10.0.2.22
-# B has a second NIC on libvirt's default network: the worker sets up
-# virbr0 (192.168.122.1/24) in the parent.
-start B 10.0.2.22 22 10.0.2.15,10.0.2.21 \
-	"mkhv.ip1=192.168.122.22/24 mkhv.mac1=52:54:00:00:01:22" \
+# B has a second NIC on libvirt's default network (virbr0 in the parent),
+# addressed by DHCP.
+start B 10.0.2.22 22 10.0.2.15,10.0.2.21 "mkhv.mac1=52:54:00:00:01:22" \
 	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:22'/></interface>"
+# C has only the default network: DHCP, then the parent's uplink address,
+# QEMU's gateway and the host listener through the parent's NAT.
+define C 192 "mkhv.reach=10.0.2.15,10.0.2.2,10.0.2.2:$hport" \
+	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:23'/></interface>"
+check "C: virsh define and start (interface on network 'default')" \
+	eval 'rc_is start-C 0 && out_has start-C "Domain '"'"'C'"'"' started"'
 for c in A:21 B:22; do
 	n=${c%:*} m=${c#*:}
 	check "$n: hv_netvsc probed, eth0 has the MAC from the XML and carrier" \
@@ -80,12 +135,22 @@ for c in A:10.0.2.21 B:10.0.2.22; do
 	check "parent -> $n: 1 MiB over TCP" out_has "push-$n" "pushed"
 done
 
-# B's second NIC: the default network (virbr0, created by B's worker).
-check "B: second NIC (network 'default') probed with its MAC" \
-	until_console B "52:54:00:00:01:22 carrier 1 mtu 1500 192.168.122.22/24" 30
-run virbr "ip addr show virbr0 | grep -c 192.168.122.1/24; ping -c 3 -W 5 192.168.122.22" 60
-check "parent -> B over virbr0 (network 'default'): ping" \
-	eval 'rc_is virbr 0 && out_line virbr 1'
+# The default network: B's second NIC and C lease their addresses.
+check "B: second NIC (network 'default') probed with its MAC, 192.168.122.x by DHCP" \
+	until_console B "52:54:00:00:01:22 carrier 1 mtu 1500 dhcp 192.168.122." 60
+check "C: eth0 on network 'default', 192.168.122.x/24 by DHCP" \
+	until_console C "mkhv-child: net eth0 52:54:00:00:01:23 carrier 1 mtu 1500 dhcp 192.168.122." 240
+bnat=$(sed -n 's/.*52:54:00:00:01:22 carrier 1 mtu 1500 dhcp \(192\.168\.122\.[0-9]*\)\/24.*/\1/p' "$T_LOGS/B.txt" | tail -n 1)
+cnat=$(sed -n 's/.*52:54:00:00:01:23 carrier 1 mtu 1500 dhcp \(192\.168\.122\.[0-9]*\)\/24.*/\1/p' "$T_LOGS/C.txt" | tail -n 1)
+check "B and C got different leases (${bnat:-?}, ${cnat:-?})" \
+	eval '[ -n "$bnat" ] && [ -n "$cnat" ] && [ "$bnat" != "$cnat" ]'
+run virbr "ping -c 3 -W 5 ${bnat:-192.168.122.0} && ping -c 3 -W 5 ${cnat:-192.168.122.0}" 60
+check "parent -> B and C over virbr0 (network 'default'): ping" rc_is virbr 0
+until_console C "mkhv-child: net reach done" 240 >/dev/null
+check "C -> parent's uplink address 10.0.2.15: ping" out_has C "mkhv-child: net reach 10.0.2.15 ok"
+check "C -> QEMU's gateway 10.0.2.2 through NAT: ping" out_has C "mkhv-child: net reach 10.0.2.2 ok"
+check "C -> host listener 127.0.0.1:$hport (10.0.2.2:$hport) through NAT: TCP both ways" \
+	eval 'out_has C "mkhv-child: net reach 10.0.2.2:$hport $token hello_from_C" && grep -qx "got hello from C" "$T_LOGS/hostlistener.txt"'
 
 # The children's own round: ping, fetch and push to each peer.
 for n in A B; do
@@ -131,6 +196,14 @@ done
 check "host 127.0.0.1:$port (hostfwd) reaches A's listener: ${hf:-nothing}" \
 	eval '[ "$hf" = "1048576 $amd5" ]'
 
-run destroy "virsh destroy A; virsh destroy B"
-check "virsh destroy A and B" rc_is destroy 0
+# TSO: what the children wrote into their taps came as GSO frames (LSOv2
+# from hv_netvsc, one tap write per 64 KB), so some tap averages more
+# than a 1514-byte frame per packet.
+run tapstat "for t in /sys/class/net/mkhvtap*; do echo \$((\$(cat \$t/statistics/rx_bytes) / (\$(cat \$t/statistics/rx_packets) + 1))); done" 30
+tapavg=$(grep -E '^[0-9]+$' "$T_LOGS/tapstat.txt" | sort -n | tail -n 1)
+check "children's TCP left as LSO (GSO) frames: largest average tap frame ${tapavg:-?} bytes > 1514" \
+	eval '[ "${tapavg:-0}" -gt 1514 ]'
+
+run destroy "virsh destroy A; virsh destroy B; virsh destroy C"
+check "virsh destroy A, B and C" rc_is destroy 0
 test_finish

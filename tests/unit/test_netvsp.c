@@ -30,8 +30,10 @@ struct t {
 	int stash_len;
 };
 
-static int be_tx(void *ctx, const uint8_t *frame, uint32_t len)
+static int be_tx(void *ctx, const uint8_t *frame, uint32_t len,
+		 const struct rndis_tx_meta *meta)
 {
+	(void)meta;
 	struct t *t = ctx;
 
 	if (t->ntx < 8) {
@@ -454,6 +456,90 @@ START_TEST(rx_frame_into_receive_buffer)
 }
 END_TEST
 
+/* A fill callback that writes fill_len bytes of fill_byte + i across the iovecs. */
+static ssize_t fill_len;
+static int fill_calls, fill_iovs;
+
+static ssize_t fill_frame(void *ctx, struct iovec *iov, int cnt)
+{
+	ssize_t done = 0;
+
+	(void)ctx;
+	fill_calls++;
+	fill_iovs = cnt;
+	if (fill_len <= 0)
+		return fill_len;
+	for (int i = 0; i < cnt && done < fill_len; i++) {
+		uint8_t *p = iov[i].iov_base;
+
+		for (size_t k = 0; k < iov[i].iov_len && done < fill_len; k++, done++)
+			p[k] = (uint8_t)(done * 5 + 1);
+	}
+	return fill_len;
+}
+
+START_TEST(rx_fill_straight_into_section)
+{
+	struct t *t = t_up();
+	uint8_t out[2048];
+	uint64_t tid;
+	uint32_t len, nsec = stats(t).recv_sections, free0;
+
+	/* every section's frame room, wherever it crosses a page */
+	for (uint32_t s = 0; s < 8; s++) {
+		fill_len = 1514 - s;
+		ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), 0);
+		ck_assert_int_le(fill_iovs, NETVSP_FILL_IOV);
+		len = g_xfer(t, out, sizeof(out), true, &tid);
+		ck_assert_uint_eq(len, RNDIS_PKT_HDR + (uint32_t)fill_len);
+		ck_assert_uint_eq(u32at(out, 0), RNDIS_MSG_PACKET);
+		ck_assert_uint_eq(u32at(out, 12), (uint32_t)fill_len);
+		for (uint32_t i = 0; i < (uint32_t)fill_len; i++)
+			ck_assert_uint_eq(out[8 + u32at(out, 8) + i], (uint8_t)(i * 5 + 1));
+	}
+	ck_assert_uint_eq(stats(t).rx_frames, 8);
+	free0 = stats(t).recv_free;
+	ck_assert_uint_le(free0, nsec);
+	/* no frame, an error, a runt or a frame past the room: section kept */
+	fill_len = 0;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), -ENODATA);
+	fill_len = -EIO;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), -EIO);
+	fill_len = 10;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), -EMSGSIZE);
+	fill_len = RNDIS_MAX_FRAME + 1;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), -EMSGSIZE);
+	ck_assert_uint_eq(stats(t).recv_free, free0);
+	ck_assert_int_eq(g_read(t, out, sizeof(out)), -EAGAIN);
+	t_free(t);
+}
+END_TEST
+
+START_TEST(rx_fill_waits_without_reading)
+{
+	struct t *t = t_new();
+	uint8_t out[256];
+	int rc, sent = 0;
+
+	/* not ready: nothing is read */
+	fill_calls = 0;
+	fill_len = 64;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), -ENOTCONN);
+	ck_assert_int_eq(fill_calls, 0);
+	t_free(t);
+	/* no section or ring room: -EAGAIN before reading anything */
+	t = t_up();
+	while ((rc = netvsp_rx_fill(t->nv, fill_frame, NULL)) == 0)
+		sent++;
+	ck_assert_int_eq(rc, -EAGAIN);
+	ck_assert_int_gt(sent, 10);
+	ck_assert_int_eq(fill_calls, sent);
+	g_xfer(t, out, sizeof(out), false, NULL);
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), 0);
+	t_free(t);
+}
+END_TEST
+
 START_TEST(rx_not_ready_dropped)
 {
 	struct t *t = t_new();
@@ -704,6 +790,8 @@ static Suite *suite(void)
 	tcase_add_test(t, tx_from_send_section);
 	tcase_add_test(t, tx_gpa_direct_across_pages);
 	tcase_add_test(t, rx_frame_into_receive_buffer);
+	tcase_add_test(t, rx_fill_straight_into_section);
+	tcase_add_test(t, rx_fill_waits_without_reading);
 	tcase_add_test(t, rx_not_ready_dropped);
 	tcase_add_test(t, rx_backpressure_and_wake);
 	tcase_add_test(t, link_indication);

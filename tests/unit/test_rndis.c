@@ -3,6 +3,7 @@
 #include <check.h>
 #include <errno.h>
 #include <string.h>
+#include <linux/virtio_net.h>
 
 #include "rndis.h"
 #include "hv_check.h"
@@ -15,14 +16,17 @@ static uint32_t reply_len[16];
 static int nreplies;
 static uint8_t frames[8][2048];
 static uint32_t frame_len[8];
+static struct rndis_tx_meta frame_meta[8];
 static int nframes, nbad;
 
-static void cb_frame(void *ctx, const uint8_t *f, uint32_t len)
+static void cb_frame(void *ctx, const uint8_t *f, uint32_t len,
+		     const struct rndis_tx_meta *m)
 {
 	(void)ctx;
 	ck_assert_int_lt(nframes, 8);
 	ck_assert_uint_le(len, sizeof(frames[0]));
 	memcpy(frames[nframes], f, len);
+	frame_meta[nframes] = *m;
 	frame_len[nframes++] = len;
 }
 
@@ -192,9 +196,17 @@ START_TEST(query_offload_caps)
 	ck_assert_uint_eq(h.type, NDIS_OBJECT_TYPE_OFFLOAD);
 	ck_assert_uint_eq(h.revision, 3);
 	ck_assert_uint_eq(h.size, NDIS_OFFLOAD_SIZE);
-	/* nothing offered */
-	for (uint32_t i = 4; i < NDIS_OFFLOAD_SIZE; i++)
-		ck_assert_uint_eq(reply_buf[r][24 + i], 0);
+	/* IPv4 TCP checksums and LSOv2 IPv4 on 802.3, nothing else */
+	ck_assert_uint_eq(u32at(reply_buf[r], 24 + NDIS_OFFLOAD_IP4_TXENC), NDIS_OFFLOAD_ENCAP_8023);
+	ck_assert_uint_eq(u32at(reply_buf[r], 24 + NDIS_OFFLOAD_IP4_TXCSUM) & 0x14, 0x14);
+	ck_assert_uint_eq(u32at(reply_buf[r], 24 + NDIS_OFFLOAD_LSO2_IP4_ENCAP),
+			  NDIS_OFFLOAD_ENCAP_8023);
+	ck_assert_uint_eq(u32at(reply_buf[r], 24 + NDIS_OFFLOAD_LSO2_IP4_MAXSZ), RNDIS_LSO_MAX_SIZE);
+	for (uint32_t i = 4; i < NDIS_OFFLOAD_SIZE; i += 4)
+		if (i != NDIS_OFFLOAD_IP4_TXENC && i != NDIS_OFFLOAD_IP4_TXCSUM &&
+		    i != NDIS_OFFLOAD_LSO2_IP4_ENCAP && i != NDIS_OFFLOAD_LSO2_IP4_MAXSZ &&
+		    i != NDIS_OFFLOAD_LSO2_IP4_MINSG)
+			ck_assert_uint_eq(u32at(reply_buf[r], 24 + i), 0);
 	/* a guest with the 6.1-sized struct gets what fits */
 	r = query(RNDIS_OID_TCP_OFFLOAD_HARDWARE_CAPABILITIES, NDIS_OFFLOAD_SIZE_6_1);
 	ck_assert_uint_eq(u32at(reply_buf[r], 16), NDIS_OFFLOAD_SIZE_6_1);
@@ -390,6 +402,207 @@ START_TEST(hostile_info_buffer)
 }
 END_TEST
 
+/* A PACKET whose per-packet info is one element of @type with @value, then the frame. */
+static uint32_t packet_ppi(uint8_t *b, const uint8_t *frame, uint32_t flen,
+			   uint32_t type, uint32_t value)
+{
+	uint32_t w[9] = { 36 + 16, flen, 0, 0, 0, 36, 16 };
+	uint32_t len = msg(b, RNDIS_MSG_PACKET, w, 9);
+
+	put32(b, len, 16);		/* element size */
+	put32(b, len + 4, type);
+	put32(b, len + 8, 12);		/* ppi_offset */
+	put32(b, len + 12, value);
+	memcpy(b + len + 16, frame, flen);
+	put32(b, 4, len + 16 + flen);
+	return len + 16 + flen;
+}
+
+/* Ethernet + IPv4 (20) + TCP (20 + @opt) + @payload bytes, as Linux's
+ * netvsc sends an LSO packet (tot_len and check zeroed). */
+static uint32_t tcp_frame(uint8_t *f, uint32_t opt, uint32_t payload)
+{
+	uint32_t len = 14 + 20 + 20 + opt + payload;
+
+	memset(f, 0, len);
+	f[12] = 0x08;
+	f[14] = 0x45;
+	f[22] = 64;			/* ttl */
+	f[23] = 6;			/* TCP */
+	memcpy(f + 26, "\x0a\x00\x03\x0b\x0a\x00\x03\x01", 8);
+	f[34 + 12] = (uint8_t)((20 + opt) / 4) << 4;
+	for (uint32_t i = 0; i < payload; i++)
+		f[54 + opt + i] = (uint8_t)i;
+	return len;
+}
+
+static uint32_t fold(uint32_t s)
+{
+	while (s >> 16)
+		s = (s & 0xFFFF) + (s >> 16);
+	return s;
+}
+
+static uint32_t sum16(const uint8_t *p, uint32_t len)
+{
+	uint32_t s = 0;
+
+	for (uint32_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)p[i] << 8 | p[i + 1];
+	return fold(s);
+}
+
+START_TEST(packet_checksum_info)
+{
+	uint8_t b[2048], f[200];
+	uint32_t flen = tcp_frame(f, 0, 100);
+	/* is_ipv4, tcp_checksum, tcp_header_offset 34 */
+	uint32_t len = packet_ppi(b, f, flen, RNDIS_PPI_TCPIP_CHKSUM, 1 | 4 | 34u << 16);
+	struct virtio_net_hdr vh;
+	uint8_t hdr[RNDIS_TX_HDR_MAX];
+	uint32_t hlen;
+
+	send_init();
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), 1);
+	ck_assert_int_eq(nframes, 1);
+	ck_assert_uint_eq(frame_len[0], flen);
+	ck_assert_int_eq(frame_meta[0].csum, RNDIS_CSUM_TCP);
+	ck_assert_uint_eq(frame_meta[0].l4_off, 34);
+	ck_assert_uint_eq(frame_meta[0].mss, 0);
+	ck_assert_int_eq(rndis_tx_offload(frames[0], flen, &frame_meta[0], &vh, hdr, &hlen), 0);
+	ck_assert_uint_eq(vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	ck_assert_uint_eq(vh.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	ck_assert_uint_eq(vh.csum_start, 34);
+	ck_assert_uint_eq(vh.csum_offset, 16);
+	ck_assert_uint_eq(hlen, 0);
+	/* UDP: offset 6; IPv6 requests (not offered) leave the frame alone */
+	len = packet_ppi(b, f, flen, RNDIS_PPI_TCPIP_CHKSUM, 1 | 8 | 34u << 16);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), 1);
+	ck_assert_int_eq(frame_meta[1].csum, RNDIS_CSUM_UDP);
+	ck_assert_int_eq(rndis_tx_offload(frames[1], flen, &frame_meta[1], &vh, hdr, &hlen), 0);
+	ck_assert_uint_eq(vh.csum_offset, 6);
+	len = packet_ppi(b, f, flen, RNDIS_PPI_TCPIP_CHKSUM, 2 | 4 | 34u << 16);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), 1);
+	ck_assert_int_eq(frame_meta[2].csum, RNDIS_CSUM_NONE);
+	ck_assert_int_eq(rndis_tx_offload(frames[2], flen, &frame_meta[2], &vh, hdr, &hlen), 0);
+	ck_assert_uint_eq(vh.flags, 0);
+	/* other info types (hash, VLAN) are skipped */
+	len = packet_ppi(b, f, flen, 6, 0x123);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), 1);
+	ck_assert_int_eq(frame_meta[3].csum, RNDIS_CSUM_NONE);
+	ck_assert_int_eq(nbad, 0);
+}
+END_TEST
+
+START_TEST(packet_lso_fills_headers)
+{
+	uint8_t b[2048], f[1900];
+	uint32_t flen = tcp_frame(f, 12, 1800);	/* larger than the MTU */
+	/* mss 1448, tcp_header_offset 34, type LSOv2, IPv4 */
+	uint32_t len = packet_ppi(b, f, flen, RNDIS_PPI_TCP_LARGESEND,
+				  1448 | 34u << 20 | 1u << 30);
+	struct virtio_net_hdr vh;
+	uint8_t hdr[RNDIS_TX_HDR_MAX];
+	uint32_t hlen, s;
+
+	send_init();
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), 1);
+	ck_assert_int_eq(nframes, 1);
+	ck_assert_uint_eq(frame_len[0], flen);
+	ck_assert_uint_eq(frame_meta[0].mss, 1448);
+	ck_assert_int_eq(rndis_tx_offload(frames[0], flen, &frame_meta[0], &vh, hdr, &hlen), 0);
+	ck_assert_uint_eq(hlen, 14 + 20 + 32);
+	ck_assert_uint_eq(vh.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	ck_assert_uint_eq(vh.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	ck_assert_uint_eq(vh.gso_size, 1448);
+	ck_assert_uint_eq(vh.hdr_len, hlen);
+	ck_assert_uint_eq(vh.csum_start, 34);
+	ck_assert_uint_eq(vh.csum_offset, 16);
+	/* IPv4 total length and a header checksum that verifies */
+	ck_assert_uint_eq((uint32_t)hdr[16] << 8 | hdr[17], flen - 14);
+	ck_assert_uint_eq(sum16(hdr + 14, 20), 0xFFFF);
+	/* TCP: the pseudo-header sum with the TCP length */
+	s = sum16(f + 26, 8) + 6 + (flen - 34);
+	ck_assert_uint_eq((uint32_t)hdr[50] << 8 | hdr[51], fold(s));
+	/* the rest of the headers as the guest sent them */
+	ck_assert_mem_eq(hdr, f, 16);
+	ck_assert_mem_eq(hdr + 54, f + 54, 12);
+	ck_assert_int_eq(nbad, 0);
+}
+END_TEST
+
+START_TEST(hostile_packet_info)
+{
+	uint8_t b[2048], f[1900];
+	uint32_t flen = tcp_frame(f, 0, 100), len;
+	struct { uint32_t off, elem; uint32_t val; } bad[] = {
+		{ 28, 0, 16 },		/* per_pkt_info_offset inside the header */
+		{ 28, 0, 0xFFFFFFF0 },	/* offset past the message */
+		{ 32, 0, 0xFFFFFFF0 },	/* length past the message */
+		{ 0, 0, 0 },		/* element size 0 */
+		{ 0, 0, 0x10000 },	/* element size past the info */
+		{ 0, 8, 4 },		/* ppi_offset inside the element header */
+		{ 0, 8, 14 },		/* data past the element */
+	};
+
+	send_init();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		len = packet_ppi(b, f, flen, RNDIS_PPI_TCPIP_CHKSUM, 1 | 4 | 34u << 16);
+		put32(b, bad[i].off ? bad[i].off : 44 + bad[i].elem, bad[i].val);
+		ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), -EBADMSG);
+	}
+	/* LSO for IPv6 (not offered) and with an MSS of 0 */
+	len = packet_ppi(b, f, flen, RNDIS_PPI_TCP_LARGESEND, 1448 | 34u << 20 | 3u << 30);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), -EBADMSG);
+	len = packet_ppi(b, f, flen, RNDIS_PPI_TCP_LARGESEND, 34u << 20 | 1u << 30);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), -EBADMSG);
+	/* a frame over the MTU without LSO */
+	flen = tcp_frame(f, 0, 1600);
+	len = packet_ppi(b, f, flen, RNDIS_PPI_TCPIP_CHKSUM, 1 | 4 | 34u << 16);
+	ck_assert_int_eq(rndis_input(&dev, b, len, &ops, NULL), -EBADMSG);
+	ck_assert_int_eq(nframes, 0);
+}
+END_TEST
+
+START_TEST(hostile_tx_offload)
+{
+	uint8_t f[1900], hdr[RNDIS_TX_HDR_MAX];
+	uint32_t flen = tcp_frame(f, 0, 1000), hlen;
+	struct virtio_net_hdr vh;
+	struct rndis_tx_meta ok = { RNDIS_CSUM_TCP, 34, 500 }, m;
+
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &ok, &vh, hdr, &hlen), 0);
+	/* checksum offsets outside the frame */
+	m = ok; m.mss = 0; m.l4_off = flen - 10;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	m.l4_off = 2000;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	m.l4_off = 10;	/* inside the Ethernet header */
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	/* LSO: offset not after the IPv4 header, not IPv4, not TCP, UDP asked */
+	m = ok; m.l4_off = 38;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	m = ok; f[12] = 0x86;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	f[12] = 0x08; f[23] = 17;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	f[23] = 6; m.csum = RNDIS_CSUM_UDP;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	m = ok; m.csum = RNDIS_CSUM_NONE;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	/* IHL below 5, TCP data offset below 5 or past the frame */
+	m = ok; f[14] = 0x44;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	f[14] = 0x45; f[46] = 4 << 4;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+	f[46] = 15 << 4;
+	ck_assert_int_eq(rndis_tx_offload(f, 34 + 40, &m, &vh, hdr, &hlen), -EINVAL);
+	/* an MSS too large for virtio_net_hdr */
+	f[46] = 5 << 4; m.mss = 0x10000;
+	ck_assert_int_eq(rndis_tx_offload(f, flen, &m, &vh, hdr, &hlen), -EINVAL);
+}
+END_TEST
+
 START_TEST(builders)
 {
 	uint8_t h[RNDIS_PKT_HDR], m[32];
@@ -432,6 +645,10 @@ static Suite *suite(void)
 	tcase_add_test(t, hostile_msg_len);
 	tcase_add_test(t, hostile_packet_offsets);
 	tcase_add_test(t, hostile_info_buffer);
+	tcase_add_test(t, packet_checksum_info);
+	tcase_add_test(t, packet_lso_fills_headers);
+	tcase_add_test(t, hostile_packet_info);
+	tcase_add_test(t, hostile_tx_offload);
 	tcase_add_test(t, builders);
 	suite_add_tcase(s, t);
 	return s;
