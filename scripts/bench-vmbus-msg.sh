@@ -32,7 +32,7 @@ qemu_start "$esp" >/dev/null
 wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
 serial_send "dmesg -n 1"
 run start "sed -e 's|<name>demo</name>|<name>bench</name>|' -e 's|mkhv.name=demo|mkhv.name=bench mkhv.bench=10000|' /etc/mkhv/examples/demo-child.xml > /tmp/bench.xml && virsh define /tmp/bench.xml && virsh start bench" 120 >/dev/null
-until_child_console c1 bench "mkhv-child: hostile done" 400 >/dev/null ||
+until_console c1 "mkhv-child: hostile done" 400 bench >/dev/null ||
 	fail "the child did not finish the bench"
 run destroy "virsh destroy bench" 60 >/dev/null
 qemu_stop
