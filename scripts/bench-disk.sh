@@ -50,6 +50,7 @@ for i in $(seq 1 $(( (360 + secs * 3) / 5 ))); do
 	grep -q "mkhv-child: bench done" "$T_LOGS/child.txt" && { ok=1; break; }
 	sleep 4
 done
+run worker "grep 'storvsp: timing' /var/log/mkhv/disks.log | tail -n 6" 60 >/dev/null
 run destroy "virsh destroy disks" 60 >/dev/null
 qemu_stop
 trap - EXIT

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "disk_backend.h"
@@ -64,9 +65,19 @@ struct disk_pool {
 	unsigned int next_tid;
 };
 
+uint64_t disk_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void run_one(struct disk *d, unsigned int tid, struct disk_io *io)
 {
+	io->start_ns = disk_now_ns();
 	io->result = d->ops->run(d, tid, io);
+	io->end_ns = disk_now_ns();
 	io->done(io);
 }
 

@@ -66,6 +66,7 @@ struct disk_io {
 	struct disk_range ranges[DISK_MAX_RANGES];	/* DISCARD */
 	unsigned int nranges;
 	int result;			/* 0 or -errno */
+	uint64_t start_ns, end_ns;	/* CLOCK_MONOTONIC around run() */
 	void (*done)(struct disk_io *io);
 	void *priv;
 	struct disk_io *next;		/* private: pool queue */
@@ -113,6 +114,9 @@ struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 
 /* Internal: a stable 20-character serial ("MKHV" + hash of @id) into @out. */
 void disk_make_serial(char *out, const char *id);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t disk_now_ns(void);
 
 /* Internal: start the pool for a backend filled in by its open function. */
 int disk_pool_start(struct disk *d, unsigned int threads);

@@ -421,6 +421,7 @@ static void signal_guest(struct vmbus_host_dev *d)
 	int rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT,
 				    d->relid);
 
+	d->signals_out++;
 	if (rc)
 		vmbus_host_logf(h, "%s: signal to VP %u failed (%s)", d->name,
 				d->target_vp, strerror(-rc));
@@ -766,6 +767,7 @@ static void handle_signal(struct vmbus_host *h, uint32_t conn_id)
 
 		if (d->conn_id != conn_id)
 			continue;
+		d->signals_in++;
 		if (d->open && !d->broken)
 			drain(h, d);
 		if (d->open && !d->broken && d->ops->signal)

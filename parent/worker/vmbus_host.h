@@ -193,6 +193,7 @@ struct vmbus_host_dev {
 	uint32_t pkt_ext_len;
 	atomic_bool wake;	/* vmbus_host_dev_wake() pending */
 	uint64_t rx_packets, tx_packets, rx_dropped;
+	uint64_t signals_in, signals_out;	/* guest -> host events, host -> guest */
 };
 
 /*

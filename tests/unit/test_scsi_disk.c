@@ -229,6 +229,8 @@ START_TEST(vpd_pages)
 	ck_assert(!memcmp(buf + 16, d0->serial, strlen(d0->serial)));
 	vpd(0xb0, 0);
 	ck_assert_uint_eq(be32(buf + 8), SCSI_MAX_XFER / 512);
+	/* optimal transfer = maximum (sd's max_sectors_kb follows it) */
+	ck_assert_uint_eq(be32(buf + 12), SCSI_MAX_XFER / 512);
 	ck_assert_uint_gt(be32(buf + 20), 0);	/* unmap supported */
 	ck_assert_uint_gt(be32(buf + 24), 0);
 	vpd(0xb1, 0);
