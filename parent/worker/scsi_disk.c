@@ -323,7 +323,10 @@ static int submit(struct scsi_cmd *c, struct disk *d)
 {
 	c->io.done = io_done;
 	c->io.priv = c;
-	disk_submit(d, &c->io);
+	if (c->may_run_now)
+		disk_submit_now(d, &c->io);
+	else
+		disk_submit(d, &c->io);
 	return 1;
 }
 

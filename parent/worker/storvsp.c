@@ -94,6 +94,7 @@ static void account(struct storvsp *s, struct storvsp_req *r)
 		t->queue_ns += io->start_ns - r->t_arrive;
 		t->io_ns += io->end_ns - io->start_ns;
 		t->send_ns += now - io->end_ns;
+		t->inline_n += io->ran_now;
 	} else {
 		t->send_ns += now - r->t_arrive;
 	}
@@ -216,7 +217,7 @@ static void cmd_done(struct scsi_cmd *c)
 	struct storvsp_req *r = c->priv;
 	struct storvsp *s = r->s;
 
-	if (r->inline_io) {
+	if (r->inline_io || c->io.ran_now) {	/* in dev_packet(), locked */
 		finish(s, r);
 		return;
 	}
@@ -332,6 +333,8 @@ static void execute_srb(struct storvsp *s, struct storvsp_req *r, uint32_t buf_l
 	c->cdb_len = srb->cdb_length;
 	r->inline_io = !here || srb->lun >= s->target.nluns ||
 		       !s->target.luns[srb->lun]->pool;
+	/* Nothing else waits in the ring: no pool hop if it cannot block. */
+	c->may_run_now = !s->dev->rx_pending;
 	if (scsi_target_exec(here ? &s->target : NULL, srb->lun, c) == 0)
 		finish(s, r);
 	/* else: cmd_done() from an I/O thread (or already, if inline) */

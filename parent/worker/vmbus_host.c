@@ -520,6 +520,12 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 				vmbus_ring_pkt_copy(&d->in, &pkt, sizeof(pkt.desc),
 						    h->rxbuf, elen + plen);
 			vmbus_ring_consume(&d->in, &pkt);
+			if (keep) {
+				struct vmbus_ring_pkt next;
+
+				/* corruption is seen by the next peek */
+				d->rx_pending = vmbus_ring_peek(&d->in, &next) == 0;
+			}
 			if (!keep) {
 				d->rx_dropped++;
 				vmbus_host_logf(h, "%s: %u-byte packet dropped (limit %u)",
@@ -532,6 +538,7 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 					d->ops->packet(d, &pkt.desc, h->rxbuf + elen, plen);
 				d->pkt_ext = NULL;
 				d->pkt_ext_len = 0;
+				d->rx_pending = false;
 			}
 			if (++n >= VMBUS_HOST_RX_BUDGET) {
 				d->rx_more = true;
