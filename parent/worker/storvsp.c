@@ -123,9 +123,10 @@ void storvsp_log_timing(struct storvsp *s)
 				t->queue_ns / 1e3 / n, t->io_ns / 1e3 / n,
 				t->send_ns / 1e3 / n, (unsigned long long)t->inline_n);
 	}
-	vmbus_host_logf(d->host, "%s: timing signals_in %llu signals_out %llu rx %llu tx %llu max_in_flight %llu",
+	vmbus_host_logf(d->host, "%s: timing signals_in %llu signals_out %llu signal_us %.1f rx %llu tx %llu max_in_flight %llu",
 			d->name, (unsigned long long)d->signals_in,
 			(unsigned long long)d->signals_out,
+			d->signal_ns / 1e3 / (d->signals_out ? d->signals_out : 1),
 			(unsigned long long)d->rx_packets,
 			(unsigned long long)d->tx_packets,
 			(unsigned long long)s->st.max_in_flight);

@@ -418,9 +418,14 @@ void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why)
 static void signal_guest(struct vmbus_host_dev *d)
 {
 	struct vmbus_host *h = d->host;
-	int rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT,
-				    d->relid);
+	struct timespec t0, t1;
+	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT, d->relid);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	d->signal_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll +
+				   (t1.tv_nsec - t0.tv_nsec));
 	d->signals_out++;
 	if (rc)
 		vmbus_host_logf(h, "%s: signal to VP %u failed (%s)", d->name,

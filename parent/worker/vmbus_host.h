@@ -199,6 +199,7 @@ struct vmbus_host_dev {
 	atomic_bool wake;	/* vmbus_host_dev_wake() pending */
 	uint64_t rx_packets, tx_packets, rx_dropped;
 	uint64_t signals_in, signals_out;	/* guest -> host events, host -> guest */
+	uint64_t signal_ns;	/* time spent in the transport's signal (hypercall) */
 };
 
 /*
