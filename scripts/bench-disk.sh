@@ -57,6 +57,7 @@ for i in $(seq 1 $(( (360 + secs * 3) / 5 ))); do
 	grep -q "mkhv-child: bench done" "$T_LOGS/child.txt" && { ok=1; break; }
 	sleep 4
 done
+sleep 3	# the worker logs its timing after 1 s without I/O
 run worker "grep 'storvsp: timing' /var/log/mkhv/disks.log | tail -n 6" 60 >/dev/null
 run destroy "virsh destroy disks" 60 >/dev/null
 run parent2 "for m in seqread seqwrite randread; do diskbench \$m $img 64 $secs; done" $((secs * 3 + 120)) >/dev/null

@@ -37,11 +37,14 @@ struct storvsp {
 	uint32_t allocated, in_flight;
 	struct storvsp_stats st;
 	struct storvsp_msg msg;		/* the packet being handled */
-	uint64_t report_ns;		/* last timing line in the log */
+	uint64_t report_ns;		/* last timing lines in the log */
+	uint64_t last_done_ms;		/* last completion sent */
 	bool timing_new;		/* completions since */
 };
 
-#define REPORT_NS	2000000000ull	/* a timing line at most every 2 s */
+/* Timing lines: after 1 s without completions, or every minute of I/O. */
+#define REPORT_IDLE_MS	1000u
+#define REPORT_NS	60000000000ull
 
 static const uint16_t versions[] = {
 	VMSTOR_PROTO_VERSION_WIN10, VMSTOR_PROTO_VERSION_WIN8_1,
@@ -99,9 +102,24 @@ static void account(struct storvsp *s, struct storvsp_req *r)
 		t->send_ns += now - r->t_arrive;
 	}
 	s->timing_new = true;
+	s->last_done_ms = vmbus_host_now_ms(s->dev->host);
 	if (now - s->report_ns < REPORT_NS)
 		return;
 	s->report_ns = now;
+	s->timing_new = false;
+	storvsp_log_timing(s);
+}
+
+/* The timer with an empty backlog: log the timing once I/O went idle. */
+static void idle_report(struct storvsp *s, uint64_t now_ms)
+{
+	if (!s->timing_new || s->backlog)
+		return;
+	if (now_ms - s->last_done_ms < REPORT_IDLE_MS) {
+		vmbus_host_dev_timer(s->dev, s->last_done_ms + REPORT_IDLE_MS);
+		return;
+	}
+	s->report_ns = disk_now_ns();
 	s->timing_new = false;
 	storvsp_log_timing(s);
 }
@@ -196,6 +214,8 @@ static void flush_backlog(struct storvsp *s, bool from_io)
 		}
 		req_free(s, r);
 	}
+	if (s->timing_new && !d->deadline_ms)
+		vmbus_host_dev_timer(d, s->last_done_ms + REPORT_IDLE_MS);
 }
 
 static void finish(struct storvsp *s, struct storvsp_req *r)
@@ -236,8 +256,8 @@ static void dev_wake(struct vmbus_host_dev *d)
 
 static void dev_timer(struct vmbus_host_dev *d, uint64_t now)
 {
-	(void)now;
 	flush_backlog(d->priv, false);
+	idle_report(d->priv, now);
 }
 
 /* ---- requests -------------------------------------------------------- */
