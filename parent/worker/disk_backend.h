@@ -66,6 +66,8 @@ struct disk_io {
 	struct disk_range ranges[DISK_MAX_RANGES];	/* DISCARD */
 	unsigned int nranges;
 	int result;			/* 0 or -errno */
+	bool ran_now;			/* disk_submit_now() ran it on the caller */
+	uint64_t start_ns, end_ns;	/* CLOCK_MONOTONIC around run() */
 	void (*done)(struct disk_io *io);
 	void *priv;
 	struct disk_io *next;		/* private: pool queue */
@@ -80,6 +82,12 @@ struct disk_ops {
 	int (*thread_init)(struct disk *d, unsigned int tid);
 	void (*thread_fini)(struct disk *d, unsigned int tid);
 	void (*close)(struct disk *d);
+	/*
+	 * Optional: run @io at once on the caller's thread if that cannot
+	 * wait for a device (a memory-backed file; a read the page cache
+	 * holds: RWF_NOWAIT).  0 or -errno: done; -EAGAIN: use the pool.
+	 */
+	int (*try_now)(struct disk *d, struct disk_io *io);
 };
 
 struct disk {
@@ -103,6 +111,12 @@ struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
 
 /* Queue @io; io->done() runs when it finished (inline if no threads). */
 void disk_submit(struct disk *d, struct disk_io *io);
+/*
+ * disk_submit_now() - like disk_submit(), but first try to run @io on
+ * this thread when the backend says that cannot block (ops->try_now):
+ * io->ran_now tells the done() callback it runs inside this call.
+ */
+void disk_submit_now(struct disk *d, struct disk_io *io);
 
 /* Wait for queued requests, stop the threads, close the backing. */
 void disk_close(struct disk *d);
@@ -113,6 +127,9 @@ struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 
 /* Internal: a stable 20-character serial ("MKHV" + hash of @id) into @out. */
 void disk_make_serial(char *out, const char *id);
+
+/* CLOCK_MONOTONIC in ns. */
+uint64_t disk_now_ns(void);
 
 /* Internal: start the pool for a backend filled in by its open function. */
 int disk_pool_start(struct disk *d, unsigned int threads);

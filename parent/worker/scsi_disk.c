@@ -151,7 +151,12 @@ static int inquiry_vpd(struct scsi_cmd *c, const struct disk *d, uint8_t page,
 		n = 64;
 		be_put16(b + 6, 1);				/* optimal granularity */
 		be_put32(b + 8, SCSI_MAX_XFER / SCSI_BLOCK_SIZE);	/* maximum transfer */
-		be_put32(b + 12, 128u << 10 >> 9);			/* optimal transfer */
+		/*
+		 * Optimal = maximum: Linux's sd caps max_sectors_kb at the
+		 * optimal transfer length, and one 1 MiB SRB costs one VMBus
+		 * round trip where eight 128 KiB ones cost eight.
+		 */
+		be_put32(b + 12, SCSI_MAX_XFER / SCSI_BLOCK_SIZE);	/* optimal transfer */
 		if (d->can_discard) {
 			be_put32(b + 20, MAX_UNMAP_BLOCKS);	/* max unmap LBAs */
 			be_put32(b + 24, MAX_UNMAP_DESC);		/* max descriptors */
@@ -318,7 +323,10 @@ static int submit(struct scsi_cmd *c, struct disk *d)
 {
 	c->io.done = io_done;
 	c->io.priv = c;
-	disk_submit(d, &c->io);
+	if (c->may_run_now)
+		disk_submit_now(d, &c->io);
+	else
+		disk_submit(d, &c->io);
 	return 1;
 }
 

@@ -71,6 +71,7 @@ struct scsi_cmd {
 	uint8_t sense_len;		/* 0 or SCSI_SENSE_LEN */
 	uint32_t xfer;			/* bytes moved to or from the buffer */
 	/* async completion (READ/WRITE/SYNC/UNMAP) */
+	bool may_run_now;		/* disk_submit_now(): done() may run inline */
 	void (*done)(struct scsi_cmd *c);
 	void *priv;
 	struct disk_io io;

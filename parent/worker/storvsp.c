@@ -17,6 +17,7 @@ struct storvsp_req {
 	uint64_t trans_id;
 	uint32_t gen;			/* channel generation it arrived on */
 	bool inline_io;			/* its disk has no I/O threads */
+	uint64_t t_arrive;		/* ns: dev_packet() got it */
 	struct vstor_packet pkt;	/* the request, answered in place */
 	struct scsi_cmd cmd;
 	struct iovec iov[STORVSP_MAX_PFNS];
@@ -36,7 +37,14 @@ struct storvsp {
 	uint32_t allocated, in_flight;
 	struct storvsp_stats st;
 	struct storvsp_msg msg;		/* the packet being handled */
+	uint64_t report_ns;		/* last timing lines in the log */
+	uint64_t last_done_ms;		/* last completion sent */
+	bool timing_new;		/* completions since */
 };
+
+/* Timing lines: after 1 s without completions, or every minute of I/O. */
+#define REPORT_IDLE_MS	1000u
+#define REPORT_NS	60000000000ull
 
 static const uint16_t versions[] = {
 	VMSTOR_PROTO_VERSION_WIN10, VMSTOR_PROTO_VERSION_WIN8_1,
@@ -63,6 +71,83 @@ static void reply(struct storvsp *s, uint64_t trans_id, struct vstor_packet *p,
 	if (rc && rc != -ENOTCONN && rc != -EPROTO)
 		vmbus_host_logf(s->dev->host, "%s: control reply lost (%d)",
 				s->dev->name, rc);
+}
+
+static unsigned int timing_class(const struct storvsp_req *r)
+{
+	switch (r->cmd.cdb[0]) {
+	case 0x08: case 0x28: case 0x88:	/* READ 6/10/16 */
+		return r->cmd.buf_len <= 4096 ? STORVSP_T_READ4K : STORVSP_T_READ;
+	case 0x0a: case 0x2a: case 0x8a:	/* WRITE 6/10/16 */
+		return STORVSP_T_WRITE;
+	}
+	return STORVSP_T_OTHER;
+}
+
+/* A completion of @r is in the ring: account where its time went. */
+static void account(struct storvsp *s, struct storvsp_req *r)
+{
+	struct storvsp_timing *t = &s->st.t[timing_class(r)];
+	const struct disk_io *io = &r->cmd.io;
+	uint64_t now = disk_now_ns();
+
+	t->n++;
+	t->bytes += r->cmd.xfer;
+	if (io->start_ns) {
+		t->queue_ns += io->start_ns - r->t_arrive;
+		t->io_ns += io->end_ns - io->start_ns;
+		t->send_ns += now - io->end_ns;
+		t->inline_n += io->ran_now;
+	} else {
+		t->send_ns += now - r->t_arrive;
+	}
+	s->timing_new = true;
+	s->last_done_ms = vmbus_host_now_ms(s->dev->host);
+	if (now - s->report_ns < REPORT_NS)
+		return;
+	s->report_ns = now;
+	s->timing_new = false;
+	storvsp_log_timing(s);
+}
+
+/* The timer with an empty backlog: log the timing once I/O went idle. */
+static void idle_report(struct storvsp *s, uint64_t now_ms)
+{
+	if (!s->timing_new || s->backlog)
+		return;
+	if (now_ms - s->last_done_ms < REPORT_IDLE_MS) {
+		vmbus_host_dev_timer(s->dev, s->last_done_ms + REPORT_IDLE_MS);
+		return;
+	}
+	s->report_ns = disk_now_ns();
+	s->timing_new = false;
+	storvsp_log_timing(s);
+}
+
+void storvsp_log_timing(struct storvsp *s)
+{
+	static const char *const names[] = { "read4k", "read", "write", "other" };
+	struct vmbus_host_dev *d = s->dev;
+
+	for (unsigned int i = 0; i < STORVSP_T_N; i++) {
+		const struct storvsp_timing *t = &s->st.t[i];
+		uint64_t n = t->n ? t->n : 1;
+
+		if (!t->n)
+			continue;
+		vmbus_host_logf(d->host, "%s: timing %s n %llu avg_kb %llu queue_us %.1f io_us %.1f send_us %.1f inline %llu",
+				d->name, names[i], (unsigned long long)t->n,
+				(unsigned long long)(t->bytes / n / 1024),
+				t->queue_ns / 1e3 / n, t->io_ns / 1e3 / n,
+				t->send_ns / 1e3 / n, (unsigned long long)t->inline_n);
+	}
+	vmbus_host_logf(d->host, "%s: timing signals_in %llu signals_out %llu signal_us %.1f rx %llu tx %llu max_in_flight %llu",
+			d->name, (unsigned long long)d->signals_in,
+			(unsigned long long)d->signals_out,
+			d->signal_ns / 1e3 / (d->signals_out ? d->signals_out : 1),
+			(unsigned long long)d->rx_packets,
+			(unsigned long long)d->tx_packets,
+			(unsigned long long)s->st.max_in_flight);
 }
 
 static void req_free(struct storvsp *s, struct storvsp_req *r)
@@ -123,10 +208,14 @@ static void flush_backlog(struct storvsp *s, bool from_io)
 		s->backlog = r->next;
 		if (!s->backlog)
 			s->backlog_tail = &s->backlog;
-		if (!rc && r->gen == s->gen)
+		if (!rc && r->gen == s->gen) {
 			s->st.completions++;
+			account(s, r);
+		}
 		req_free(s, r);
 	}
+	if (s->timing_new && !d->deadline_ms)
+		vmbus_host_dev_timer(d, s->last_done_ms + REPORT_IDLE_MS);
 }
 
 static void finish(struct storvsp *s, struct storvsp_req *r)
@@ -149,7 +238,7 @@ static void cmd_done(struct scsi_cmd *c)
 	struct storvsp_req *r = c->priv;
 	struct storvsp *s = r->s;
 
-	if (r->inline_io) {
+	if (r->inline_io || c->io.ran_now) {	/* in dev_packet(), locked */
 		finish(s, r);
 		return;
 	}
@@ -167,8 +256,8 @@ static void dev_wake(struct vmbus_host_dev *d)
 
 static void dev_timer(struct vmbus_host_dev *d, uint64_t now)
 {
-	(void)now;
 	flush_backlog(d->priv, false);
+	idle_report(d->priv, now);
 }
 
 /* ---- requests -------------------------------------------------------- */
@@ -188,9 +277,12 @@ static struct storvsp_req *req_get(struct storvsp *s)
 		s->allocated++;
 	}
 	memset(&r->cmd, 0, offsetof(struct scsi_cmd, io));
+	r->cmd.io.start_ns = 0;
 	r->s = s;
 	r->next = NULL;
-	s->in_flight++;
+	r->t_arrive = disk_now_ns();
+	if (++s->in_flight > s->st.max_in_flight)
+		s->st.max_in_flight = s->in_flight;
 	return r;
 }
 
@@ -262,6 +354,8 @@ static void execute_srb(struct storvsp *s, struct storvsp_req *r, uint32_t buf_l
 	c->cdb_len = srb->cdb_length;
 	r->inline_io = !here || srb->lun >= s->target.nluns ||
 		       !s->target.luns[srb->lun]->pool;
+	/* Nothing else waits in the ring: no pool hop if it cannot block. */
+	c->may_run_now = !s->dev->rx_pending;
 	if (scsi_target_exec(here ? &s->target : NULL, srb->lun, c) == 0)
 		finish(s, r);
 	/* else: cmd_done() from an I/O thread (or already, if inline) */

@@ -54,12 +54,28 @@ struct storvsp *storvsp_create(struct vmbus_host *h, const struct guest_mem *mem
  */
 void storvsp_destroy(struct storvsp *s);
 
+/*
+ * Where an SRB's time goes (ns, CLOCK_MONOTONIC), per class: read of at
+ * most 4 KiB, larger read, write, anything else.  queue: from the packet
+ * in dev_packet() to its I/O starting (the hop to a pool thread, 0 for
+ * commands answered at once); io: the backing's preadv/pwritev/fdatasync;
+ * send: from the I/O's end to the completion written into the ring.
+ */
+enum { STORVSP_T_READ4K, STORVSP_T_READ, STORVSP_T_WRITE, STORVSP_T_OTHER, STORVSP_T_N };
+struct storvsp_timing {
+	uint64_t n, bytes, queue_ns, io_ns, send_ns, inline_n;
+};
+
 struct storvsp_stats {
 	uint32_t version;	/* negotiated VSTOR version, 0 = none */
 	bool ready;		/* END_INITIALIZATION seen */
 	uint64_t srbs, completions, errors, in_flight, busy;
+	uint64_t max_in_flight;
+	struct storvsp_timing t[STORVSP_T_N];
 };
 void storvsp_get_stats(struct storvsp *s, struct storvsp_stats *st);
+/* The timing figures as log lines ("storvsp: timing ..."); under the host lock. */
+void storvsp_log_timing(struct storvsp *s);
 
 /* One guest packet, checked (storvsp_parse). */
 struct storvsp_msg {

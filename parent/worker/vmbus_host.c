@@ -418,9 +418,15 @@ void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why)
 static void signal_guest(struct vmbus_host_dev *d)
 {
 	struct vmbus_host *h = d->host;
-	int rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT,
-				    d->relid);
+	struct timespec t0, t1;
+	int rc;
 
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = h->cfg.ops->signal(h->cfg.ctx, d->target_vp, VMBUS_HOST_SINT, d->relid);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	d->signal_ns += (uint64_t)((t1.tv_sec - t0.tv_sec) * 1000000000ll +
+				   (t1.tv_nsec - t0.tv_nsec));
+	d->signals_out++;
 	if (rc)
 		vmbus_host_logf(h, "%s: signal to VP %u failed (%s)", d->name,
 				d->target_vp, strerror(-rc));
@@ -519,6 +525,12 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 				vmbus_ring_pkt_copy(&d->in, &pkt, sizeof(pkt.desc),
 						    h->rxbuf, elen + plen);
 			vmbus_ring_consume(&d->in, &pkt);
+			if (keep) {
+				struct vmbus_ring_pkt next;
+
+				/* corruption is seen by the next peek */
+				d->rx_pending = vmbus_ring_peek(&d->in, &next) == 0;
+			}
 			if (!keep) {
 				d->rx_dropped++;
 				vmbus_host_logf(h, "%s: %u-byte packet dropped (limit %u)",
@@ -531,6 +543,7 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 					d->ops->packet(d, &pkt.desc, h->rxbuf + elen, plen);
 				d->pkt_ext = NULL;
 				d->pkt_ext_len = 0;
+				d->rx_pending = false;
 			}
 			if (++n >= VMBUS_HOST_RX_BUDGET) {
 				d->rx_more = true;
@@ -770,6 +783,7 @@ static void handle_signal(struct vmbus_host *h, uint32_t conn_id)
 
 		if (d->conn_id != conn_id)
 			continue;
+		d->signals_in++;
 		if (d->open && !d->broken)
 			drain(h, d);
 		if (d->open && !d->broken && d->ops->signal)

@@ -199,8 +199,15 @@ struct vmbus_host_dev {
 	 */
 	const uint8_t *pkt_ext;
 	uint32_t pkt_ext_len;
+	/*
+	 * During ops->packet: another packet already waits in the guest ->
+	 * host ring (a hint: a device may do short work inline when not).
+	 */
+	bool rx_pending;
 	atomic_bool wake;	/* vmbus_host_dev_wake() pending */
 	uint64_t rx_packets, tx_packets, rx_dropped;
+	uint64_t signals_in, signals_out;	/* guest -> host events, host -> guest */
+	uint64_t signal_ns;	/* time spent in the transport's signal (hypercall) */
 };
 
 /*

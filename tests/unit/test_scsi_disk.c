@@ -5,6 +5,8 @@
  * temporary-file disks.
  */
 #include <check.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -230,6 +232,8 @@ START_TEST(vpd_pages)
 	ck_assert(!memcmp(buf + 16, d0->serial, strlen(d0->serial)));
 	vpd(0xb0, 0);
 	ck_assert_uint_eq(be32(buf + 8), SCSI_MAX_XFER / 512);
+	/* optimal transfer = maximum (sd's max_sectors_kb follows it) */
+	ck_assert_uint_eq(be32(buf + 12), SCSI_MAX_XFER / 512);
 	ck_assert_uint_gt(be32(buf + 20), 0);	/* unmap supported */
 	ck_assert_uint_gt(be32(buf + 24), 0);
 	vpd(0xb1, 0);
@@ -688,6 +692,133 @@ START_TEST(async_pool)
 }
 END_TEST
 
+/* One 4 KiB READ(10)/WRITE(10) at block @lba with may_run_now = @now. */
+static void rw_now(struct scsi_target *t, struct scsi_cmd *c, struct waiter *w,
+		   bool write, uint32_t lba, uint8_t *buf, bool now)
+{
+	static struct iovec iov;
+
+	memset(c, 0, sizeof(*c));
+	c->cdb[0] = write ? 0x2a : 0x28;
+	c->cdb[2] = (uint8_t)(lba >> 24);
+	c->cdb[3] = (uint8_t)(lba >> 16);
+	c->cdb[4] = (uint8_t)(lba >> 8);
+	c->cdb[5] = (uint8_t)lba;
+	c->cdb[8] = 8;
+	c->cdb_len = 10;
+	iov.iov_base = buf;
+	iov.iov_len = 4096;
+	c->iov = &iov;
+	c->iovcnt = 1;
+	c->buf_len = 4096;
+	c->done = pool_done;
+	c->priv = w;
+	c->may_run_now = now;
+	ck_assert_int_eq(scsi_target_exec(t, 0, c), 1);
+}
+
+static void wait_done(struct waiter *w, int n)
+{
+	pthread_mutex_lock(&w->lock);
+	while (w->done < n)
+		pthread_cond_wait(&w->cond, &w->lock);
+	pthread_mutex_unlock(&w->lock);
+}
+
+/* A memory-backed disk with a pool: may_run_now runs it before exec returns. */
+START_TEST(run_now_memory_file)
+{
+	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct scsi_target t = { .nluns = 1 };
+	static uint8_t buf[4096], want[4096];
+	struct scsi_cmd *c = calloc(1, sizeof(*c));
+	int fd;
+
+	t.luns[0] = new_disk(false, 3, &fd);
+	fill(want, 4096, 77);
+	memcpy(buf, want, 4096);
+	rw_now(&t, c, &w, true, 16, buf, true);
+	ck_assert_int_eq(w.done, 1);		/* no wait: it ran here */
+	ck_assert(c->io.ran_now);
+	ck_assert_uint_eq(c->status, SAM_STAT_GOOD);
+	memset(buf, 0, 4096);
+	ck_assert_int_eq(pread(fd, buf, 4096, 16 * 512), 4096);
+	ck_assert(!memcmp(buf, want, 4096));
+	memset(buf, 0, 4096);
+	rw_now(&t, c, &w, false, 16, buf, true);
+	ck_assert_int_eq(w.done, 2);
+	ck_assert(c->io.ran_now);
+	ck_assert_uint_eq(c->xfer, 4096);
+	ck_assert(!memcmp(buf, want, 4096));
+	/* a large request goes to the pool even so */
+	{
+		static uint8_t big[128 << 10];
+		struct iovec biov = { big, sizeof(big) };
+
+		memset(c, 0, sizeof(*c));
+		c->cdb[0] = 0x28;
+		c->cdb[7] = 1;		/* 256 blocks */
+		c->cdb_len = 10;
+		c->iov = &biov;
+		c->iovcnt = 1;
+		c->buf_len = sizeof(big);
+		c->done = pool_done;
+		c->priv = &w;
+		c->may_run_now = true;
+		ck_assert_int_eq(scsi_target_exec(&t, 0, c), 1);
+		wait_done(&w, 3);
+		ck_assert(!c->io.ran_now);
+		ck_assert_uint_eq(c->xfer, sizeof(big));
+		ck_assert(!memcmp(big + 16 * 512, want, 4096));
+	}
+	/* without may_run_now it goes to the pool */
+	memset(buf, 0, 4096);
+	rw_now(&t, c, &w, false, 16, buf, false);
+	wait_done(&w, 4);
+	ck_assert(!c->io.ran_now);
+	ck_assert(!memcmp(buf, want, 4096));
+	disk_close(t.luns[0]);
+	close(fd);
+	free(c);
+}
+END_TEST
+
+/* A file on a disk file system: writes never run inline, reads may (RWF_NOWAIT). */
+START_TEST(run_now_disk_file)
+{
+	struct waiter w = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0 };
+	struct scsi_target t = { .nluns = 1 };
+	static uint8_t buf[4096], want[4096];
+	struct scsi_cmd *c = calloc(1, sizeof(*c));
+	char path[] = "./test_scsi_disk.XXXXXX", err[256];
+	struct statfs sfs;
+	bool memory;
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(path);
+	ck_assert_int_eq(ftruncate(fd, DISK_BYTES), 0);
+	ck_assert_int_eq(fstatfs(fd, &sfs), 0);
+	memory = sfs.f_type == TMPFS_MAGIC || sfs.f_type == RAMFS_MAGIC;
+	t.luns[0] = disk_open_fd(dup(fd), false, "test-file", 2, err, sizeof(err));
+	ck_assert_msg(t.luns[0] != NULL, "%s", err);
+	fill(want, 4096, 78);
+	memcpy(buf, want, 4096);
+	rw_now(&t, c, &w, true, 8, buf, true);
+	wait_done(&w, 1);
+	ck_assert_int_eq(c->io.ran_now, memory);
+	ck_assert_uint_eq(c->status, SAM_STAT_GOOD);
+	memset(buf, 0, 4096);
+	rw_now(&t, c, &w, false, 8, buf, true);	/* cached: inline if RWF_NOWAIT works */
+	wait_done(&w, 2);
+	ck_assert_uint_eq(c->status, SAM_STAT_GOOD);
+	ck_assert(!memcmp(buf, want, 4096));
+	disk_close(t.luns[0]);
+	close(fd);
+	free(c);
+}
+END_TEST
+
 /* ---- --disk ---- */
 
 START_TEST(spec_parse)
@@ -903,6 +1034,8 @@ static Suite *suite(void)
 	tcase_add_test(t, misc_commands);
 	tcase_add_test(t, io_error_is_medium_error);
 	tcase_add_test(t, async_pool);
+	tcase_add_test(t, run_now_memory_file);
+	tcase_add_test(t, run_now_disk_file);
 	tcase_add_test(t, spec_parse);
 	tcase_add_test(t, open_refuses_bad_backing);
 	suite_add_tcase(s, t);

@@ -507,6 +507,40 @@ START_TEST(threaded_io_many_in_flight)
 	storvsp_get_stats(v->s, &st);
 	ck_assert_uint_eq(st.completions, N);
 	ck_assert_uint_eq(st.in_flight, 0);
+	/* packets waited behind them: the pool ran them, not the VMBus thread */
+	ck_assert_uint_eq(st.t[STORVSP_T_READ4K].n, N);
+	ck_assert_uint_lt(st.t[STORVSP_T_READ4K].inline_n, N / 2);
+	sv_free(v);
+}
+END_TEST
+
+/*
+ * A lone 4 KiB read of a memory-backed disk with I/O threads: run on the
+ * VMBus thread, its completion is in the ring when the packet is handled.
+ */
+START_TEST(lone_read_runs_now)
+{
+	struct sv *v = sv_new(3, RING_PAGES);
+	uint64_t gpa = fg_alloc(v->f, 1), trans;
+	static uint8_t data[4096];
+	const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 8, 0, 0, 8, 0 };
+	struct storvsp_stats st;
+	struct vmbus_ring_pkt pkt;
+	static uint8_t buf[4096];
+
+	pattern(data, sizeof(data), 99);
+	ck_assert_int_eq(pwrite(v->fds[2], data, 4096, 4096), 4096);
+	sv_init(v);
+	trans = sv_srb(v, 0, 2, r10, 10, VMSCSI_READ_TYPE, gpa, 4096, NULL);
+	fg_pump(v->f);
+	vmbus_host_poll(v->f->h, 0);	/* handles the signal: no waiting after */
+	ck_assert_int_ge(vmbus_ring_read(&v->c->in, &pkt, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(pkt.desc.trans_id, trans);
+	ck_assert_uint_eq(((struct vstor_packet *)buf)->vm_srb.srb_status, SRB_STATUS_SUCCESS);
+	ck_assert(!memcmp(v->f->ram + gpa, data, 4096));
+	storvsp_get_stats(v->s, &st);
+	ck_assert_uint_eq(st.t[STORVSP_T_READ4K].n, 1);
+	ck_assert_uint_eq(st.t[STORVSP_T_READ4K].inline_n, 1);
 	sv_free(v);
 }
 END_TEST
@@ -776,6 +810,7 @@ static Suite *suite(void)
 	tcase_add_test(t, check_condition_carries_sense);
 	tcase_add_test(t, inband_commands_and_sync);
 	tcase_add_test(t, threaded_io_many_in_flight);
+	tcase_add_test(t, lone_read_runs_now);
 	tcase_add_test(t, full_guest_ring_completions_wait);
 	tcase_add_test(t, threaded_io_into_full_guest_ring);
 	tcase_add_test(t, guest_completion_packets_ignored);
