@@ -38,4 +38,9 @@ sleep 3
 wait_for 10 "mkhv-parent# " >/dev/null
 check "virsh list in the parent shows demo running" \
 	eval 'grep -qE "^ *[0-9]+ +demo +running" "$(log_path)"'
+# The admin's virsh shutdown reaches the child through the shutdown
+# integration service; the domain ends shut off (shutdown).
+serial_send "virsh shutdown demo; for i in \$(seq 1 30); do virsh domstate demo --reason | grep -q 'shut off' && break; sleep 2; done; echo DEMO-STATE=\$(virsh domstate demo --reason | tr ' ' _)"
+check "virsh shutdown demo: shut off (shutdown) within 60 s" \
+	wait_for 90 "DEMO-STATE=shut_off_(shutdown)"
 test_finish
