@@ -141,8 +141,9 @@ void storvsp_log_timing(struct storvsp *s)
 				t->queue_ns / 1e3 / n, t->io_ns / 1e3 / n,
 				t->send_ns / 1e3 / n, (unsigned long long)t->inline_n);
 	}
-	vmbus_host_logf(d->host, "%s: timing signals_in %llu signals_out %llu signal_us %.1f rx %llu tx %llu max_in_flight %llu",
+	vmbus_host_logf(d->host, "%s: timing signals_in %llu polled %llu signals_out %llu signal_us %.1f rx %llu tx %llu max_in_flight %llu",
 			d->name, (unsigned long long)d->signals_in,
+			(unsigned long long)d->polled,
 			(unsigned long long)d->signals_out,
 			d->signal_ns / 1e3 / (d->signals_out ? d->signals_out : 1),
 			(unsigned long long)d->rx_packets,
@@ -245,6 +246,8 @@ static void cmd_done(struct scsi_cmd *c)
 	vmbus_host_lock(s->dev->host);
 	finish(s, r);
 	flush_backlog(s, true);
+	if (!s->in_flight)
+		vmbus_host_dev_expect(s->dev);
 	vmbus_host_unlock(s->dev->host);
 }
 
@@ -252,6 +255,14 @@ static void cmd_done(struct scsi_cmd *c)
 static void dev_wake(struct vmbus_host_dev *d)
 {
 	flush_backlog(d->priv, false);
+}
+
+/* Spin for the next SRB only while no I/O thread needs the parent's CPU. */
+static bool dev_can_poll(struct vmbus_host_dev *d)
+{
+	struct storvsp *s = d->priv;
+
+	return !s->in_flight;
 }
 
 static void dev_timer(struct vmbus_host_dev *d, uint64_t now)
@@ -466,6 +477,7 @@ static const struct vmbus_host_dev_ops storvsp_ops = {
 	.packet = dev_packet,
 	.timer = dev_timer,
 	.wake = dev_wake,
+	.can_poll = dev_can_poll,
 };
 
 struct storvsp *storvsp_create(struct vmbus_host *h, const struct guest_mem *mem,

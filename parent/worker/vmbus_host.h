@@ -147,6 +147,7 @@ struct vmbus_host_config {
 	uint32_t timesync_ms;		/* SAMPLE period; 0: 5000 */
 	uint32_t kvp_ms;		/* KVP re-enumeration period; 0: 30000 */
 	uint32_t log_per_sec;		/* log line budget; 0: 20 */
+	uint32_t poll_us;		/* longest spin for the next packet; 0: never */
 	struct vmbus_server_limits limits;	/* GPADL limits, max version */
 };
 
@@ -175,6 +176,12 @@ struct vmbus_host_dev_ops {
 	 * completions of I/O finished by other threads.
 	 */
 	void (*wake)(struct vmbus_host_dev *d);
+	/*
+	 * Optional: true while the VMBus thread may spin on this channel's
+	 * ring for the guest's next packet (cfg.poll_us), i.e. nothing of the
+	 * device's own waits for the parent's CPU (no I/O on other threads).
+	 */
+	bool (*can_poll)(struct vmbus_host_dev *d);
 };
 
 struct vmbus_host_dev {
@@ -208,7 +215,25 @@ struct vmbus_host_dev {
 	uint64_t rx_packets, tx_packets, rx_dropped;
 	uint64_t signals_in, signals_out;	/* guest -> host events, host -> guest */
 	uint64_t signal_ns;	/* time spent in the transport's signal (hypercall) */
+	uint64_t last_rx_ns;	/* CLOCK_MONOTONIC of the last packet (poll_us) */
+	uint64_t polled;	/* packets found by spinning, not signalled */
 };
+
+/*
+ * vmbus_host_poll_adjust() - the next spin window (cfg.poll_us): 0 once the
+ * guest stayed quiet for longer than @max_ns after a spin (@blocked_ns),
+ * else doubled (from VMBUS_HOST_POLL_START_NS) up to @max_ns.
+ */
+#define VMBUS_HOST_POLL_START_NS	4000u
+uint64_t vmbus_host_poll_adjust(uint64_t window_ns, uint64_t blocked_ns,
+				uint64_t max_ns);
+
+/*
+ * vmbus_host_dev_expect() - a completion went out on another thread: the
+ * guest's next packet is likely soon.  Restarts @d's poll window and wakes
+ * the VMBus thread to spin (cfg.poll_us; nothing without it).  Host locked.
+ */
+void vmbus_host_dev_expect(struct vmbus_host_dev *d);
 
 /*
  * vmbus_host_create() - a host for one VM; offers cfg->services.

@@ -32,13 +32,17 @@ static void usage(FILE *out)
 		"                [--control-fd N]\n"
 		"                [--nic bridge=BR|network=default[,mac=xx:xx:xx:xx:xx:xx]]...\n"
 		"                [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
+		"                [--vmbus-poll-us N]\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n"
 		"KERNEL: a Linux bzImage or a Multiboot v1 kernel (--initrd is its\n"
 		"module 0, --cmdline its command line).\n"
 		"Each --disk is a LUN (in order) of the VM's synthetic SCSI\n"
 		"controller (hv_storvsc): a raw file or block device, or a qcow2\n"
-		"image (served by qemu-storage-daemon).\n");
+		"image (served by qemu-storage-daemon).\n"
+		"--vmbus-poll-us: after a storage request the VMBus thread spins\n"
+		"for the next one (adaptive window, at most N us; default 1000,\n"
+		"0 = never) instead of waiting for the guest's signal.\n");
 }
 
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *v)
@@ -79,6 +83,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 		{ "control-fd", required_argument, NULL, 'f' },
 		{ "nic", required_argument, NULL, 'N' },
 		{ "disk", required_argument, NULL, 'D' },
+		{ "vmbus-poll-us", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -87,6 +92,7 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 
 	memset(o, 0, sizeof(*o));
 	o->control_fd = -1;
+	o->vmbus_poll_us = WORKER_POLL_US_DEFAULT;
 	optind = 0;	/* full re-initialisation (tests call us repeatedly) */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -157,6 +163,11 @@ int worker_parse_args(int argc, char **argv, struct worker_opts *o,
 			if (disk_spec_parse(optarg, &o->disks[o->ndisks], err, errlen))
 				return -EINVAL;
 			o->ndisks++;
+			break;
+		case 'P':
+			if (parse_u64(optarg, 0, WORKER_POLL_US_MAX, &v))
+				return bad(err, errlen, "--vmbus-poll-us (0-100000)", optarg);
+			o->vmbus_poll_us = (uint32_t)v;
 			break;
 		case 'h':
 			usage(out);
@@ -523,7 +534,7 @@ int worker_run(const struct worker_opts *o, const struct vm_backend_ops *ops,
 		goto out_con;
 	}
 	worker_vmbus_start(&wv, o->vmbus_ops, o->vmbus_ctx, &mem, o->vcpus,
-			   &ctl, status);
+			   o->vmbus_poll_us, &ctl, status);
 	worker_vmbus_nics(&wv, o->nics, o->nnics, status);
 	ret = control_start(&ctl);
 	if (ret) {

@@ -30,6 +30,8 @@
 #include "vmm.h"
 
 #define WORKER_NAME_MAX		64
+#define WORKER_POLL_US_DEFAULT	1000	/* adaptive: see vmbus_host_poll_adjust() */
+#define WORKER_POLL_US_MAX	100000
 #define WORKER_KERNEL_MAX	(256ULL << 20)	/* a bzImage bigger than this is refused */
 
 enum {
@@ -54,6 +56,7 @@ struct worker_opts {
 	bool console_pty;
 	struct disk_spec disks[DISK_MAX_DISKS];	/* --disk: LUN = order */
 	unsigned int ndisks;
+	uint32_t vmbus_poll_us;	/* --vmbus-poll-us, WORKER_POLL_US_DEFAULT */
 	/* Not from the command line: the VMBus transport (NULL: none). */
 	const struct vmbus_transport_ops *vmbus_ops;
 	void *vmbus_ctx;

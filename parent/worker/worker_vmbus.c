@@ -72,11 +72,12 @@ static int timesync_hook(void *ctx, char *reply, size_t len)
 void worker_vmbus_start(struct worker_vmbus *wv,
 			const struct vmbus_transport_ops *ops, void *ctx,
 			const struct guest_mem *mem, uint32_t nr_vps,
-			struct control *ctl, FILE *status)
+			uint32_t poll_us, struct control *ctl, FILE *status)
 {
 	struct vmbus_host_config cfg = {
 		.ops = ops, .ctx = ctx, .mem = mem, .nr_vps = nr_vps,
 		.services = VMBUS_IC_ALL,
+		.poll_us = poll_us,
 	};
 	int ret;
 

@@ -39,13 +39,14 @@ int worker_vmbus_disks(struct worker_vmbus *wv, const struct disk_spec *specs,
 
 /*
  * Start the server for @nr_vps VPs over @mem on transport @ops/@ctx (NULL
- * @ops: no VMBus, not an error) and hook shutdown/reboot into @ctl.  A
- * server that cannot start is logged on @status; the VM runs without it.
+ * @ops: no VMBus, not an error) and hook shutdown/reboot into @ctl; the
+ * VMBus thread spins up to @poll_us for a storage request (--vmbus-poll-us).
+ * A server that cannot start is logged on @status; the VM runs without it.
  */
 void worker_vmbus_start(struct worker_vmbus *wv,
 			const struct vmbus_transport_ops *ops, void *ctx,
 			const struct guest_mem *mem, uint32_t nr_vps,
-			struct control *ctl, FILE *status);
+			uint32_t poll_us, struct control *ctl, FILE *status);
 
 /*
  * Offer a synthetic NIC per @specs (tap on a bridge, nic.h); one that

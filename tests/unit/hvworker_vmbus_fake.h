@@ -225,6 +225,9 @@ static bool fg_logged(struct fake *f, const char *what)
 
 /* ---- setup ---- */
 
+/* cfg.poll_us of the hosts fg_create() makes next (0: no polling). */
+static uint32_t fg_poll_us;
+
 /* A host that is not started yet (devices can still be added). */
 static struct fake *fg_create(uint32_t services, uint32_t max_version, bool ref)
 {
@@ -253,6 +256,7 @@ static struct fake *fg_create(uint32_t services, uint32_t max_version, bool ref)
 		.ops = &f->ops, .ctx = f, .mem = &f->mem, .nr_vps = FG_NR_VPS,
 		.services = services, .clock = &f->clock, .log = fl_log,
 		.log_ctx = f, .limits.max_version = max_version,
+		.poll_us = fg_poll_us,
 	};
 	f->h = vmbus_host_create(&f->cfg);
 	ck_assert_ptr_nonnull(f->h);

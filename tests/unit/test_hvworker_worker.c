@@ -40,6 +40,13 @@ START_TEST(args_good)
 	ck_assert(o.console_pty);
 	ck_assert_uint_eq(o.weight, 2048);
 	ck_assert_uint_eq(o.cap_permille, 1500);
+	ck_assert_uint_eq(o.vmbus_poll_us, WORKER_POLL_US_DEFAULT);
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--vmbus-poll-us", "0"), 0);
+	ck_assert_uint_eq(o.vmbus_poll_us, 0);
+	ck_assert_int_eq(PARSE(&o, err, "--name", "a", "--memory", "64", "--vcpus", "1",
+			       "--kernel", "/k", "--vmbus-poll-us", "250"), 0);
+	ck_assert_uint_eq(o.vmbus_poll_us, 250);
 }
 END_TEST
 
@@ -120,6 +127,8 @@ START_TEST(args_hostile)
 	BAD("--name", "a", "--memory", "64", "--vcpus", "1", "extra");
 	BAD("--name", "a", "--memory", "64", "--vcpus", "1", "--cap", "1001");
 	BAD("--name", "a", "--memory", "64", "--vcpus", "1", "--weight", "0");
+	BAD("--name", "a", "--memory", "64", "--vcpus", "1", "--vmbus-poll-us", "100001");
+	BAD("--name", "a", "--memory", "64", "--vcpus", "1", "--vmbus-poll-us", "-1");
 	BAD("--name", "a", "--memory", "64", "--vcpus");
 #undef BAD
 }

@@ -7,6 +7,7 @@
  * data, GPA-direct with one page range otherwise); its disks are memfds.
  * Hostile packets must fail the channel (rescinded), never the worker.
  */
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 #include <vmbus/storvsc_wire.h>
@@ -27,6 +28,8 @@ struct sv {
 	int fds[3];
 	unsigned int n;
 	uint64_t next_trans;
+	bool quiet;		/* sv_srb: never signal the host, note it in sig */
+	bool sig;
 };
 
 static struct sv *sv_new(unsigned int threads, uint32_t recv_pages)
@@ -226,7 +229,8 @@ static uint64_t sv_srb(struct sv *v, uint8_t target, uint8_t lun, const uint8_t 
 	iov[1] = (struct vmbus_ring_iov){ &p, o->vstor_len ? o->vstor_len : sizeof(p) };
 	d.offset8 = (uint16_t)((16 + 16 + 8 * npfn) / 8);
 	ck_assert_int_eq(vmbus_ring_send(&v->c->out, &d, iov, 2, &sig), 0);
-	if (sig)
+	v->sig = sig;
+	if (sig && !v->quiet)
 		fg_signal_host(v->f, v->c->conn_id);
 	return trans;
 }
@@ -545,6 +549,83 @@ START_TEST(lone_read_runs_now)
 }
 END_TEST
 
+START_TEST(poll_window_adapts)
+{
+	const uint64_t max = 1000000;	/* 1 ms */
+
+	/* Grows from the start value by doubling while the guest is prompt. */
+	ck_assert_uint_eq(vmbus_host_poll_adjust(0, 0, max), VMBUS_HOST_POLL_START_NS);
+	ck_assert_uint_eq(vmbus_host_poll_adjust(4000, 50000, max), 8000);
+	ck_assert_uint_eq(vmbus_host_poll_adjust(600000, 900000, max), max);
+	ck_assert_uint_eq(vmbus_host_poll_adjust(max, max, max), max);
+	/* A guest quiet for longer than the limit: no spinning at all. */
+	ck_assert_uint_eq(vmbus_host_poll_adjust(max, max + 1, max), 0);
+	ck_assert_uint_eq(vmbus_host_poll_adjust(8000, 5000000000ull, max), 0);
+	/* A limit below the start value is the window. */
+	ck_assert_uint_eq(vmbus_host_poll_adjust(0, 0, 1000), 1000);
+}
+END_TEST
+
+struct late_srb {
+	struct sv *v;
+	uint64_t gpa, trans;
+};
+
+/* Guest, 2 ms later on its own vCPU: a 4 KiB read, without signalling. */
+static void *late_read(void *arg)
+{
+	static const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 8, 0, 0, 8, 0 };
+	struct late_srb *l = arg;
+
+	nanosleep(&(struct timespec){ 0, 2000000 }, NULL);
+	l->v->quiet = true;
+	l->trans = sv_srb(l->v, 0, 2, r10, 10, VMSCSI_READ_TYPE, l->gpa, 4096, NULL);
+	return NULL;
+}
+
+START_TEST(polling_catches_the_next_request)
+{
+	static const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 8, 0, 0, 8, 0 };
+	struct sv *v;
+	struct late_srb l;
+	struct vmbus_ring_pkt pkt;
+	static uint8_t buf[4096];
+	pthread_t t;
+	uint64_t first;
+
+	fg_poll_us = 20000;	/* real time: the spin's limit */
+	v = sv_new(3, RING_PAGES);
+	fg_poll_us = 0;
+	sv_init(v);
+	l = (struct late_srb){ v, fg_alloc(v->f, 1), 0 };
+	/* Prompt requests grow the window up to the limit (4 us doubling). */
+	for (int i = 0; i < 16; i++) {
+		uint64_t trans = sv_srb(v, 0, 2, r10, 10, VMSCSI_READ_TYPE, l.gpa, 4096, NULL);
+
+		ck_assert_uint_eq(sv_done(v, trans).srb_status, SRB_STATUS_SUCCESS);
+	}
+	ck_assert_uint_eq(storvsp_dev(v->s)->polled, 0);
+	/*
+	 * One more, and 2 ms after it another one while the host spins with
+	 * the ring masked: the guest does not signal it.
+	 */
+	first = sv_srb(v, 0, 2, r10, 10, VMSCSI_READ_TYPE, l.gpa, 4096, NULL);
+	ck_assert(v->sig);
+	ck_assert_int_eq(pthread_create(&t, NULL, late_read, &l), 0);
+	ck_assert_uint_eq(sv_done(v, first).srb_status, SRB_STATUS_SUCCESS);
+	pthread_join(t, NULL);
+	ck_assert(!v->sig);
+	ck_assert_uint_eq(v->f->ev_count, 0);
+	ck_assert_uint_eq(storvsp_dev(v->s)->polled, 1);
+	ck_assert_int_ge(vmbus_ring_read(&v->c->in, &pkt, buf, sizeof(buf)), 0);
+	ck_assert_uint_eq(pkt.desc.trans_id, l.trans);
+	ck_assert_uint_eq(((struct vstor_packet *)buf)->vm_srb.srb_status, SRB_STATUS_SUCCESS);
+	/* Done spinning: unmasked, the guest's next request signals again. */
+	ck_assert_uint_eq(v->c->out.hdr->interrupt_mask, 0);
+	sv_free(v);
+}
+END_TEST
+
 /* @n successful completions arrive, and nothing is left in flight. */
 static void expect_successes(struct sv *v, unsigned int n)
 {
@@ -811,6 +892,8 @@ static Suite *suite(void)
 	tcase_add_test(t, inband_commands_and_sync);
 	tcase_add_test(t, threaded_io_many_in_flight);
 	tcase_add_test(t, lone_read_runs_now);
+	tcase_add_test(t, poll_window_adapts);
+	tcase_add_test(t, polling_catches_the_next_request);
 	tcase_add_test(t, full_guest_ring_completions_wait);
 	tcase_add_test(t, threaded_io_into_full_guest_ring);
 	tcase_add_test(t, guest_completion_packets_ignored);
