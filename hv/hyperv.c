@@ -67,7 +67,8 @@ static void build_leaves(struct hyperv_partition *hp,
 		f->edx &= ~HV_FEATURE_FREQUENCY_MSRS_AVAILABLE;
 	}
 	f->ebx &= ~HV_NEVER_EBX;
-	l[4].eax = HV_DEPRECATING_AEOI_RECOMMENDED;
+	if (cfg->role == HYPERV_ROLE_PARENT)
+		l[4].eax = HV_DEPRECATING_AEOI_RECOMMENDED;
 	l[4].ebx = 0xffffffff;	/* spinlock retries: never notify */
 	l[5].eax = cfg->nr_vps;
 	l[5].ebx = cfg->nr_lps;

@@ -12,7 +12,11 @@
  *    code knows the TSC and APIC timer frequencies (then Linux skips its
  *    calibration).  Never CPU_MANAGEMENT, partition id or isolation (EBX
  *    bits 12, 1, 22: EBX is 0).  Hint bit 9 DEPRECATING_AEOI.
- *  - child (DESIGN §7): EAX 0xA7E | bit 15, EBX 0x30, EDX 0x80100, hint 9.
+ *  - child (DESIGN §7): EAX 0xA7E | bit 15, EBX 0x30, EDX 0x80100, no hints:
+ *    without DEPRECATING_AEOI Linux programs its VMBus SINT with auto-EOI,
+ *    which the vLAPIC honours (vlapic_accept_auto_eoi), so a VMBus
+ *    interrupt costs the child no EOI exit.  The parent keeps hint 9: its
+ *    LAPIC is the real one, which has no auto-EOI.
  * Time-based bits are dropped when tsc_hz/apic_hz are unknown (0), because
  * Linux trusts them (linux-hv-guest.md §1.4: zero frequency -> no TSC).
  */
