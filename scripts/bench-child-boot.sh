@@ -14,10 +14,7 @@
 # Each side boots twice, alternating, and keeps its fastest boot (a shared,
 # noisy machine).  The child's console goes to the parent's serial port, so
 # the host sees both markers on a serial log and times them the same way.
-set -u
-. "$(dirname "$0")/../tests/system/lib.sh"
-. "$(dirname "$0")/../tests/system/parent_shell.sh"
-test_init bench-child-boot >/dev/null
+. "$(dirname "$0")/bench_lib.sh" bench-child-boot child_boot_ratio
 
 kernel="$T_BUILD/kernel/vmlinuz" initrd="$T_BUILD/guest/initrd.img"
 quiet="console=ttyS0 quiet"
@@ -69,16 +66,7 @@ best() {	# keeps the smallest positive value of $1 and $2
 	else echo "$2"; fi
 }
 
-fail() {
-	echo "child_boot_ratio: failed ($1; logs in ${T_LOGS#$T_ROOT/})"
-	exit 1
-}
-
-esp="$T_LOGS/esp.img"
-cp "$T_BUILD/esp.img" "$esp"
-qemu_start "$esp" >/dev/null
-wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
-serial_send "dmesg -n 1"	# parent kernel messages off the console
+bench_boot_parent
 
 bn=0 bc=0 vn=0 vc=0
 for round in 1 2; do

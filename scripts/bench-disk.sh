@@ -20,29 +20,17 @@
 # child, so the ratio is the cost of the path child -> storvsc -> VMBus ->
 # worker, not of a device.  Also printed: the raw figures and where a 4 KiB
 # read's time goes (the worker's timing log, the child's block stats).
-set -u
-. "$(dirname "$0")/../tests/system/lib.sh"
-. "$(dirname "$0")/../tests/system/parent_shell.sh"
-test_init bench-disk >/dev/null
+. "$(dirname "$0")/bench_lib.sh" bench-disk disk_seq_read_ratio
 
 secs=${BENCH_DISK_S:-5}
 img=/var/lib/mkhv/images/bench.raw
-
-fail() {
-	echo "disk_seq_read_ratio: failed ($1; logs in ${T_LOGS#$T_ROOT/})"
-	exit 1
-}
 
 figure() {	# LOG MODE FIELD(3 MB/s, 4 IOPS): from "diskbench MODE MB/s IOPS" (mean)
 	awk -v m="$2" -v f="$3" '{ for (i = 1; i < NF; i++) if ($i == "diskbench" && $(i + 1) == m) { v += $(i + f - 1); n++ } } END { print n ? v / n : 0 }' \
 		"$T_LOGS/$1.txt"
 }
 
-esp="$T_LOGS/esp.img"
-cp "$T_BUILD/esp.img" "$esp"
-MKHV_QEMU_SMP=3 qemu_start -s 2 "$esp" >/dev/null
-wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
-serial_send "dmesg -n 1"
+MKHV_QEMU_SMP=3 bench_boot_parent -s 2
 
 # The example domain with LUN 0 only, on the bench image, with mkhv.bench=.
 keep0="awk '/<disk /{k=1; b=\"\"} k{b=b \$0 RS; if (/<\\/disk>/) {k=0; if (b ~ /disk0.raw/) printf \"%s\", b}; next} 1'"

@@ -12,26 +12,15 @@
 # The sink (tests/bench/mkhv_netbench.c, in the parent) times from the
 # first byte to EOF.  QEMU TCG, 2 CPUs: the parent on cpu0, the child on
 # the pool CPU; each side runs twice and keeps its best.
-set -u
-. "$(dirname "$0")/../tests/system/lib.sh"
-. "$(dirname "$0")/../tests/system/parent_shell.sh"
-test_init bench-net >/dev/null
+. "$(dirname "$0")/bench_lib.sh" bench-net net_tcp_ratio
 
 mib=64
-fail() {
-	echo "net_tcp_ratio: failed ($1; logs in ${T_LOGS#$T_ROOT/})"
-	exit 1
-}
 mbps() {	# NAME: the MB/s of a sink line in $T_LOGS/NAME.txt
 	sed -n 's/^sink [0-9]* bytes [0-9]* ns \([0-9.]*\) MB\/s.*/\1/p' "$T_LOGS/$1.txt" | tail -n 1
 }
 best() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { print (a > b ? a : b) }'; }
 
-esp="$T_LOGS/esp.img"
-cp "$T_BUILD/esp.img" "$esp"
-MKHV_QEMU_SMP=2 qemu_start "$esp" >/dev/null
-wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
-serial_send "dmesg -n 1"
+MKHV_QEMU_SMP=2 bench_boot_parent
 nb=/usr/lib/mkhv/mkhv-netbench
 
 # veth between two namespaces of the parent.

@@ -16,21 +16,9 @@
 # The child is the demo image with mkhv.bench=10000: its init runs
 # guest-drivers/tests/mkhv_hostile.ko bench=10000 (interrupts off while it
 # measures; the module takes the answers from the slot itself).
-set -u
-. "$(dirname "$0")/../tests/system/lib.sh"
-. "$(dirname "$0")/../tests/system/parent_shell.sh"
-test_init bench-vmbus-msg >/dev/null
+. "$(dirname "$0")/bench_lib.sh" bench-vmbus-msg vmbus_msg_roundtrip_us
 
-fail() {
-	echo "vmbus_msg_roundtrip_us: failed ($1; logs in ${T_LOGS#$T_ROOT/})"
-	exit 1
-}
-
-esp="$T_LOGS/esp.img"
-cp "$T_BUILD/esp.img" "$esp"
-qemu_start "$esp" >/dev/null
-wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
-serial_send "dmesg -n 1"
+bench_boot_parent
 run start "sed -e 's|<name>demo</name>|<name>bench</name>|' -e 's|mkhv.name=demo|mkhv.name=bench mkhv.bench=10000|' /etc/mkhv/examples/demo-child.xml > /tmp/bench.xml && virsh define /tmp/bench.xml && virsh start bench" 120 >/dev/null
 until_console c1 "mkhv-child: hostile done" 400 bench >/dev/null ||
 	fail "the child did not finish the bench"
