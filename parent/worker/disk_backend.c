@@ -19,7 +19,38 @@
 
 #include "disk_backend.h"
 
-/* ---- --disk PATH[,format=raw|qcow2][,readonly] ------------------------- */
+/* ---- --disk PATH[,format=raw|qcow2][,readonly][,cache=MODE] ----------- */
+
+static const char *const cache_names[] = {
+	[DISK_CACHE_WRITEBACK] = "writeback",
+	[DISK_CACHE_NONE] = "none",
+	[DISK_CACHE_WRITETHROUGH] = "writethrough",
+	[DISK_CACHE_DIRECTSYNC] = "directsync",
+	[DISK_CACHE_UNSAFE] = "unsafe",
+};
+
+static int cache_parse(const char *v, size_t n, enum disk_cache *c)
+{
+	for (size_t i = 0; i < sizeof(cache_names) / sizeof(cache_names[0]); i++) {
+		if (strlen(cache_names[i]) == n && !strncmp(v, cache_names[i], n)) {
+			*c = (enum disk_cache)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* O_DIRECT: the parent's page cache is not used. */
+static bool cache_direct(enum disk_cache c)
+{
+	return c == DISK_CACHE_NONE || c == DISK_CACHE_DIRECTSYNC;
+}
+
+/* No volatile cache for the guest: every write durable when it completes. */
+static bool cache_sync(enum disk_cache c)
+{
+	return c == DISK_CACHE_WRITETHROUGH || c == DISK_CACHE_DIRECTSYNC;
+}
 
 int disk_spec_parse(const char *arg, struct disk_spec *s, char *err, size_t errlen)
 {
@@ -42,13 +73,16 @@ int disk_spec_parse(const char *arg, struct disk_spec *s, char *err, size_t errl
 			s->format = DISK_FORMAT_QCOW2;
 		} else if (n == 8 && !strncmp(opt, "readonly", n)) {
 			s->readonly = true;
+		} else if (n > 6 && !strncmp(opt, "cache=", 6)) {
+			if (cache_parse(opt + 6, n - 6, &s->cache))
+				goto bad;
 		} else {
 			goto bad;
 		}
 		p = next;
 		continue;
 bad:
-		snprintf(err, errlen, "--disk %s: unknown option '%.*s' (format=raw|qcow2, readonly)",
+		snprintf(err, errlen, "--disk %s: unknown option '%.*s' (format=raw|qcow2, readonly, cache=none|writeback|writethrough|directsync|unsafe)",
 			 s->path, (int)n, opt);
 		return -EINVAL;
 	}
@@ -158,14 +192,36 @@ static void queue_io(struct disk *d, struct disk_io *io)
 	pthread_mutex_unlock(&p->lock);
 }
 
+/*
+ * The cache mode's part of a request: writethrough/directsync make every
+ * write FUA; unsafe drops FUA and completes flushes at once (true: done).
+ */
+static bool cache_apply(struct disk *d, struct disk_io *io)
+{
+	if (io->op == DISK_WRITE)
+		io->fua = d->cache == DISK_CACHE_UNSAFE ? false :
+			  io->fua || cache_sync(d->cache);
+	if (io->op != DISK_FLUSH || d->cache != DISK_CACHE_UNSAFE)
+		return false;
+	io->start_ns = io->end_ns = disk_now_ns();
+	io->result = 0;
+	io->ran_now = true;
+	io->done(io);
+	return true;
+}
+
 void disk_submit(struct disk *d, struct disk_io *io)
 {
-	queue_io(d, io);
+	if (!cache_apply(d, io))
+		queue_io(d, io);
 }
 
 void disk_submit_now(struct disk *d, struct disk_io *io)
 {
 	int rc;
+
+	if (cache_apply(d, io))
+		return;
 
 	if (d->pool && d->ops->try_now) {
 		io->start_ns = disk_now_ns();
@@ -210,6 +266,7 @@ void disk_close(struct disk *d)
 
 struct raw {
 	int fd;
+	int fd_buffered;	/* cache=none/directsync: for unaligned requests, else -1 */
 	bool block;
 	bool memory;		/* tmpfs/ramfs: no I/O ever waits for a device */
 	bool no_nowait;		/* preadv2(RWF_NOWAIT) is not supported */
@@ -261,10 +318,13 @@ static int raw_run(struct disk *d, unsigned int tid, struct disk_io *io)
 	(void)tid;
 	switch (io->op) {
 	case DISK_READ:
-		return raw_rw(r->fd, false, io->iov, io->iovcnt, io->off, io->len);
 	case DISK_WRITE:
-		ret = raw_rw(r->fd, true, io->iov, io->iovcnt, io->off, io->len);
-		if (!ret && io->fua && fdatasync(r->fd))
+		ret = raw_rw(r->fd, io->op == DISK_WRITE, io->iov, io->iovcnt, io->off, io->len);
+		/* O_DIRECT refuses buffers not aligned to the device's blocks. */
+		if (ret == -EINVAL && r->fd_buffered >= 0)
+			ret = raw_rw(r->fd_buffered, io->op == DISK_WRITE, io->iov,
+				     io->iovcnt, io->off, io->len);
+		if (!ret && io->op == DISK_WRITE && io->fua && fdatasync(r->fd))
 			ret = -errno;
 		return ret;
 	case DISK_FLUSH:
@@ -324,6 +384,8 @@ static void raw_close(struct disk *d)
 	struct raw *r = d->priv;
 
 	close(r->fd);
+	if (r->fd_buffered >= 0)
+		close(r->fd_buffered);
 	free(r);
 }
 
@@ -381,11 +443,13 @@ struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 		goto fail;
 	}
 	r->fd = fd;
+	r->fd_buffered = -1;
 	d->ops = &raw_ops;
 	d->priv = r;
 	d->size = size & ~511ull;
 	d->readonly = readonly;
 	d->can_discard = !readonly;
+	d->write_cache = true;
 	disk_make_serial(d->serial, id);
 	if (disk_pool_start(d, threads)) {
 		snprintf(err, errlen, "%s: cannot start I/O threads", id);
@@ -400,17 +464,60 @@ fail:
 	return NULL;
 }
 
-struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
-		       char *err, size_t errlen)
+/* cache=none/directsync on a raw backing: O_DIRECT, and a buffered fd. */
+static struct disk *open_direct(const struct disk_spec *s, int flags,
+				unsigned int threads, char *err, size_t errlen)
 {
-	int fd;
+	int fd = open(s->path, flags | O_DIRECT), fd2;
+	struct disk *d;
 
-	if (s->format == DISK_FORMAT_QCOW2)
-		return disk_open_nbd(s, threads, err, errlen);
-	fd = open(s->path, (s->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC);
+	if (fd < 0 && errno == EINVAL) {
+		snprintf(err, errlen, "%s: cache=%s needs O_DIRECT, which its file system does not support",
+			 s->path, cache_names[s->cache]);
+		return NULL;
+	}
 	if (fd < 0) {
 		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
 		return NULL;
 	}
-	return disk_open_fd(fd, s->readonly, s->path, threads, err, errlen);
+	fd2 = open(s->path, flags);
+	if (fd2 < 0) {
+		snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	d = disk_open_fd(fd, s->readonly, s->path, threads, err, errlen);
+	if (!d) {
+		close(fd2);
+		return NULL;
+	}
+	((struct raw *)d->priv)->fd_buffered = fd2;
+	((struct raw *)d->priv)->no_nowait = true;	/* no page cache to ask */
+	((struct raw *)d->priv)->memory = false;
+	return d;
+}
+
+struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
+		       char *err, size_t errlen)
+{
+	int flags = (s->readonly ? O_RDONLY : O_RDWR) | O_CLOEXEC, fd;
+	struct disk *d;
+
+	if (s->format == DISK_FORMAT_QCOW2) {
+		d = disk_open_nbd(s, threads, err, errlen);
+	} else if (cache_direct(s->cache)) {
+		d = open_direct(s, flags, threads, err, errlen);
+	} else {
+		fd = open(s->path, flags);
+		if (fd < 0) {
+			snprintf(err, errlen, "%s: %s", s->path, strerror(errno));
+			return NULL;
+		}
+		d = disk_open_fd(fd, s->readonly, s->path, threads, err, errlen);
+	}
+	if (d) {
+		d->cache = s->cache;
+		d->write_cache = !cache_sync(s->cache);
+	}
+	return d;
 }

@@ -31,16 +31,33 @@ enum disk_format {
 	DISK_FORMAT_QCOW2 = 1,
 };
 
-/* One --disk PATH[,format=raw|qcow2][,readonly]. */
+/*
+ * libvirt's <driver cache='...'/> modes, as QEMU implements them: whether
+ * the parent's page cache is used (not with none/directsync: O_DIRECT),
+ * whether the guest sees a volatile write cache it must flush (not with
+ * writethrough/directsync: every write is durable before it completes),
+ * and unsafe, whose flushes do nothing.
+ */
+enum disk_cache {
+	DISK_CACHE_WRITEBACK = 0,	/* the default */
+	DISK_CACHE_NONE,
+	DISK_CACHE_WRITETHROUGH,
+	DISK_CACHE_DIRECTSYNC,
+	DISK_CACHE_UNSAFE,
+};
+
+/* One --disk PATH[,format=raw|qcow2][,readonly][,cache=MODE]. */
 struct disk_spec {
 	char path[4096];
 	enum disk_format format;
 	bool readonly;
+	enum disk_cache cache;
 };
 
 /*
- * disk_spec_parse() - parse "PATH[,format=raw|qcow2][,readonly]" (PATH
- * may not contain a comma).  0 or -EINVAL with a reason in @err.
+ * disk_spec_parse() - parse "PATH[,format=raw|qcow2][,readonly]
+ * [,cache=none|writeback|writethrough|directsync|unsafe]" (PATH may not
+ * contain a comma).  0 or -EINVAL with a reason in @err.
  */
 int disk_spec_parse(const char *arg, struct disk_spec *s, char *err, size_t errlen);
 
@@ -96,6 +113,8 @@ struct disk {
 	uint64_t size;		/* bytes */
 	bool readonly;
 	bool can_discard;	/* the backing can punch holes */
+	enum disk_cache cache;	/* set by disk_open() */
+	bool write_cache;	/* the guest sees WCE=1 and must flush */
 	char serial[21];	/* stable id for VPD 0x80 / 0x83 */
 	/* pool */
 	unsigned int nthreads;
@@ -121,7 +140,10 @@ void disk_submit_now(struct disk *d, struct disk_io *io);
 /* Wait for queued requests, stop the threads, close the backing. */
 void disk_close(struct disk *d);
 
-/* Raw file/block backend on an open fd (tests: a memfd); takes the fd. */
+/*
+ * Raw file/block backend on an open fd (tests: a memfd); takes the fd.
+ * The cache mode is writeback; disk_open() sets others.
+ */
 struct disk *disk_open_fd(int fd, bool readonly, const char *id,
 			  unsigned int threads, char *err, size_t errlen);
 

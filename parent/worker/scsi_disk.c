@@ -224,15 +224,17 @@ static int read_capacity_16(struct scsi_cmd *c, const struct disk *d)
 }
 
 /* Mode page @code (current/default values; nothing is changeable) at @p. */
-static uint32_t mode_page(uint8_t *p, uint8_t code, bool changeable)
+static uint32_t mode_page(const struct disk *d, uint8_t *p, uint8_t code,
+			  bool changeable)
 {
 	switch (code) {
 	case 0x08:		/* caching */
 		memset(p, 0, 20);
 		p[0] = 0x08;
 		p[1] = 18;
-		if (!changeable)
-			p[2] = 0x04;	/* WCE: flushes reach the backing on SYNC */
+		/* WCE: the guest must flush (writeback, none, unsafe) */
+		if (!changeable && d->write_cache)
+			p[2] = 0x04;
 		return 20;
 	case 0x0a:		/* control */
 		memset(p, 0, 12);
@@ -264,10 +266,10 @@ static int mode_sense(struct scsi_cmd *c, const struct disk *d, bool ten)
 		n += 8;
 	}
 	if (page == 0x3f) {
-		n += mode_page(b + n, 0x08, pc == 1);
-		n += mode_page(b + n, 0x0a, pc == 1);
+		n += mode_page(d, b + n, 0x08, pc == 1);
+		n += mode_page(d, b + n, 0x0a, pc == 1);
 	} else {
-		uint32_t k = mode_page(b + n, page, pc == 1);
+		uint32_t k = mode_page(d, b + n, page, pc == 1);
 
 		if (!k)
 			return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);

@@ -31,7 +31,7 @@ static void usage(FILE *out)
 		"                [--console-pty] [--weight N] [--cap PERMILLE]\n"
 		"                [--control-fd N]\n"
 		"                [--nic bridge=BR|network=default[,mac=xx:xx:xx:xx:xx:xx]]...\n"
-		"                [--disk PATH[,format=raw|qcow2][,readonly]]...\n"
+		"                [--disk PATH[,format=raw|qcow2][,readonly][,cache=MODE]]...\n"
 		"                [--vmbus-poll-us N]\n"
 		"Runs one child partition of mkhv (through /dev/mkhv) until it\n"
 		"shuts down, reboots or dies; prints 'hvworker: state ...' lines.\n"

@@ -844,6 +844,108 @@ START_TEST(spec_parse)
 	ck_assert_ptr_nonnull(strstr(err, "format=vmdk"));
 	ck_assert_int_eq(disk_spec_parse("/a,", &s, err, sizeof(err)), -EINVAL);
 	ck_assert_int_eq(disk_spec_parse("/a,readonlyx", &s, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(s.cache, DISK_CACHE_WRITEBACK);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=none,readonly", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(s.cache, DISK_CACHE_NONE);
+	ck_assert(s.readonly);
+	ck_assert_int_eq(disk_spec_parse("/a,format=qcow2,cache=unsafe", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(s.cache, DISK_CACHE_UNSAFE);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=directsync", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(s.cache, DISK_CACHE_DIRECTSYNC);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=writethrough", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(s.cache, DISK_CACHE_WRITETHROUGH);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=writeback", &s, err, sizeof(err)), 0);
+	ck_assert_int_eq(s.cache, DISK_CACHE_WRITEBACK);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=default", &s, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "cache=default"));
+	ck_assert_int_eq(disk_spec_parse("/a,cache=", &s, err, sizeof(err)), -EINVAL);
+	ck_assert_int_eq(disk_spec_parse("/a,cache=nonex", &s, err, sizeof(err)), -EINVAL);
+}
+END_TEST
+
+/* A 4 MiB file in the test's directory opened with cache=@mode. */
+static struct disk *open_cached(const char *path, const char *mode, char *err,
+				size_t errlen)
+{
+	struct disk_spec sp;
+	char arg[256];
+
+	snprintf(arg, sizeof(arg), "%s,cache=%s", path, mode);
+	ck_assert_int_eq(disk_spec_parse(arg, &sp, err, errlen), 0);
+	return disk_open(&sp, 0, err, errlen);
+}
+
+/* Is the page at @off of @fd in the page cache? */
+static bool cached(int fd, off_t off)
+{
+	unsigned char vec = 0;
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, off);
+
+	ck_assert(p != MAP_FAILED);
+	ck_assert_int_eq(mincore(p, 4096, &vec), 0);
+	munmap(p, 4096);
+	return vec & 1;
+}
+
+/* MODE SENSE's caching page: WCE. */
+static bool wce(struct scsi_target *t)
+{
+	const uint8_t cache6[6] = { 0x1a, 0x08, 0x08, 0, 255, 0 };
+
+	ck_assert_uint_eq(run(t, 0, cache6, 6, buf, 255), SAM_STAT_GOOD);
+	return buf[6] & 0x04;
+}
+
+START_TEST(cache_modes)
+{
+	static const struct { const char *mode; bool wce, fua, direct; } m[] = {
+		{ "writeback", true, false, false },
+		{ "none", true, false, true },
+		{ "writethrough", false, true, false },
+		{ "directsync", false, true, true },
+		{ "unsafe", true, false, false },
+	};
+	static uint8_t data[8192] __attribute__((aligned(4096)));
+	const uint8_t w10[10] = { 0x2a, 0, 0, 0, 0, 8, 0, 0, 8, 0 };
+	const uint8_t w10fua[10] = { 0x2a, 0x08, 0, 0, 0, 8, 0, 0, 8, 0 };
+	const uint8_t r10[10] = { 0x28, 0, 0, 0, 0, 8, 0, 0, 8, 0 };
+	const uint8_t s10[10] = { 0x35 };
+	char path[] = "./test_scsi_disk.XXXXXX", err[256];
+	struct scsi_target t = { .nluns = 1 };
+	uint8_t want[4096];
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(ftruncate(fd, DISK_BYTES), 0);
+	for (size_t i = 0; i < sizeof(m) / sizeof(m[0]); i++) {
+		t.luns[0] = open_cached(path, m[i].mode, err, sizeof(err));
+		ck_assert_msg(t.luns[0] != NULL, "%s: %s", m[i].mode, err);
+		ck_assert_int_eq(wce(&t), m[i].wce);
+		/* A write without FUA is durable at once without a write cache. */
+		fill(want, 4096, (uint32_t)i);
+		memcpy(data, want, 4096);
+		ck_assert_int_eq(posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED), 0);
+		ck_assert_uint_eq(run(&t, 0, w10, 10, data, 4096), SAM_STAT_GOOD);
+		ck_assert_int_eq(cmd->io.fua, m[i].fua);
+		/* none/directsync bypass the parent's page cache */
+		ck_assert_int_eq(cached(fd, 4096), !m[i].direct);
+		ck_assert_int_eq(pread(fd, data + 4096, 4096, 4096), 4096);
+		ck_assert(!memcmp(data + 4096, want, 4096));
+		/* unsafe: FUA and flushes do nothing; the others keep them */
+		ck_assert_uint_eq(run(&t, 0, w10fua, 10, data, 4096), SAM_STAT_GOOD);
+		ck_assert_int_eq(cmd->io.fua, strcmp(m[i].mode, "unsafe") != 0);
+		ck_assert_uint_eq(run(&t, 0, s10, 10, data, 0), SAM_STAT_GOOD);
+		ck_assert_int_eq(cmd->io.ran_now, !strcmp(m[i].mode, "unsafe"));
+		/* O_DIRECT: an unaligned guest buffer still reads right */
+		memset(data, 0, sizeof(data));
+		ck_assert_uint_eq(run(&t, 0, r10, 10, data + 1, 4096), SAM_STAT_GOOD);
+		ck_assert(!memcmp(data + 1, want, 4096));
+		ck_assert_uint_eq(run(&t, 0, r10, 10, data, 4096), SAM_STAT_GOOD);
+		ck_assert(!memcmp(data, want, 4096));
+		disk_close(t.luns[0]);
+	}
+	unlink(path);
+	close(fd);
 }
 END_TEST
 
@@ -1038,6 +1140,7 @@ static Suite *suite(void)
 	tcase_add_test(t, run_now_disk_file);
 	tcase_add_test(t, spec_parse);
 	tcase_add_test(t, open_refuses_bad_backing);
+	tcase_add_test(t, cache_modes);
 	suite_add_tcase(s, t);
 	t = tcase_create("qcow2");
 	tcase_add_checked_fixture(t, qsetup, qteardown);
