@@ -1220,7 +1220,8 @@ START_TEST(test_roundtrip_random)
 			d.disks[k].source = rnd_path();
 			ck_assert_int_gt(asprintf(&d.disks[k].target, "sd%c", (char)('a' + k)), 0);
 			d.disks[k].readonly = rnd(2);
-			d.disks[k].cache = (enum domain_disk_cache)rnd(DOMAIN_DISK_CACHE_COUNT);
+			d.disks[k].cache =
+				(enum domain_disk_cache)rnd(DOMAIN_DISK_CACHE_COUNT);
 		}
 		d.nnets = rnd(4);
 		d.nets = calloc(d.nnets + 1, sizeof(*d.nets));
