@@ -26,6 +26,21 @@
 enum domain_disk_type   { DOMAIN_DISK_FILE, DOMAIN_DISK_BLOCK };
 enum domain_disk_format { DOMAIN_DISK_RAW, DOMAIN_DISK_QCOW2 };
 enum domain_net_type    { DOMAIN_NET_BRIDGE, DOMAIN_NET_NETWORK };
+
+/*
+ * libvirt's disk cache modes, <driver cache='...'>.  DEFAULT is libvirt's
+ * "default" and an absent attribute alike: the hypervisor's default (the
+ * worker's is writeback), so it is neither dumped nor passed to hvworker.
+ */
+enum domain_disk_cache {
+	DOMAIN_DISK_CACHE_DEFAULT,
+	DOMAIN_DISK_CACHE_NONE,
+	DOMAIN_DISK_CACHE_WRITEBACK,
+	DOMAIN_DISK_CACHE_WRITETHROUGH,
+	DOMAIN_DISK_CACHE_DIRECTSYNC,
+	DOMAIN_DISK_CACHE_UNSAFE,
+	DOMAIN_DISK_CACHE_COUNT
+};
 enum domain_lifecycle   { DOMAIN_LC_DESTROY, DOMAIN_LC_RESTART,
 			  DOMAIN_LC_PRESERVE, DOMAIN_LC_RENAME_RESTART };
 
@@ -35,6 +50,7 @@ struct domain_disk {
 	char *source;          /* file or block device path */
 	char *target;          /* target dev, e.g. "sda" */
 	bool readonly;
+	enum domain_disk_cache cache;
 };
 
 struct domain_net {
@@ -104,6 +120,30 @@ int domain_xml_parse(const char *xml, size_t len, struct domain_def *out,
  * domain_xml_parse(domain_xml_format(d)) yields a def equal to d.
  */
 char *domain_xml_format(const struct domain_def *def);
+
+/*
+ * domain_disk_cache_name() - @c as libvirt spells it in <driver cache=...>,
+ * which is also hvworker's --disk cache= value; NULL when out of range.
+ */
+static inline const char *domain_disk_cache_name(enum domain_disk_cache c)
+{
+	static const char *const names[DOMAIN_DISK_CACHE_COUNT] = {
+		[DOMAIN_DISK_CACHE_DEFAULT]      = "default",
+		[DOMAIN_DISK_CACHE_NONE]         = "none",
+		[DOMAIN_DISK_CACHE_WRITEBACK]    = "writeback",
+		[DOMAIN_DISK_CACHE_WRITETHROUGH] = "writethrough",
+		[DOMAIN_DISK_CACHE_DIRECTSYNC]   = "directsync",
+		[DOMAIN_DISK_CACHE_UNSAFE]       = "unsafe",
+	};
+
+	return (unsigned int)c < DOMAIN_DISK_CACHE_COUNT ? names[c] : NULL;
+}
+
+/* The mode to write out (dump, hvworker): NULL for DEFAULT, which is left out. */
+static inline const char *domain_disk_cache_given(enum domain_disk_cache c)
+{
+	return c == DOMAIN_DISK_CACHE_DEFAULT ? NULL : domain_disk_cache_name(c);
+}
 
 /* domain_def_clear() - release everything @def owns (not @def itself) and zero it. */
 void domain_def_clear(struct domain_def *def);

@@ -183,11 +183,16 @@ static void fmt_header(struct sbuf *b, const struct domain_def *d)
 static void fmt_disk(struct sbuf *b, const struct domain_disk *k)
 {
 	bool block = k->type == DOMAIN_DISK_BLOCK;
+	const char *cache = domain_disk_cache_given(k->cache);
 
 	sb_printf(b, "    <disk type='%s' device='disk'>\n",
 		  block ? "block" : "file");
-	sb_printf(b, "      <driver name='qemu' type='%s'/>\n",
+	sb_printf(b, "      <driver name='qemu' type='%s'",
 		  k->format == DOMAIN_DISK_QCOW2 ? "qcow2" : "raw");
+	/* As libvirt: the default mode is not written out. */
+	if (cache)
+		sb_printf(b, " cache='%s'", cache);
+	sb_lit(b, "/>\n");
 	if (k->source)
 		sb_empty(b, 6, "source", block ? "dev" : "file", k->source);
 	if (k->target) {

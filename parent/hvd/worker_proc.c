@@ -84,7 +84,10 @@ static void arg_nics(struct argv_builder *b, const struct domain_def *def)
 	}
 }
 
-/* One --disk PATH[,format=qcow2][,readonly] per <disk>, LUN = order. */
+/*
+ * One --disk PATH[,format=qcow2][,readonly][,cache=MODE] per <disk>, LUN =
+ * order.  cache= only when the XML names a mode other than "default".
+ */
 static int arg_disks(struct argv_builder *b, const struct domain_def *def,
 		     char *err, size_t errlen)
 {
@@ -97,6 +100,7 @@ static int arg_disks(struct argv_builder *b, const struct domain_def *def,
 	}
 	for (size_t i = 0; i < def->ndisks; i++) {
 		const struct domain_disk *d = &def->disks[i];
+		const char *cache = domain_disk_cache_given(d->cache);
 
 		if (!d->source || !d->source[0] || strchr(d->source, ',') ||
 		    strlen(d->source) >= 4096) {
@@ -104,9 +108,10 @@ static int arg_disks(struct argv_builder *b, const struct domain_def *def,
 				 "without commas", def->name, i);
 			return -EINVAL;
 		}
-		snprintf(spec, sizeof(spec), "%s%s%s", d->source,
+		snprintf(spec, sizeof(spec), "%s%s%s%s%s", d->source,
 			 d->format == DOMAIN_DISK_QCOW2 ? ",format=qcow2" : "",
-			 d->readonly ? ",readonly" : "");
+			 d->readonly ? ",readonly" : "",
+			 cache ? ",cache=" : "", cache ? cache : "");
 		arg(b, "--disk");
 		arg(b, spec);
 	}

@@ -150,6 +150,7 @@ static inline const char *tu_def_diff(const struct domain_def *a,
 		TU_STR(disks[i].source);
 		TU_STR(disks[i].target);
 		TU_FIELD(disks[i].readonly);
+		TU_FIELD(disks[i].cache);
 	}
 	TU_FIELD(nnets);
 	for (i = 0; i < a->nnets; i++) {

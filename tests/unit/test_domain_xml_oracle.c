@@ -138,6 +138,61 @@ START_TEST(test_oracle_accepts_our_dumps)
 }
 END_TEST
 
+/* The <driver .../> line of @xml's first disk, trimmed, into @out. */
+static void driver_line(const char *xml, char *out, size_t len)
+{
+	const char *p = strstr(xml, "<driver"), *e = p ? strstr(p, "/>") : NULL;
+
+	ck_assert_msg(e, "no <driver/> in:\n%s", xml);
+	snprintf(out, len, "%.*s", (int)(e + 2 - p), p);
+}
+
+/*
+ * Disk cache modes: for each of libvirt's values (and none), libvirt's own
+ * dump and hvd's carry the same <driver/>: "default" is left out, the
+ * others are written back as given.
+ */
+START_TEST(test_oracle_disk_cache_dump)
+{
+	static const char *const modes[] = { NULL, "default", "none", "writeback",
+		"writethrough", "directsync", "unsafe" };
+	static const char fmt[] =
+		"<domain type='hyperv'><name>oracle</name><memory>1024</memory>"
+		"<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
+		"<devices><disk type='file' device='disk'>"
+		"<driver name='qemu' type='qcow2'%s%s%s/>"
+		"<source file='/a.qcow2'/><target dev='sda' bus='scsi'/>"
+		"</disk></devices></domain>";
+	char x[1024], err[512], theirs[256], ours[256];
+	struct domain_def d;
+	virDomainPtr dom;
+	char *lv, *y;
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(x, sizeof(x), fmt, modes[i] ? " cache='" : "",
+			 modes[i] ? modes[i] : "", modes[i] ? "'" : "");
+		dom = virDomainDefineXMLFlags(conn, x, VIR_DOMAIN_DEFINE_VALIDATE);
+		ck_assert_ptr_nonnull(dom);
+		lv = virDomainGetXMLDesc(dom, 0);
+		ck_assert_ptr_nonnull(lv);
+		ck_assert_int_eq(virDomainUndefine(dom), 0);
+		virDomainFree(dom);
+		ck_assert_int_eq(domain_xml_parse(x, strlen(x), &d, err,
+						  sizeof(err)), 0);
+		y = domain_xml_format(&d);
+		ck_assert_ptr_nonnull(y);
+		driver_line(lv, theirs, sizeof(theirs));
+		driver_line(y, ours, sizeof(ours));
+		ck_assert_msg(!strcmp(theirs, ours), "cache %s: libvirt %s, mkhv %s",
+			      modes[i] ? modes[i] : "(none)", theirs, ours);
+		free(lv);
+		free(y);
+		domain_def_clear(&d);
+	}
+}
+END_TEST
+
 static Suite *oracle_suite(void)
 {
 	Suite *s = suite_create("domain_xml_oracle");
@@ -147,6 +202,7 @@ static Suite *oracle_suite(void)
 	tcase_add_test(tc, test_oracle_type_hyperv);
 	tcase_add_test(tc, test_oracle_corpus);
 	tcase_add_test(tc, test_oracle_accepts_our_dumps);
+	tcase_add_test(tc, test_oracle_disk_cache_dump);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;

@@ -204,6 +204,106 @@ START_TEST(argv_disks)
 }
 END_TEST
 
+/* The --disk values of @def's worker command line, '|'-separated. */
+static void disk_specs(const struct domain_def *def, char *all, size_t len)
+{
+	char *argv[WORKER_ARGV_MAX], store[8192], err[256];
+	int argc = worker_argv(def, "w", "l", argv, store, sizeof(store), err,
+			       sizeof(err));
+
+	ck_assert_msg(argc > 0, "%s", err);
+	all[0] = '\0';
+	for (int i = 0; i + 1 < argc; i++) {
+		if (!strcmp(argv[i], "--disk")) {
+			strncat(all, argv[i + 1], len - strlen(all) - 1);
+			strncat(all, "|", len - strlen(all) - 1);
+		}
+	}
+}
+
+/* <driver cache=...> becomes ,cache=MODE last; "default" or none: no option. */
+START_TEST(argv_disk_cache)
+{
+	static const struct {
+		enum domain_disk_cache cache;
+		const char *tail;	/* after "PATH,format=qcow2,readonly" */
+	} cases[] = {
+		{ DOMAIN_DISK_CACHE_DEFAULT, "" },
+		{ DOMAIN_DISK_CACHE_NONE, ",cache=none" },
+		{ DOMAIN_DISK_CACHE_WRITEBACK, ",cache=writeback" },
+		{ DOMAIN_DISK_CACHE_WRITETHROUGH, ",cache=writethrough" },
+		{ DOMAIN_DISK_CACHE_DIRECTSYNC, ",cache=directsync" },
+		{ DOMAIN_DISK_CACHE_UNSAFE, ",cache=unsafe" },
+		/* never seen from the parser; must not reach the worker */
+		{ DOMAIN_DISK_CACHE_COUNT, "" },
+	};
+	struct domain_disk disks[2] = {
+		{ .type = DOMAIN_DISK_FILE, .format = DOMAIN_DISK_QCOW2,
+		  .source = "/img/a.qcow2", .target = "sda", .readonly = true },
+		{ .type = DOMAIN_DISK_FILE, .format = DOMAIN_DISK_RAW,
+		  .source = "/img/b.raw", .target = "sdb",
+		  .cache = DOMAIN_DISK_CACHE_NONE },
+	};
+	struct domain_def def = { .name = "a", .memory_kib = 1024, .vcpus = 1,
+				  .kernel = "/k", .disks = disks, .ndisks = 1 };
+	char all[1024], want[256];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		disks[0].cache = cases[i].cache;
+		disk_specs(&def, all, sizeof(all));
+		snprintf(want, sizeof(want), "/img/a.qcow2,format=qcow2,readonly%s|",
+			 cases[i].tail);
+		ck_assert_str_eq(all, want);
+	}
+	/* Per disk: the second disk's mode does not leak to the first. */
+	disks[0].cache = DOMAIN_DISK_CACHE_DEFAULT;
+	def.ndisks = 2;
+	disk_specs(&def, all, sizeof(all));
+	ck_assert_str_eq(all, "/img/a.qcow2,format=qcow2,readonly|"
+			 "/img/b.raw,cache=none|");
+}
+END_TEST
+
+/* From the XML text to the worker's --disk: what `virsh define` gives. */
+START_TEST(argv_disk_cache_from_xml)
+{
+	static const struct {
+		const char *driver;
+		const char *spec;
+	} cases[] = {
+		{ "", "/img/a.raw|" },
+		{ "<driver name='qemu' type='raw'/>", "/img/a.raw|" },
+		{ "<driver name='qemu' type='raw' cache='default'/>", "/img/a.raw|" },
+		{ "<driver name='qemu' type='raw' cache='none'/>",
+		  "/img/a.raw,cache=none|" },
+		{ "<driver name='qemu' type='qcow2' cache='writethrough'/>",
+		  "/img/a.raw,format=qcow2,cache=writethrough|" },
+		{ "<driver cache='unsafe'/>", "/img/a.raw,cache=unsafe|" },
+		{ "<driver name='qemu' cache='directsync'/>",
+		  "/img/a.raw,cache=directsync|" },
+		{ "<driver name='qemu' cache='writeback'/>",
+		  "/img/a.raw,cache=writeback|" },
+	};
+	struct domain_def def;
+	char xml[1024], err[256], all[1024];
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(xml, sizeof(xml),
+			 "<domain type='hyperv'><name>c</name><memory>65536</memory>"
+			 "<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>"
+			 "<devices><disk type='file' device='disk'>%s"
+			 "<source file='/img/a.raw'/><target dev='sda'/></disk>"
+			 "</devices></domain>", cases[i].driver);
+		ck_assert_msg(domain_xml_parse(xml, strlen(xml), &def, err,
+					       sizeof(err)) == 0, "%s: %s", xml, err);
+		disk_specs(&def, all, sizeof(all));
+		ck_assert_msg(!strcmp(all, cases[i].spec), "%s: got %s, want %s",
+			      cases[i].driver, all, cases[i].spec);
+		domain_def_clear(&def);
+	}
+}
+END_TEST
+
 START_TEST(status_lines_checked)
 {
 	struct worker_proc w;
@@ -758,6 +858,8 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(pure, argv_interfaces);
 	tcase_add_test(pure, argv_limits);
 	tcase_add_test(pure, argv_disks);
+	tcase_add_test(pure, argv_disk_cache);
+	tcase_add_test(pure, argv_disk_cache_from_xml);
 	tcase_add_test(pure, status_lines_checked);
 	tcase_add_test(pure, status_pipe_cuts_long_lines);
 	tcase_add_test(pure, stats_reply_parsing);

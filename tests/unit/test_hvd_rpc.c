@@ -627,6 +627,59 @@ START_TEST(define_bad_xml_is_xml_error)
 }
 END_TEST
 
+#define CACHE_XML_FMT \
+	"<domain type='hyperv'><name>%s</name><memory>65536</memory>" \
+	"<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os>" \
+	"<devices><disk type='file' device='disk'>" \
+	"<driver name='qemu' type='raw' cache='%s'/><source file='/a.img'/>" \
+	"<target dev='sda' bus='scsi'/></disk></devices></domain>"
+
+/* virsh define with a disk cache mode; dumpxml gives it back. */
+START_TEST(define_disk_cache_dumps_it)
+{
+	char xml[1024];
+	remote_domain_define_xml_args a = { .xml = xml };
+	remote_domain_flags_args fa = { 0 };
+	remote_domain_get_xml_desc_ret x = { 0 };
+	remote_domain_ret r = { 0 };
+
+	do_open();
+	snprintf(xml, sizeof(xml), CACHE_XML_FMT, "c1", "writethrough");
+	call_ok(REMOTE_PROC_DOMAIN_DEFINE_XML,
+		RPC_XDR(xdr_remote_domain_define_xml_args), &a,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	fa.dom = r.dom;
+	call_ok(REMOTE_PROC_DOMAIN_GET_XML_DESC,
+		RPC_XDR(xdr_remote_domain_flags_args), &fa,
+		RPC_XDR(xdr_remote_domain_get_xml_desc_ret), &x);
+	ck_assert_ptr_nonnull(strstr(x.xml,
+		"<driver name='qemu' type='raw' cache='writethrough'/>"));
+	xdr_free((xdrproc_t)xdr_remote_domain_ret, &r);
+	xdr_free((xdrproc_t)xdr_remote_domain_get_xml_desc_ret, &x);
+}
+END_TEST
+
+/* A cache mode libvirt does not know: an XML error, nothing defined. */
+START_TEST(define_bad_disk_cache_defines_nothing)
+{
+	static const char *const bad[] = { "bogus", "None", "", "write back" };
+	char xml[1024], msg[512];
+	remote_domain_define_xml_args a = { .xml = xml };
+
+	do_open();
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(xml, sizeof(xml), CACHE_XML_FMT, "c2", bad[i]);
+		ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_DEFINE_XML,
+					  RPC_XDR(xdr_remote_domain_define_xml_args),
+					  &a, msg, sizeof(msg)), VIR_ERR_XML_ERROR);
+		ck_assert_msg(strstr(msg, "failed to validate"), "'%s': %s",
+			      bad[i], msg);
+		ck_assert_uint_eq(h.ndoms, 0);
+		ck_assert_ptr_null(hvd_by_name(&h, "c2"));
+	}
+}
+END_TEST
+
 START_TEST(define_flags_validate_and_bad_flag)
 {
 	remote_domain_define_xml_flags_args a = {
@@ -1167,6 +1220,8 @@ static Suite *rpc_suite(void)
 	tcase_add_test(d, list_all_filters);
 	tcase_add_test(d, undefine_then_not_found);
 	tcase_add_test(d, define_bad_xml_is_xml_error);
+	tcase_add_test(d, define_disk_cache_dumps_it);
+	tcase_add_test(d, define_bad_disk_cache_defines_nothing);
 	tcase_add_test(d, define_flags_validate_and_bad_flag);
 	tcase_add_checked_fixture(g, guest_setup, teardown);
 	tcase_add_test(g, domifaddr_agent_from_kvp);
