@@ -7,10 +7,11 @@
 # starts test NAME (logs in build/test-logs/NAME), and defines
 #   fail WHY                  prints make bench's line "FIGURE: failed (WHY;
 #                             logs in ...)" and exits 1
-#   bench_boot_parent [ARGS]  boots build/esp.img (a copy; ARGS go to
-#                             qemu_start, MKHV_QEMU_SMP from the caller) to
-#                             the parent's shell, kernel messages off its
-#                             console, or fails
+#   bench_boot_parent [-s N] [QEMU_ARGS...]
+#                             boots build/esp.img (a copy; -s N: serial
+#                             ports, QEMU_ARGS: more devices, MKHV_QEMU_SMP
+#                             from the caller) to the parent's shell, kernel
+#                             messages off its console, or fails
 set -u
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/system/lib.sh"
 . "$(dirname "${BASH_SOURCE[0]}")/../tests/system/parent_shell.sh"
@@ -23,10 +24,14 @@ fail() {
 }
 
 bench_boot_parent() {
-	local esp="$T_LOGS/esp.img"
+	local esp="$T_LOGS/esp.img" opts=()
 
+	if [ "${1:-}" = -s ]; then
+		opts=(-s "$2")
+		shift 2
+	fi
 	cp "$T_BUILD/esp.img" "$esp"
-	qemu_start "$@" "$esp" >/dev/null
+	qemu_start "${opts[@]}" "$esp" "$@" >/dev/null
 	wait_for 300 "mkhv-parent# " >/dev/null || fail "the parent did not boot"
 	serial_send "dmesg -n 1"
 }
