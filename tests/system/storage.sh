@@ -116,5 +116,11 @@ check "no pattern was corrupt, no write got through" \
 	eval '! grep -q "verify BAD\|write FAILED\|ALLOWED\|ACCEPTED" "$T_LOGS/c2.txt"'
 run destroy2 "virsh destroy disks" 60
 check "virsh destroy disks (2)" rc_is destroy2 0
+# cache='none' is O_DIRECT, which the parent's RAM file system (tmpfs in
+# 6.1) does not have: the start fails with that reason and the domain
+# stays shut off.
+run nodirect "sed -e 's|<name>disks</name>|<name>nodirect</name>|' -e \"s|<driver name='qemu' type='raw'/>|<driver name='qemu' type='raw' cache='none'/>|\" /tmp/disks.xml > /tmp/nodirect.xml && grep -c \"cache='none'\" /tmp/nodirect.xml && virsh define /tmp/nodirect.xml && virsh start nodirect; virsh domstate nodirect" 120
+check "cache='none' on the parent's tmpfs: virsh start fails naming O_DIRECT, shut off" \
+	eval 'out_has nodirect "cache=none needs O_DIRECT" && out_line nodirect "shut off"'
 run hvdlog "tail -n 30 /var/log/hvd.log; tail -n 30 /var/log/mkhv/disks.log 2>/dev/null; dmesg | tail -n 20"
 test_finish
