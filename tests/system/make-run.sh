@@ -30,9 +30,9 @@ check "the child found the Hyper-V it runs on" \
 	wait_for 30 "mkhv-child: Hypervisor detected: Microsoft Hyper-V"
 check "the child's shell prompt" wait_for 60 "demo# "
 check "the child found its 64 MiB disk sda through hv_storvsc" \
-	grep -q "mkhv-child: disk sda hctl [0-9]*:0:0:0 blocks 131072 ro 0 .* host storvsc" "$(log_path)"
+	grep -q "mkhv-child: disk sda hctl [0-9]*:0:0:0 blocks 131072 ro 0 .* host storvsc_host" "$(log_path)"
 check "the child counted boot 1 on its new disk" \
-	log_has "mkhv-child: boot 1 on sda (64 MiB, host storvsc)"
+	log_has "mkhv-child: boot 1 on sda (64 MiB, host storvsc_host)"
 serial_send "echo child-says-\$((6*7))"
 check "typing reaches the child's shell" wait_for 30 "child-says-42"
 web() {
@@ -41,7 +41,7 @@ web() {
 check "the host reaches the demo child's web page (hostfwd, parent's br0, netvsc)" \
 	eval 'for i in $(seq 1 20); do web | grep -q "hello from mkhv child demo" && break; sleep 3; done; web | grep -q "hello from mkhv child demo"'
 check "the web page shows the child's boot count (its disk)" \
-	eval 'web | grep -qxF "boot 1 on sda (64 MiB, host storvsc)"'
+	eval 'web | grep -qxF "boot 1 on sda (64 MiB, host storvsc_host)"'
 serial_send $'\x1d'
 check "Ctrl-] returns to the parent's shell" \
 	eval 'wait_for 30 "left the console of '"'"'demo'"'"'" && wait_for 30 "mkhv-parent# "'
@@ -59,7 +59,7 @@ check "virsh shutdown demo: shut off (shutdown) within 60 s" \
 run start2 "virsh start demo" 120
 check "virsh start demo again" rc_is start2 0
 check "the restarted child counted boot 2 on sda (its disk survived)" \
-	until_console c2 "mkhv-child: boot 2 on sda (64 MiB, host storvsc)" 300 demo
+	until_console c2 "mkhv-child: boot 2 on sda (64 MiB, host storvsc_host)" 300 demo
 run destroy "virsh destroy demo" 60
 check "virsh destroy demo" rc_is destroy 0
 run sector0 "rm -f /tmp/s0; qemu-img dd -f qcow2 -O raw bs=512 count=1 if=/var/lib/mkhv/images/demo.qcow2 of=/tmp/s0 && head -n 1 /tmp/s0" 60
