@@ -21,7 +21,7 @@ serial_send "dmesg -n 1"
 run start "virsh define /etc/mkhv/examples/demo-child.xml && virsh start demo" 120
 check "the good child runs" until_console g1 "mkhv-child: init done" 240 demo
 
-run start2 "sed -e 's|<name>demo</name>|<name>hostile</name>|' -e 's|mkhv.name=demo|mkhv.name=hostile mkhv.hostile=msgs,gpadl,flood,ring|' -e 's|<on_crash>destroy</on_crash>|<on_crash>preserve</on_crash>|' /etc/mkhv/examples/demo-child.xml > /tmp/hostile.xml && virsh define /tmp/hostile.xml && virsh start hostile" 120
+run start2 "sed -e '/<disk /,/<\/disk>/d' -e 's| mkhv.boots=sda||' -e 's|<name>demo</name>|<name>hostile</name>|' -e 's|mkhv.name=demo|mkhv.name=hostile mkhv.hostile=msgs,gpadl,flood,ring|' -e 's|<on_crash>destroy</on_crash>|<on_crash>preserve</on_crash>|' /etc/mkhv/examples/demo-child.xml > /tmp/hostile.xml && virsh define /tmp/hostile.xml && virsh start hostile" 120
 check "virsh start hostile" rc_is start2 0
 check "the hostile child ran its attacks" \
 	until_console h1 "mkhv-child: hostile done" 400 hostile
