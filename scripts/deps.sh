@@ -15,7 +15,7 @@ gnu-efi
 bochs bochsbios vgabios bochs-term
 qemu-system-x86 qemu-utils ovmf
 mtools dosfstools cpio fdisk kmod
-busybox-static hyperv-daemons nftables
+busybox-static hyperv-daemons nftables dnsmasq-base
 acpica-tools
 libxml2-dev libxml2-utils
 libvirt-dev libvirt-clients python3-libvirt

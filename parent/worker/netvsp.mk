@@ -81,21 +81,24 @@ PARENT_INITRD_FILES += parent/initramfs/bridge=/etc/mkhv/init.d/30-bridge \
 		       parent/initramfs/udhcpc.script=/etc/mkhv/udhcpc.script
 
 # libvirt's 'default' NAT network, set up by the parent at boot
-# (parent/initramfs/default-net): virbr0, busybox udhcpd, and Debian's nft
-# (package nftables) with its libraries for the masquerade rule; the
-# kernel's nf_tables NAT modules (crc32c_generic first: libcrc32c needs a
-# crc32c that modules.dep does not name).  hvworker only attaches taps to
-# virbr0.
-NETNAT_NFT  := /usr/sbin/nft
-NETNAT_LIBS := $(shell scripts/initrd-bins.sh $(NETNAT_NFT))
+# (parent/initramfs/default-net): virbr0, Debian's dnsmasq (package
+# dnsmasq-base) for its DHCP and DNS as libvirt runs it, and Debian's nft
+# (package nftables) for the masquerade rule, both with their libraries;
+# the kernel's nf_tables NAT modules (crc32c_generic first: libcrc32c
+# needs a crc32c that modules.dep does not name).  hvworker only attaches
+# taps to virbr0.
+NETNAT_NFT     := /usr/sbin/nft
+NETNAT_DNSMASQ := /usr/sbin/dnsmasq
+NETNAT_LIBS    := $(shell scripts/initrd-bins.sh $(NETNAT_NFT) $(NETNAT_DNSMASQ))
 PARENT_MODULES += crc32c_generic nf_tables nft_chain_nat nft_masq
 PARENT_INITRD_FILES += parent/initramfs/default-net=/etc/mkhv/init.d/35-default-net \
 		       parent/initramfs/default-net.nft=/etc/mkhv/default-net.nft \
-		       parent/initramfs/udhcpd.conf=/etc/mkhv/udhcpd.conf \
-		       $(NETNAT_NFT)=/usr/sbin/nft $(NETNAT_LIBS)
+		       parent/initramfs/dnsmasq-default.conf=/etc/mkhv/dnsmasq-default.conf \
+		       $(NETNAT_NFT)=/usr/sbin/nft $(NETNAT_DNSMASQ)=/usr/sbin/dnsmasq \
+		       $(NETNAT_LIBS)
 
-$(BUILD)/parent/netnat-image.ok: $(NETNAT_NFT) scripts/initrd-bins.sh
-	$(Q)scripts/initrd-bins.sh -c "$(NETNAT_LIBS)" $(NETNAT_NFT)
+$(BUILD)/parent/netnat-image.ok: $(NETNAT_NFT) $(NETNAT_DNSMASQ) scripts/initrd-bins.sh
+	$(Q)scripts/initrd-bins.sh -c "$(NETNAT_LIBS)" $(NETNAT_NFT) $(NETNAT_DNSMASQ)
 	@mkdir -p $(@D)
 	$(Q)touch $@
 

@@ -19,12 +19,17 @@
 # with a matching md5 in both directions between every pair, and a
 # connection from the host through hostfwd reaches A's listener.
 # libvirt's 'default' NAT network, which the parent sets up at boot
-# (/etc/mkhv/init.d/35-default-net: virbr0 192.168.122.1/24, udhcpd,
-# nftables masquerade): B's second NIC and child C's only NIC are on it
-# and lease 192.168.122.x by DHCP; C reaches the parent's uplink address
-# (10.0.2.15), QEMU's user-net gateway 10.0.2.2 (ping) and a TCP listener
-# of this script on the host's 127.0.0.1 (slirp's 10.0.2.2:HPORT) through
-# the parent's NAT.  The children's TCP leaves them as LSO frames (one tap
+# (/etc/mkhv/init.d/35-default-net: virbr0 192.168.122.1/24, dnsmasq for
+# DHCP and DNS on virbr0 only, nftables masquerade): B's second NIC and
+# child C's only NIC are on it and lease 192.168.122.x by DHCP; C reaches
+# the parent's uplink address (10.0.2.15), QEMU's user-net gateway
+# 10.0.2.2 (ping) and a TCP listener of this script on the host's
+# 127.0.0.1 (slirp's 10.0.2.2:HPORT) through the parent's NAT.  DNS: C's
+# resolv.conf names 192.168.122.1 (from DHCP), C resolves B's DHCP host
+# name to B's lease, and a name only an upstream server knows: the test
+# starts a second dnsmasq on the parent's 10.0.2.15 as that upstream and
+# points the parent's /etc/resolv.conf at it after the boot-time dnsmasq
+# started, so the answer proves forwarding and the re-read of resolv.conf.  The children's TCP leaves them as LSO frames (one tap
 # write of up to 64 KB each).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/parent_shell.sh"
@@ -71,17 +76,27 @@ MKHV_QEMU_SMP=3 qemu_start -s 2 "$esp" \
 	-device virtio-net-pci,netdev=n0,mac=52:54:00:12:34:01
 check "parent reaches its shell" wait_for 300 "mkhv-parent# "
 serial_send "dmesg -n 1"
-check "parent: network 'default' set up at boot (35-default-net: virbr0, DHCP, masquerade)" \
-	log_has "mkhv-parent: network 'default' virbr0 192.168.122.1/24, DHCP, masquerade"
-run nat "ip addr show virbr0; cat /proc/sys/net/ipv4/ip_forward; nft list table ip mkhv_nat; pidof udhcpd" 60
-check "parent: virbr0 192.168.122.1/24, ip_forward 1, nft masquerade, udhcpd" \
+check "parent: network 'default' set up at boot (35-default-net: virbr0, DHCP, DNS, masquerade)" \
+	log_has "mkhv-parent: network 'default' virbr0 192.168.122.1/24, DHCP, DNS, masquerade"
+run nat "ip addr show virbr0; cat /proc/sys/net/ipv4/ip_forward; nft list table ip mkhv_nat; pidof dnsmasq" 60
+check "parent: virbr0 192.168.122.1/24, ip_forward 1, nft masquerade, dnsmasq" \
 	eval 'out_has nat "inet 192.168.122.1/24" && out_line nat 1 && out_has nat "masquerade" && grep -qE "^[0-9]+$" "$T_LOGS/nat.txt"'
+# DNS on virbr0's address only: nothing on the uplink, lo or a wildcard.
+run dns53 "netstat -lntu | grep ':53 '" 30
+check "parent: dnsmasq serves DNS on 192.168.122.1:53 only (UDP and TCP)" \
+	eval '[ "$(grep -c "192\.168\.122\.1:53 " "$T_LOGS/dns53.txt")" = 2 ] && ! grep -qE "(0\.0\.0\.0|10\.0\.2\.15|127\.0\.0\.1|:::?):53 " "$T_LOGS/dns53.txt"'
 
 # The parent: br0 = eth0 + the children's taps; a pattern, a server
 # (7000) and a sink (7001) like the children's.
 run br "for i in \$(seq 1 30); do ip addr show br0 | grep -q 'inet 10.0.2.15/24' && break; sleep 1; done; ls /sys/class/net/br0/brif; ip addr show br0" 60
 check "parent: eth0 (virtio_net) bridged into br0 at boot (30-bridge)" out_line br "eth0"
 check "parent: br0 got 10.0.2.15/24 from QEMU's DHCP (udhcpc)" out_has br "inet 10.0.2.15/24"
+# The default network's upstream DNS: a second dnsmasq on 10.0.2.15 that
+# alone knows upstream.mkhv.test, and the parent's resolv.conf (udhcpc
+# wrote QEMU's 10.0.2.3 there) now names it.
+run upstream "cat /etc/resolv.conf; dnsmasq --user= --port=53 --listen-address=10.0.2.15 --bind-interfaces --no-resolv --no-hosts --pid-file=/run/upstream-dns.pid --host-record=upstream.mkhv.test,10.11.12.13 && echo nameserver 10.0.2.15 > /etc/resolv.conf && echo upstream started" 30
+check "parent: br0's udhcpc wrote resolv.conf (10.0.2.3); a test upstream DNS on 10.0.2.15 replaces it" \
+	eval 'out_has upstream "nameserver 10.0.2.3" && out_has upstream "upstream started"'
 run srv1 "dd if=/dev/urandom of=/tmp/pattern bs=1024 count=1024 2>/dev/null; md5sum < /tmp/pattern"
 run srv2 "printf '#!/bin/sh\\ncat /tmp/pattern\\n' > /tmp/serve; printf '#!/bin/sh\\nmd5sum >> /tmp/sinks\\n' > /tmp/sink; chmod 755 /tmp/serve /tmp/sink"
 run srv3 "setsid nc -ll -p 7000 -e /tmp/serve </dev/null >/dev/null 2>&1 & setsid nc -ll -p 7001 -e /tmp/sink </dev/null >/dev/null 2>&1 & echo started"
@@ -110,7 +125,7 @@ start B 10.0.2.22 22 10.0.2.15,10.0.2.21 "mkhv.mac1=52:54:00:00:01:22" \
 	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:22'/></interface>"
 # C has only the default network: DHCP, then the parent's uplink address,
 # QEMU's gateway and the host listener through the parent's NAT.
-define C 192 "mkhv.reach=10.0.2.15,10.0.2.2,10.0.2.2:$hport" \
+define C 192 "mkhv.reach=resolv,10.0.2.15,10.0.2.2,10.0.2.2:$hport,dns:B,dns:upstream.mkhv.test" \
 	"<interface type='network'><source network='default'/><mac address='52:54:00:00:01:23'/></interface>"
 check "C: virsh define and start (interface on network 'default')" \
 	eval 'rc_is start-C 0 && out_has start-C "Domain '"'"'C'"'"' started"'
@@ -151,6 +166,21 @@ check "C -> parent's uplink address 10.0.2.15: ping" out_has C "mkhv-child: net 
 check "C -> QEMU's gateway 10.0.2.2 through NAT: ping" out_has C "mkhv-child: net reach 10.0.2.2 ok"
 check "C -> host listener 127.0.0.1:$hport (10.0.2.2:$hport) through NAT: TCP both ways" \
 	eval 'out_has C "mkhv-child: net reach 10.0.2.2:$hport $token hello_from_C" && grep -qx "got hello from C" "$T_LOGS/hostlistener.txt"'
+# DNS on the default network (dnsmasq in the parent).
+cres=$(sed -n 's/.*mkhv-child: net reach resolv\([0-9. ]*\).*/\1/p' "$T_LOGS/C.txt" | tail -n 1)
+check "C: DHCP gave 192.168.122.1 as name server (C's resolv.conf:${cres:- nothing})" \
+	eval '[ "$cres" = " 192.168.122.1" ]'
+dns_of() {	# NAME: "ADDR SERVER" of C's dns:NAME line
+	sed -n "s/.*mkhv-child: net reach dns:$1 \([0-9.a-z]*\) server \([0-9.]*\).*/\1 \2/p" "$T_LOGS/C.txt" | tail -n 1
+}
+cb=$(dns_of B) cu=$(dns_of upstream.mkhv.test)
+check "C resolves B's DHCP host name through 192.168.122.1 to B's lease ${bnat:-?} (got ${cb:-nothing})" \
+	eval '[ -n "$bnat" ] && [ "$cb" = "$bnat 192.168.122.1" ]'
+check "C resolves upstream.mkhv.test through 192.168.122.1 (forwarded to the parent's new resolv.conf server): ${cu:-nothing}" \
+	eval '[ "$cu" = "10.11.12.13 192.168.122.1" ]'
+run dnslog "cat /run/mkhv/virbr0.leases; cat /run/mkhv/dnsmasq-virbr0.log" 30
+check "parent: dnsmasq's leases name B and C; it re-read resolv.conf (10.0.2.3, then 10.0.2.15)" \
+	eval 'grep -qF " $bnat B " "$T_LOGS/dnslog.txt" && grep -qF " $cnat C " "$T_LOGS/dnslog.txt" && out_has dnslog "using nameserver 10.0.2.3#53" && out_has dnslog "using nameserver 10.0.2.15#53"'
 
 # The children's own round: ping, fetch and push to each peer.
 for n in A B; do
