@@ -470,6 +470,7 @@ static struct disk *open_direct(const struct disk_spec *s, int flags,
 {
 	int fd = open(s->path, flags | O_DIRECT), fd2;
 	struct disk *d;
+	struct raw *r;
 
 	if (fd < 0 && errno == EINVAL) {
 		snprintf(err, errlen, "%s: cache=%s needs O_DIRECT, which its file system does not support",
@@ -491,9 +492,10 @@ static struct disk *open_direct(const struct disk_spec *s, int flags,
 		close(fd2);
 		return NULL;
 	}
-	((struct raw *)d->priv)->fd_buffered = fd2;
-	((struct raw *)d->priv)->no_nowait = true;	/* no page cache to ask */
-	((struct raw *)d->priv)->memory = false;
+	r = d->priv;
+	r->fd_buffered = fd2;
+	r->no_nowait = true;	/* no page cache to ask */
+	r->memory = false;
 	return d;
 }
 

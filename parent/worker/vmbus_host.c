@@ -565,7 +565,8 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 				d->pkt_ext_len = 0;
 				d->rx_pending = false;
 			}
-			d->last_rx_ns = mono_ns();
+			if (h->cfg.poll_us)	/* the poll window's start */
+				d->last_rx_ns = mono_ns();
 			if (++n >= VMBUS_HOST_RX_BUDGET) {
 				d->rx_more = true;
 				break;
