@@ -13,7 +13,7 @@ NETVSP_HDRS := parent/worker/netvsp.h parent/worker/rndis.h parent/worker/nic.h 
 	       include/vmbus/netvsc_wire.h
 # Spelled out: vmbus.mk (read later) owns the pattern rules for these.
 NETVSP_SAN_DIR  := $(BUILD)/parent/vmbus-obj/san
-NETVSP_HOST_SAN := $(patsubst %,$(NETVSP_SAN_DIR)/%.o,vmbus_host vmbus_report gpa_direct ic \
+NETVSP_HOST_SAN := $(patsubst %,$(NETVSP_SAN_DIR)/%.o,vmbus_host vmbus_host_srv vmbus_poll vmbus_report gpa_direct ic \
 		   ic_shutdown ic_heartbeat ic_timesync ic_kvp guest netvsp rndis nic) \
 		   $(BUILD)/vmbus/san/ring.o $(BUILD)/vmbus/san/channel.o
 NETVSP_TESTS := $(BUILD)/tests/unit/test_netvsp $(BUILD)/tests/unit/test_rndis

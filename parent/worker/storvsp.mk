@@ -13,7 +13,7 @@
 
 STORVSP_SRC  := storvsp scsi_disk disk_backend disk_nbd
 STORVSP_HDRS := parent/worker/storvsp.h parent/worker/scsi_disk.h parent/worker/be_bytes.h \
-		parent/worker/disk_backend.h parent/worker/vmbus_host.h parent/worker/gpa_direct.h \
+		parent/worker/disk_backend.h parent/worker/vmbus_host.h parent/worker/vmbus_host_priv.h parent/worker/gpa_direct.h \
 		parent/worker/guest.h include/vmbus/storvsc_wire.h \
 		include/vmbus/wire.h vmbus/ring.h vmbus/channel.h
 STORVSP_OUT  := $(BUILD)/parent/storvsp-obj
@@ -25,7 +25,7 @@ STORVSP_SAN_OBJS := $(patsubst %,$(STORVSP_OUT)/san/%.o,$(STORVSP_SRC))
 # (the fake guest header has helpers other suites use: -Wno-unused-function)
 # vmbus_host and friends, sanitized (vmbus.mk's outputs, spelled out)
 STORVSP_HOST_SAN := $(patsubst %,$(BUILD)/parent/vmbus-obj/san/%.o,\
-		      vmbus_host vmbus_report gpa_direct ic ic_shutdown ic_heartbeat \
+		      vmbus_host vmbus_host_srv vmbus_poll vmbus_report gpa_direct ic ic_shutdown ic_heartbeat \
 		      ic_timesync ic_kvp guest) \
 		    $(BUILD)/vmbus/san/ring.o $(BUILD)/vmbus/san/channel.o
 
@@ -81,7 +81,7 @@ PARENT_INITRD_FILES += $(foreach b,$(STORVSP_QEMU_BINS),$(b)=$(b)) $(STORVSP_QEM
 
 # libFuzzer harness (clang): the packet parser and the SCSI target.
 STORVSP_FUZZER := $(STORVSP_OUT)/fuzz_storvsp
-STORVSP_FUZZ_SRCS := $(patsubst %,parent/worker/%.c,$(STORVSP_SRC) vmbus_host gpa_direct \
+STORVSP_FUZZ_SRCS := $(patsubst %,parent/worker/%.c,$(STORVSP_SRC) vmbus_host vmbus_host_srv vmbus_poll gpa_direct \
 		     vmbus_report ic ic_shutdown ic_heartbeat ic_timesync ic_kvp guest) \
 		     vmbus/ring.c vmbus/channel.c
 STORVSP_FUZZ_SECONDS ?= $(FUZZ_TIME)

@@ -8,9 +8,9 @@
 #
 # vmbus/vmbus.mk is read after this fragment: its paths are spelled out.
 
-VMBUS_HOST_SRC  := vmbus_host vmbus_report gpa_direct ic ic_shutdown ic_heartbeat ic_timesync ic_kvp \
+VMBUS_HOST_SRC  := vmbus_host vmbus_host_srv vmbus_poll vmbus_report gpa_direct ic ic_shutdown ic_heartbeat ic_timesync ic_kvp \
 		   $(NETVSP_SRC)
-VMBUS_HOST_HDRS := parent/worker/vmbus_host.h parent/worker/gpa_direct.h parent/worker/ic.h \
+VMBUS_HOST_HDRS := parent/worker/vmbus_host.h parent/worker/vmbus_host_priv.h parent/worker/gpa_direct.h parent/worker/ic.h \
 		   parent/worker/ic_wire.h parent/worker/guest.h \
 		   vmbus/channel.h vmbus/ring.h include/vmbus/wire.h $(NETVSP_HDRS)
 VMBUS_HOST_OUT  := $(BUILD)/parent/vmbus-obj

@@ -2,15 +2,14 @@
 /*
  * hvworker: the VMBus server of one child partition (vmbus_host.h).
  *
- * vmbus/channel.c does the channel-management protocol; this file gives
- * it its environment (struct vmbus_server_ops): SynIC messages through
- * the transport with a bounded queue for busy SIMP slots, ring mapping
- * from GPADL pages through guest_ptr(), and the device channels with
- * their rings (vmbus/ring.c), events and timers.
+ * vmbus/channel.c does the channel-management protocol and
+ * vmbus_host_srv.c gives it its environment; this file holds the server's
+ * life, its event loop (transport events, timers, queued posts) and the
+ * device channels with their rings (vmbus/ring.c); vmbus_poll.c spins on
+ * those rings after a packet.
  */
 #include <errno.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -21,48 +20,13 @@
 
 #include "guest.h"
 #include "ic.h"
-#include "vmbus_host.h"
+#include "vmbus_host_priv.h"
 
-#define RETRY_MS		2	/* busy SIMP slot: retry this often, */
-#define RETRY_SLOW_MS		50	/* or this often once busy for a second */
-#define STUCK_LOG_MS		10000	/* log once when a slot stays busy this long */
 #define RUN_WAIT_MS		1000
-/* Largest type-specific packet header copied out (GPA ranges...). */
-#define VMBUS_HOST_MAX_EXT	4096u
-
-struct msgq_entry {
-	uint32_t vp;
-	uint32_t len;
-	uint8_t data[VMBUS_MAX_MSG_SIZE];
-};
-
-struct vmbus_host {
-	struct vmbus_host_config cfg;
-	pthread_mutex_t lock;
-	struct vmbus_server srv;
-	struct vmbus_host_dev devs[VMBUS_HOST_MAX_DEVS];
-	uint32_t ndevs;
-	struct msgq_entry *q;		/* VMBUS_HOST_MSGQ_MAX entries */
-	uint32_t q_head, q_count;
-	uint64_t q_retry_at, q_busy_since;
-	bool q_stuck_logged;
-	atomic_bool stop;
-	pthread_t thread;
-	bool thread_running;
-	bool started;		/* connection ids connected */
-	struct vmbus_ic *ic;
-	struct vmbus_host_status cnt;	/* counters part */
-	uint64_t log_window;
-	uint32_t log_count;
-	/* cfg.poll_us: the current spin window, the wait after a vain spin */
-	uint64_t poll_window_ns, blocked_since;
-	bool spun;
-	uint8_t rxbuf[VMBUS_HOST_MAX_EXT + VMBUS_HOST_MAX_PKT];
-};
 
 /* ---- clocks and log ---------------------------------------------------- */
 
-static uint64_t mono_ns(void)
+uint64_t vmbus_host_mono_ns(void)
 {
 	struct timespec ts;
 
@@ -160,256 +124,6 @@ void vmbus_host_logf(struct vmbus_host *h, const char *fmt, ...)
 	emit(h, line);
 }
 
-/* ---- SynIC messages: post now or queue ------------------------------- */
-
-static int post_one(struct vmbus_host *h, uint32_t vp, const void *msg, uint32_t len)
-{
-	return h->cfg.ops->post(h->cfg.ctx, vp, VMBUS_HOST_SINT,
-				VMBUS_HOST_MSG_TYPE, msg, len);
-}
-
-/* Post queued messages in order until the slot is busy again. */
-static void flush_queue(struct vmbus_host *h, uint64_t now)
-{
-	while (h->q_count) {
-		struct msgq_entry *e = &h->q[h->q_head];
-		int rc = post_one(h, e->vp, e->data, e->len);
-
-		if (rc == -EAGAIN) {
-			h->q_retry_at = now + (now - h->q_busy_since >= 1000 ?
-					       RETRY_SLOW_MS : RETRY_MS);
-			if (!h->q_stuck_logged && now - h->q_busy_since >= STUCK_LOG_MS) {
-				vmbus_host_logf(h, "guest VP %u has not freed its SINT2 message slot for %llu ms (%u messages queued)",
-						e->vp, (unsigned long long)(now - h->q_busy_since),
-						h->q_count);
-				h->q_stuck_logged = true;
-			}
-			return;
-		}
-		if (rc) {
-			h->cnt.msgs_dropped++;
-			vmbus_host_logf(h, "post to VP %u failed (%s): message type %u dropped",
-					e->vp, strerror(-rc), e->len >= 4 ? e->data[0] : 0);
-		} else {
-			h->cnt.msgs_posted++;
-		}
-		h->q_head = (h->q_head + 1) % VMBUS_HOST_MSGQ_MAX;
-		h->q_count--;
-		h->q_busy_since = now;
-		h->q_stuck_logged = false;
-	}
-}
-
-static bool gpadl_in_ram(struct vmbus_host *h, const struct vmbus_gpadl_info *g,
-			 uint64_t *bad)
-{
-	for (uint32_t r = 0; r < g->range_count; r++)
-		for (uint32_t k = 0; k < g->ranges[r].page_count; k++)
-			if (!guest_ptr(h->cfg.mem, g->ranges[r].pfns[k] << VMBUS_PAGE_SHIFT,
-				       VMBUS_PAGE_SIZE)) {
-				*bad = g->ranges[r].pfns[k];
-				return false;
-			}
-	return true;
-}
-
-static int srv_send(void *ctx, uint32_t vp, const void *msg, uint32_t len)
-{
-	struct vmbus_host *h = ctx;
-	struct vmbus_channel_gpadl_created gc;
-	uint64_t now = vmbus_host_now_ms(h);
-	struct msgq_entry *e;
-	int rc;
-
-	if (vp >= h->cfg.nr_vps) {
-		h->cnt.msgs_dropped++;
-		vmbus_host_logf(h, "guest asked for messages on VP %u of %u: dropped",
-				vp, h->cfg.nr_vps);
-		return -EINVAL;
-	}
-	/*
-	 * A GPADL whose pages are not all guest RAM is refused here, where
-	 * the server announces it created (the guest then never uses it;
-	 * opening a channel on it fails too).
-	 */
-	if (len == sizeof(gc)) {
-		memcpy(&gc, msg, sizeof(gc));
-		if (gc.header.msgtype == CHANNELMSG_GPADL_CREATED &&
-		    gc.creation_status == VMBUS_STATUS_SUCCESS) {
-			const struct vmbus_gpadl_info *g =
-				vmbus_server_find_gpadl(&h->srv, gc.child_relid, gc.gpadl);
-			uint64_t bad;
-
-			if (g && !gpadl_in_ram(h, g, &bad)) {
-				vmbus_host_logf(h, "GPADL %#x of relid %u: page %#llx is not guest RAM: refused",
-						gc.gpadl, gc.child_relid,
-						(unsigned long long)bad);
-				gc.creation_status = VMBUS_STATUS_INVALID_PARAMETER;
-				msg = &gc;
-			}
-		}
-	}
-	if (!h->q_count) {
-		rc = post_one(h, vp, msg, len);
-		if (!rc) {
-			h->cnt.msgs_posted++;
-			return 0;
-		}
-		if (rc != -EAGAIN) {
-			h->cnt.msgs_dropped++;
-			vmbus_host_logf(h, "post to VP %u failed (%s): message dropped",
-					vp, strerror(-rc));
-			return 0;
-		}
-		h->q_busy_since = now;
-		h->q_retry_at = now + RETRY_MS;
-	}
-	if (h->q_count == VMBUS_HOST_MSGQ_MAX) {
-		h->cnt.msgs_dropped++;
-		vmbus_host_logf(h, "message queue full (guest VP %u not taking messages): dropped", vp);
-		return -ENOBUFS;
-	}
-	e = &h->q[(h->q_head + h->q_count) % VMBUS_HOST_MSGQ_MAX];
-	e->vp = vp;
-	e->len = len;
-	memcpy(e->data, msg, len);
-	h->q_count++;
-	h->cnt.msgs_queued++;
-	return 0;
-}
-
-static void *srv_alloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	return malloc(size);
-}
-
-static void srv_free(void *ctx, void *p)
-{
-	(void)ctx;
-	free(p);
-}
-
-static struct vmbus_host_dev *dev_by_relid(struct vmbus_host *h, uint32_t relid)
-{
-	for (uint32_t i = 0; i < h->ndevs; i++)
-		if (h->devs[i].relid == relid && relid)
-			return &h->devs[i];
-	return NULL;
-}
-
-/*
- * Guest pages [pfns[0], pfns[0] + n) as one pointer: Linux allocates each
- * channel's rings as physically contiguous pages, which are contiguous in
- * the worker's RAM mapping too when inside one RAM part.
- */
-static uint8_t *map_pages(struct vmbus_host *h, const uint64_t *pfns, uint32_t n)
-{
-	for (uint32_t k = 1; k < n; k++)
-		if (pfns[k] != pfns[0] + k)
-			return NULL;
-	return guest_ptr(h->cfg.mem, pfns[0] << VMBUS_PAGE_SHIFT,
-			 (uint64_t)n << VMBUS_PAGE_SHIFT);
-}
-
-static int srv_open(void *ctx, const struct vmbus_open_request *req)
-{
-	struct vmbus_host *h = ctx;
-	struct vmbus_host_dev *d = dev_by_relid(h, req->relid);
-	const struct vmbus_gpadl_range *r = &req->gpadl->ranges[0];
-	uint32_t down = req->downstream_page, up_pages, down_pages;
-	uint8_t *up, *dn;
-	uint64_t bad;
-	int rc;
-
-	if (!d || d->broken)
-		return -ENODEV;
-	if (req->target_vp >= h->cfg.nr_vps) {
-		vmbus_host_logf(h, "%s: open with target VP %u of %u: refused",
-				d->name, req->target_vp, h->cfg.nr_vps);
-		return -EINVAL;
-	}
-	if (!gpadl_in_ram(h, req->gpadl, &bad)) {
-		vmbus_host_logf(h, "%s: ring page %#llx is not guest RAM: open refused",
-				d->name, (unsigned long long)bad);
-		return -EFAULT;
-	}
-	/* The server checked 2 <= down <= pages - 2. */
-	up_pages = down;
-	down_pages = r->page_count - down;
-	up = map_pages(h, r->pfns, up_pages);
-	dn = map_pages(h, r->pfns + down, down_pages);
-	if (!up || !dn) {
-		vmbus_host_logf(h, "%s: ring pages are not contiguous guest RAM: open refused",
-				d->name);
-		return -EFAULT;
-	}
-	rc = vmbus_ring_init(&d->in, (struct vmbus_ring_header *)up,
-			     up + VMBUS_PAGE_SIZE, (up_pages - 1) * VMBUS_PAGE_SIZE,
-			     VMBUS_RING_READER);
-	if (!rc)
-		rc = vmbus_ring_init(&d->out, (struct vmbus_ring_header *)dn,
-				     dn + VMBUS_PAGE_SIZE,
-				     (down_pages - 1) * VMBUS_PAGE_SIZE,
-				     VMBUS_RING_WRITER);
-	if (rc) {
-		vmbus_host_logf(h, "%s: ring header corrupt at open (%d): refused",
-				d->name, rc);
-		return rc;
-	}
-	d->target_vp = req->target_vp;
-	d->open = true;
-	d->rx_more = false;
-	rc = d->ops->open ? d->ops->open(d) : 0;
-	if (rc) {
-		d->open = false;
-		return rc;
-	}
-	h->cnt.channels_open++;
-	return 0;
-}
-
-static void srv_close(void *ctx, uint32_t relid)
-{
-	struct vmbus_host *h = ctx;
-	struct vmbus_host_dev *d = dev_by_relid(h, relid);
-
-	if (!d || !d->open)
-		return;
-	d->open = false;
-	d->rx_more = false;
-	d->deadline_ms = 0;
-	h->cnt.channels_open--;
-	if (d->ops->close)
-		d->ops->close(d);
-	memset(&d->in, 0, sizeof(d->in));
-	memset(&d->out, 0, sizeof(d->out));
-}
-
-static void srv_modify(void *ctx, uint32_t relid, uint32_t target_vp)
-{
-	struct vmbus_host *h = ctx;
-	struct vmbus_host_dev *d = dev_by_relid(h, relid);
-
-	if (!d)
-		return;
-	if (target_vp >= h->cfg.nr_vps) {
-		vmbus_host_logf(h, "%s: MODIFYCHANNEL to VP %u of %u ignored",
-				d->name, target_vp, h->cfg.nr_vps);
-		return;
-	}
-	d->target_vp = target_vp;
-}
-
-static const struct vmbus_server_ops srv_ops = {
-	.send = srv_send,
-	.alloc = srv_alloc,
-	.free = srv_free,
-	.open = srv_open,
-	.close = srv_close,
-	.modify = srv_modify,
-};
-
 /* ---- devices ----------------------------------------------------------- */
 
 void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why)
@@ -424,7 +138,7 @@ void vmbus_host_dev_fail(struct vmbus_host_dev *d, const char *why)
 	d->broken = true;
 	if (vmbus_server_channel_state(&h->srv, relid) != VMBUS_CHAN_FREE)
 		vmbus_server_rescind(&h->srv, relid);
-	srv_close(h, relid);	/* no-op if the server closed it already */
+	vmbus_host_srv_ops.close(h, relid);	/* no-op if the server closed it already */
 }
 
 static void signal_guest(struct vmbus_host_dev *d)
@@ -521,12 +235,12 @@ void vmbus_host_dev_expect(struct vmbus_host_dev *d)
 {
 	if (!d->host->cfg.poll_us)
 		return;
-	d->last_rx_ns = mono_ns();
+	d->last_rx_ns = vmbus_host_mono_ns();
 	vmbus_host_dev_wake(d);
 }
 
 /* Drain the guest -> host ring (ring.h's reader loop), within a budget. */
-static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
+void vmbus_host_drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 {
 	struct vmbus_ring_pkt pkt;
 	unsigned int n = 0;
@@ -566,7 +280,7 @@ static void drain(struct vmbus_host *h, struct vmbus_host_dev *d)
 				d->rx_pending = false;
 			}
 			if (h->cfg.poll_us)	/* the poll window's start */
-				d->last_rx_ns = mono_ns();
+				d->last_rx_ns = vmbus_host_mono_ns();
 			if (++n >= VMBUS_HOST_RX_BUDGET) {
 				d->rx_more = true;
 				break;
@@ -668,7 +382,7 @@ struct vmbus_host *vmbus_host_create(const struct vmbus_host_config *cfg)
 	if (!h->cfg.log_per_sec)
 		h->cfg.log_per_sec = 20;
 	pthread_mutex_init(&h->lock, NULL);
-	if (vmbus_server_init(&h->srv, &srv_ops, h, &h->cfg.limits))
+	if (vmbus_server_init(&h->srv, &vmbus_host_srv_ops, h, &h->cfg.limits))
 		goto fail_lock;
 	if (cfg->services) {
 		h->ic = ic_create(h, cfg->services);
@@ -772,7 +486,7 @@ static void handle_message(struct vmbus_host *h, const struct vmbus_host_event *
 	if (len >= 4)
 		memcpy(&type, ev->payload, sizeof(type));
 	if (type == VMBUS_MSG_ECHO) {
-		srv_send(h, 0, ev->payload, len);
+		vmbus_host_srv_ops.send(h, 0, ev->payload, len);
 		return;
 	}
 	if (type == CHANNELMSG_INITIATE_CONTACT && len >= 16) {
@@ -807,7 +521,7 @@ static void handle_signal(struct vmbus_host *h, uint32_t conn_id)
 			continue;
 		d->signals_in++;
 		if (d->open && !d->broken)
-			drain(h, d);
+			vmbus_host_drain(h, d);
 		if (d->open && !d->broken && d->ops->signal)
 			d->ops->signal(d);
 		return;
@@ -822,7 +536,7 @@ static int housekeeping(struct vmbus_host *h, int timeout_ms)
 	uint64_t limit = now + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
 
 	if (h->q_count && now >= h->q_retry_at)
-		flush_queue(h, now);
+		vmbus_host_flush_queue(h, now);
 	for (uint32_t i = 0; i < h->ndevs; i++) {
 		struct vmbus_host_dev *d = &h->devs[i];
 
@@ -834,7 +548,7 @@ static int housekeeping(struct vmbus_host *h, int timeout_ms)
 		if (atomic_exchange(&d->wake, false) && d->ops->wake)
 			d->ops->wake(d);
 		if (d->rx_more && d->open)
-			drain(h, d);
+			vmbus_host_drain(h, d);
 	}
 	for (uint32_t i = 0; i < h->ndevs; i++) {
 		struct vmbus_host_dev *d = &h->devs[i];
@@ -849,94 +563,6 @@ static int housekeeping(struct vmbus_host *h, int timeout_ms)
 	return limit <= now ? 0 : (int)(limit - now);
 }
 
-/*
- * Adaptive polling (cfg.poll_us), the way QEMU's AioContext polls: after
- * a packet, the VMBus thread spins on the rings of channels that may be
- * polled, with the rings masked so the guest does not signal, for a window
- * that grows while the guest's next packet comes soon after the spin gave
- * up and drops to nothing once the guest stays quiet longer than the
- * limit.  At queue depth 1 this saves, per request, the guest's signal
- * hypercall and the parent's interrupt and wake-up (docs/storvsp.md).
- */
-uint64_t vmbus_host_poll_adjust(uint64_t window_ns, uint64_t blocked_ns,
-				uint64_t max_ns)
-{
-	if (blocked_ns > max_ns)
-		return 0;	/* quiet guest: polling would only burn the CPU */
-	if (!window_ns)
-		return VMBUS_HOST_POLL_START_NS < max_ns ? VMBUS_HOST_POLL_START_NS : max_ns;
-	return window_ns * 2 < max_ns ? window_ns * 2 : max_ns;
-}
-
-/* Channels that saw a packet within the limit and may be polled: masked. */
-static uint32_t spin_candidates(struct vmbus_host *h, uint64_t now,
-				struct vmbus_host_dev **cand)
-{
-	uint64_t max_ns = (uint64_t)h->cfg.poll_us * 1000;
-	uint32_t n = 0;
-
-	pthread_mutex_lock(&h->lock);
-	for (uint32_t i = 0; i < h->ndevs; i++) {
-		struct vmbus_host_dev *d = &h->devs[i];
-
-		if (!d->open || d->broken || !d->ops->can_poll ||
-		    d->last_rx_ns + max_ns <= now || !d->ops->can_poll(d))
-			continue;
-		vmbus_ring_mask(&d->in);
-		cand[n++] = d;
-	}
-	pthread_mutex_unlock(&h->lock);
-	return n;
-}
-
-/* True if a packet came within the window (and was handled). */
-static bool spin(struct vmbus_host *h)
-{
-	struct vmbus_host_dev *cand[VMBUS_HOST_MAX_DEVS];
-	uint64_t now = mono_ns(), end = now + h->poll_window_ns;
-	uint32_t n = h->cfg.poll_us ? spin_candidates(h, now, cand) : 0;
-	bool found = false;
-
-	h->spun = n != 0;
-	for (uint64_t t = now; n && !found && t < end && !atomic_load(&h->stop);
-	     t = mono_ns()) {
-		for (uint32_t i = 0; i < n; i++) {
-			struct vmbus_host_dev *d = cand[i];
-			struct vmbus_ring_pkt pkt;
-
-			found |= atomic_load(&d->wake);
-			if (!d->open || vmbus_ring_peek(&d->in, &pkt))
-				continue;
-			pthread_mutex_lock(&h->lock);
-			d->polled++;
-			drain(h, d);
-			pthread_mutex_unlock(&h->lock);
-			found = true;
-		}
-		/* The parent's other threads (I/O, other VMs) go first. */
-		sched_yield();
-	}
-	/* Unmask; a packet that raced with that is drained here. */
-	pthread_mutex_lock(&h->lock);
-	for (uint32_t i = 0; i < n; i++)
-		if (cand[i]->open && !cand[i]->broken)
-			drain(h, cand[i]);
-	pthread_mutex_unlock(&h->lock);
-	h->blocked_since = found ? 0 : mono_ns();
-	return found;
-}
-
-/* The wait after a fruitless spin ended: size the next window by it. */
-static void spin_adjust(struct vmbus_host *h)
-{
-	if (!h->spun || !h->blocked_since)
-		return;
-	h->poll_window_ns = vmbus_host_poll_adjust(h->poll_window_ns,
-						   mono_ns() - h->blocked_since,
-						   (uint64_t)h->cfg.poll_us * 1000);
-	h->blocked_since = 0;
-}
-
 int vmbus_host_poll(struct vmbus_host *h, int timeout_ms)
 {
 	struct vmbus_host_event ev;
@@ -945,12 +571,12 @@ int vmbus_host_poll(struct vmbus_host *h, int timeout_ms)
 	pthread_mutex_lock(&h->lock);
 	wait_ms = housekeeping(h, timeout_ms);
 	pthread_mutex_unlock(&h->lock);
-	if (wait_ms && spin(h))
+	if (wait_ms && vmbus_host_spin(h))
 		return 1;
 
 	memset(&ev, 0, sizeof(ev));
 	rc = h->cfg.ops->wait(h->cfg.ctx, &ev, wait_ms);
-	spin_adjust(h);
+	vmbus_host_spin_adjust(h);
 	if (rc == -ETIMEDOUT)
 		return 0;
 	if (rc)
@@ -972,7 +598,7 @@ int vmbus_host_poll(struct vmbus_host *h, int timeout_ms)
 		break;
 	}
 	if (h->q_count && !h->q_retry_at)
-		flush_queue(h, vmbus_host_now_ms(h));
+		vmbus_host_flush_queue(h, vmbus_host_now_ms(h));
 	pthread_mutex_unlock(&h->lock);
 	return 1;
 }
