@@ -12,6 +12,14 @@ static const char *const cmd_names[CONTROL_NR_CMDS] = {
 	[CONTROL_REBOOT] = "reboot",
 	[CONTROL_STATS] = "stats",
 	[CONTROL_TIMESYNC] = "timesync",
+	[CONTROL_BLKSTATS] = "blkstats",
+	[CONTROL_IFSTATS] = "ifstats",
+};
+
+/* Commands followed by " N" (an index); the others take nothing. */
+static const bool cmd_takes_index[CONTROL_NR_CMDS] = {
+	[CONTROL_BLKSTATS] = true,
+	[CONTROL_IFSTATS] = true,
 };
 
 /* Why a command has no hook yet, in words hvd passes on to the admin. */
@@ -20,7 +28,48 @@ static const char *const cmd_missing[CONTROL_NR_CMDS] = {
 	[CONTROL_REBOOT] = "graceful reboot needs the guest's VMBus shutdown service",
 	[CONTROL_STATS] = "this worker has no statistics",
 	[CONTROL_TIMESYNC] = "setting the guest's clock needs its VMBus time synchronization service",
+	[CONTROL_BLKSTATS] = "disk statistics need the VM's VMBus storage controller",
+	[CONTROL_IFSTATS] = "interface statistics need the VM's VMBus network adapters",
 };
+
+int control_parse_index(const char *arg, uint32_t *n)
+{
+	uint64_t v = 0;
+
+	if (!arg || !*arg)
+		return -EINVAL;
+	for (const char *p = arg; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (uint64_t)(*p - '0');
+		if (v > UINT32_MAX)
+			return -EINVAL;
+	}
+	*n = (uint32_t)v;
+	return 0;
+}
+
+/*
+ * The command @line names: its whole text, or for a command with an index
+ * its name and a space (@arg: what follows, maybe not a number).
+ */
+static int find_cmd(const char *line, const char **arg)
+{
+	for (int cmd = 0; cmd < CONTROL_NR_CMDS; cmd++) {
+		size_t n = strlen(cmd_names[cmd]);
+
+		*arg = NULL;
+		if (!strcmp(line, cmd_names[cmd]) && !cmd_takes_index[cmd])
+			return cmd;
+		if (!cmd_takes_index[cmd] || strncmp(line, cmd_names[cmd], n))
+			continue;
+		if (line[n] == '\0' || line[n] == ' ') {
+			*arg = line[n] ? line + n + 1 : "";
+			return cmd;
+		}
+	}
+	return CONTROL_NR_CMDS;
+}
 
 void control_init(struct control *c, int fd)
 {
@@ -43,13 +92,13 @@ void control_set_hook(struct control *c, enum control_cmd cmd,
 void control_handle(struct control *c, const char *line, char *reply,
 		    size_t len)
 {
+	const char *arg;
 	control_hook fn;
+	uint32_t index;
 	void *ctx;
 	int cmd, ret;
 
-	for (cmd = 0; cmd < CONTROL_NR_CMDS; cmd++)
-		if (!strcmp(line, cmd_names[cmd]))
-			break;
+	cmd = find_cmd(line, &arg);
 	if (cmd == CONTROL_NR_CMDS) {
 		/* Printable and short: the command is hvd's, but still input. */
 		char shown[33];
@@ -61,6 +110,10 @@ void control_handle(struct control *c, const char *line, char *reply,
 		snprintf(reply, len, "error unknown command '%s'", shown);
 		return;
 	}
+	if (cmd_takes_index[cmd] && control_parse_index(arg, &index)) {
+		snprintf(reply, len, "error bad argument");
+		return;
+	}
 	pthread_mutex_lock(&c->lock);
 	fn = c->hooks[cmd].fn;
 	ctx = c->hooks[cmd].ctx;
@@ -70,7 +123,7 @@ void control_handle(struct control *c, const char *line, char *reply,
 		return;
 	}
 	reply[0] = '\0';
-	ret = fn(ctx, reply, len);
+	ret = fn(ctx, arg, reply, len);
 	if (ret && !reply[0])
 		snprintf(reply, len, "error %s", strerror(-ret));
 	/* One line per answer, whatever the hook wrote. */
@@ -179,12 +232,13 @@ void control_stop(struct control *c)
 	pthread_mutex_destroy(&c->lock);
 }
 
-int control_stats_hook(void *ctx, char *reply, size_t len)
+int control_stats_hook(void *ctx, const char *arg, char *reply, size_t len)
 {
 	struct control_stats *cs = ctx;
 	struct vm_stats st;
 	int ret = vm_read_stats(cs->vm, cs->nr_vps, &st);
 
+	(void)arg;
 	if (ret) {
 		snprintf(reply, len, "error cannot read HvRegisterVpRuntime: %s",
 			 strerror(-ret));

@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <linux/fs.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,12 +111,68 @@ uint64_t disk_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+void disk_count(struct disk *d, enum disk_op op, uint64_t bytes, int result)
+{
+	_Atomic uint64_t *req, *b = NULL;
+
+	switch (op) {
+	case DISK_READ:
+		req = &d->rd_req;
+		b = &d->rd_bytes;
+		break;
+	case DISK_WRITE:
+		req = &d->wr_req;
+		b = &d->wr_bytes;
+		break;
+	case DISK_FLUSH:
+		req = &d->fl_req;
+		break;
+	default:
+		return;
+	}
+	if (result) {
+		atomic_fetch_add_explicit(&d->errs, 1, memory_order_relaxed);
+		return;
+	}
+	atomic_fetch_add_explicit(req, 1, memory_order_relaxed);
+	if (b)
+		atomic_fetch_add_explicit(b, bytes, memory_order_relaxed);
+}
+
+void disk_get_stats(struct disk *d, struct disk_stats *st)
+{
+	st->rd_req = atomic_load_explicit(&d->rd_req, memory_order_relaxed);
+	st->rd_bytes = atomic_load_explicit(&d->rd_bytes, memory_order_relaxed);
+	st->wr_req = atomic_load_explicit(&d->wr_req, memory_order_relaxed);
+	st->wr_bytes = atomic_load_explicit(&d->wr_bytes, memory_order_relaxed);
+	st->fl_req = atomic_load_explicit(&d->fl_req, memory_order_relaxed);
+	st->errs = atomic_load_explicit(&d->errs, memory_order_relaxed);
+}
+
+void disk_blkstats(struct disk *d, char *reply, size_t len)
+{
+	struct disk_stats st;
+
+	disk_get_stats(d, &st);
+	snprintf(reply, len, "blkstats rd_req=%llu rd_bytes=%llu wr_req=%llu wr_bytes=%llu fl_req=%llu errs=%llu",
+		 (unsigned long long)st.rd_req, (unsigned long long)st.rd_bytes,
+		 (unsigned long long)st.wr_req, (unsigned long long)st.wr_bytes,
+		 (unsigned long long)st.fl_req, (unsigned long long)st.errs);
+}
+
+/* @io finished with io->result: count it, then tell its owner. */
+static void complete(struct disk *d, struct disk_io *io)
+{
+	disk_count(d, io->op, io->len, io->result);
+	io->done(io);
+}
+
 static void run_one(struct disk *d, unsigned int tid, struct disk_io *io)
 {
 	io->start_ns = disk_now_ns();
 	io->result = d->ops->run(d, tid, io);
 	io->end_ns = disk_now_ns();
-	io->done(io);
+	complete(d, io);
 }
 
 static void *pool_main(void *arg)
@@ -206,7 +263,7 @@ static bool cache_apply(struct disk *d, struct disk_io *io)
 	io->start_ns = io->end_ns = disk_now_ns();
 	io->result = 0;
 	io->ran_now = true;
-	io->done(io);
+	complete(d, io);
 	return true;
 }
 
@@ -230,7 +287,7 @@ void disk_submit_now(struct disk *d, struct disk_io *io)
 			io->end_ns = disk_now_ns();
 			io->result = rc;
 			io->ran_now = true;
-			io->done(io);
+			complete(d, io);
 			return;
 		}
 	}

@@ -92,6 +92,18 @@ struct disk_io {
 
 struct disk;
 
+/*
+ * What a disk served since it was opened (virsh domblkstat, control.h's
+ * blkstats): READ / WRITE requests completed and their bytes, FLUSH
+ * (SYNCHRONIZE CACHE) completed, and those three that failed in the
+ * backing (errs; a failed request counts there only).  DISCARD is not
+ * counted.  Updated at completion on whatever thread completes (pool,
+ * VMBus): atomics.
+ */
+struct disk_stats {
+	uint64_t rd_req, rd_bytes, wr_req, wr_bytes, fl_req, errs;
+};
+
 struct disk_ops {
 	/* Thread @tid of the pool (0..threads-1) runs @io synchronously. */
 	int (*run)(struct disk *d, unsigned int tid, struct disk_io *io);
@@ -119,6 +131,8 @@ struct disk {
 	/* pool */
 	unsigned int nthreads;
 	struct disk_pool *pool;
+	/* disk_stats, counted by disk_count() */
+	_Atomic uint64_t rd_req, rd_bytes, wr_req, wr_bytes, fl_req, errs;
 };
 
 /*
@@ -136,6 +150,20 @@ void disk_submit(struct disk *d, struct disk_io *io);
  * io->ran_now tells the done() callback it runs inside this call.
  */
 void disk_submit_now(struct disk *d, struct disk_io *io);
+
+/*
+ * disk_count() - account a READ/WRITE/FLUSH of @bytes that completed with
+ * @result (0 or -errno) in the disk's statistics.  The backend does it for
+ * every request it completes; the SCSI layer for commands it completes
+ * without the backing (a zero-length transfer, a read-only disk's flush).
+ */
+void disk_count(struct disk *d, enum disk_op op, uint64_t bytes, int result);
+void disk_get_stats(struct disk *d, struct disk_stats *st);
+/*
+ * disk_blkstats() - "blkstats rd_req=N rd_bytes=N wr_req=N wr_bytes=N
+ * fl_req=N errs=N" into @reply (control.h).
+ */
+void disk_blkstats(struct disk *d, char *reply, size_t len);
 
 /* Wait for queued requests, stop the threads, close the backing. */
 void disk_close(struct disk *d);

@@ -298,9 +298,10 @@ int netvsp_rx(struct netvsp *n, const uint8_t *frame, uint32_t len)
 	}
 	rndis_packet_header(hdr, len);
 	rc = send_rndis(n, NVSP_CHANNEL_DATA, hdr, sizeof(hdr), frame, len);
-	if (!rc)
+	if (!rc) {
 		n->st.rx_frames++;
-	else if (rc != -EAGAIN)
+		n->st.rx_bytes += len;
+	} else if (rc != -EAGAIN)
 		n->st.rx_dropped++;
 	return rc;
 }
@@ -346,6 +347,7 @@ int netvsp_rx_fill(struct netvsp *n, netvsp_fill_fn fill, void *ctx)
 		return -EIO;
 	}
 	n->st.rx_frames++;
+	n->st.rx_bytes += (uint64_t)len;
 	return 0;
 }
 
@@ -369,10 +371,12 @@ static void rndis_frame(void *ctx, const uint8_t *frame, uint32_t len,
 {
 	struct netvsp *n = ctx;
 
-	if (n->be.tx && n->be.tx(n->be.ctx, frame, len, meta) == 0)
+	if (n->be.tx && n->be.tx(n->be.ctx, frame, len, meta) == 0) {
 		n->st.tx_frames++;
-	else
+		n->st.tx_bytes += len;
+	} else {
 		n->st.tx_errors++;
+	}
 }
 
 static int rndis_reply(void *ctx, const void *msg, uint32_t len)
@@ -707,6 +711,22 @@ void netvsp_get_stats(struct netvsp *n, struct netvsp_stats *st)
 	st->tx_frames = n->st.tx_frames;
 	st->bad += n->rndis.bad;
 	st->pending = n->npend;
+}
+
+void netvsp_rx_drop(struct netvsp *n)
+{
+	n->st.rx_dropped++;
+}
+
+void netvsp_ifstats(struct netvsp *n, char *reply, size_t len)
+{
+	const struct netvsp_stats *st = &n->st;
+
+	/* The guest's side: what it received, then what it sent. */
+	snprintf(reply, len, "ifstats rx_bytes=%llu rx_packets=%llu rx_errs=0 rx_drop=%llu tx_bytes=%llu tx_packets=%llu tx_errs=%llu tx_drop=0",
+		 (unsigned long long)st->rx_bytes, (unsigned long long)st->rx_frames,
+		 (unsigned long long)st->rx_dropped, (unsigned long long)st->tx_bytes,
+		 (unsigned long long)st->tx_frames, (unsigned long long)st->tx_errors);
 }
 
 struct vmbus_host_dev *netvsp_dev(struct netvsp *n)

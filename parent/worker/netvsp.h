@@ -63,7 +63,9 @@ struct netvsp_stats {
 	bool rndis_ready;		/* initialized and packet filter set */
 	uint32_t filter;
 	uint64_t rx_frames, rx_dropped;	/* host -> guest */
+	uint64_t rx_bytes;		/* of rx_frames (Ethernet frames) */
 	uint64_t tx_frames, tx_errors;	/* guest -> host */
+	uint64_t tx_bytes;		/* of tx_frames (Ethernet frames) */
 	uint64_t bad;			/* hostile or malformed input */
 	uint64_t pending;		/* completions waiting for ring space */
 };
@@ -105,6 +107,18 @@ int netvsp_rx_fill(struct netvsp *n, netvsp_fill_fn fill, void *ctx);
 int netvsp_link(struct netvsp *n, bool up);
 
 void netvsp_get_stats(struct netvsp *n, struct netvsp_stats *st);
+
+/* A frame for the guest dropped outside netvsp_rx*() (host lock held). */
+void netvsp_rx_drop(struct netvsp *n);
+
+/*
+ * netvsp_ifstats() - the control channel's answer (control.h), from the
+ * guest's side (host lock held): "ifstats rx_bytes=N rx_packets=N
+ * rx_errs=0 rx_drop=N tx_bytes=N tx_packets=N tx_errs=N tx_drop=0" with
+ * rx = rx_frames/rx_bytes, rx_drop = rx_dropped, tx = tx_frames/tx_bytes,
+ * tx_errs = tx_errors.
+ */
+void netvsp_ifstats(struct netvsp *n, char *reply, size_t len);
 struct vmbus_host_dev *netvsp_dev(struct netvsp *n);
 
 #endif /* HVWORKER_NETVSP_H */

@@ -280,6 +280,9 @@ static void *reader(void *arg)
 			if (rc == -ENOTCONN) {
 				if (read(n->tap, n->drop, sizeof(n->drop)) <= 0)
 					break;
+				vmbus_host_lock(n->h);
+				netvsp_rx_drop(n->nv);	/* ifstats rx_drop */
+				vmbus_host_unlock(n->h);
 				continue;
 			}
 			if (rc && rc != -EMSGSIZE)
@@ -337,6 +340,13 @@ struct nic *nic_start(struct vmbus_host *h, const struct nic_spec *s,
 fail:
 	nic_free(n);
 	return NULL;
+}
+
+void nic_ifstats(struct nic *n, char *reply, size_t len)
+{
+	vmbus_host_lock(n->h);	/* the VMBus and reader threads count */
+	netvsp_ifstats(n->nv, reply, len);
+	vmbus_host_unlock(n->h);
 }
 
 void nic_stop(struct nic *n)

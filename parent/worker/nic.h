@@ -15,6 +15,7 @@
 #define HVWORKER_NIC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -48,6 +49,11 @@ struct nic;
  */
 struct nic *nic_start(struct vmbus_host *h, const struct nic_spec *s,
 		      unsigned int index, FILE *status, char *err, size_t errlen);
+/*
+ * nic_ifstats() - the control channel's "ifstats ..." answer for @n
+ * (netvsp_ifstats(), under the host lock; any thread).
+ */
+void nic_ifstats(struct nic *n, char *reply, size_t len);
 /* Stop the reader thread (before vmbus_host_destroy()). */
 void nic_stop(struct nic *n);
 /* Close the tap and free (after vmbus_host_destroy()). */

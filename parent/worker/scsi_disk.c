@@ -370,6 +370,7 @@ static int rw(struct scsi_cmd *c, struct disk *d, bool write, uint64_t lba,
 	if (bytes > SCSI_MAX_XFER || bytes > c->buf_len)
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_INVALID_FIELD_CDB);
 	if (!nblk) {
+		disk_count(d, write ? DISK_WRITE : DISK_READ, 0, 0);
 		c->xfer = 0;
 		return good(c);
 	}
@@ -390,7 +391,8 @@ static int sync_cache(struct scsi_cmd *c, struct disk *d, uint64_t lba, uint64_t
 {
 	if (!in_range(d, lba, n))
 		return fail(c, SK_ILLEGAL_REQUEST, ASC_LBA_OUT_OF_RANGE);
-	if (d->readonly) {
+	if (d->readonly) {	/* nothing to flush */
+		disk_count(d, DISK_FLUSH, 0, 0);
 		c->xfer = 0;
 		return good(c);
 	}

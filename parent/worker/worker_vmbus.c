@@ -19,14 +19,50 @@ static int request(struct worker_vmbus *wv, bool reboot, char *reply,
 	return 0;
 }
 
-static int shutdown_hook(void *ctx, char *reply, size_t len)
+static int shutdown_hook(void *ctx, const char *arg, char *reply, size_t len)
 {
+	(void)arg;
 	return request(ctx, false, reply, len);
 }
 
-static int reboot_hook(void *ctx, char *reply, size_t len)
+static int reboot_hook(void *ctx, const char *arg, char *reply, size_t len)
 {
+	(void)arg;
 	return request(ctx, true, reply, len);
+}
+
+int worker_vmbus_blkstats_hook(void *ctx, const char *arg, char *reply, size_t len)
+{
+	struct worker_vmbus *wv = ctx;
+	uint32_t i;
+
+	if (control_parse_index(arg, &i)) {
+		snprintf(reply, len, "error bad argument");
+		return 0;
+	}
+	if (i >= wv->ndisks || !wv->disks[i]) {
+		snprintf(reply, len, "error no disk %u", i);
+		return 0;
+	}
+	disk_blkstats(wv->disks[i], reply, len);
+	return 0;
+}
+
+int worker_vmbus_ifstats_hook(void *ctx, const char *arg, char *reply, size_t len)
+{
+	struct worker_vmbus *wv = ctx;
+	uint32_t i;
+
+	if (control_parse_index(arg, &i)) {
+		snprintf(reply, len, "error bad argument");
+		return 0;
+	}
+	if (i >= NIC_MAX || !wv->nic_by_spec[i]) {
+		snprintf(reply, len, "error no nic %u", i);
+		return 0;
+	}
+	nic_ifstats(wv->nic_by_spec[i], reply, len);
+	return 0;
 }
 
 static void close_disks(struct worker_vmbus *wv)
@@ -52,11 +88,12 @@ int worker_vmbus_disks(struct worker_vmbus *wv, const struct disk_spec *specs,
 }
 
 /* virsh domtime --sync: a SYNC sample now (the guest steps its clock). */
-static int timesync_hook(void *ctx, char *reply, size_t len)
+static int timesync_hook(void *ctx, const char *arg, char *reply, size_t len)
 {
 	struct worker_vmbus *wv = ctx;
 	struct vmbus_host_status st;
 
+	(void)arg;
 	vmbus_host_get_status(wv->host, &st);
 	if (!st.timesync_ready) {
 		snprintf(reply, len, "unsupported the guest's VMBus time "
@@ -104,6 +141,8 @@ void worker_vmbus_start(struct worker_vmbus *wv,
 	control_set_hook(ctl, CONTROL_SHUTDOWN, shutdown_hook, wv);
 	control_set_hook(ctl, CONTROL_REBOOT, reboot_hook, wv);
 	control_set_hook(ctl, CONTROL_TIMESYNC, timesync_hook, wv);
+	control_set_hook(ctl, CONTROL_BLKSTATS, worker_vmbus_blkstats_hook, wv);
+	control_set_hook(ctl, CONTROL_IFSTATS, worker_vmbus_ifstats_hook, wv);
 }
 
 void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
@@ -111,12 +150,13 @@ void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
 {
 	char err[256];
 
-	for (uint32_t i = 0; wv->host && i < n && wv->nnics < NIC_MAX; i++) {
+	for (uint32_t i = 0; wv->host && i < n && i < NIC_MAX; i++) {
 		struct nic *nic = nic_start(wv->host, &specs[i], i, status, err,
 					    sizeof(err));
 
 		if (nic) {
 			wv->nics[wv->nnics++] = nic;
+			wv->nic_by_spec[i] = nic;	/* ifstats i: the i-th --nic */
 		} else {
 			fprintf(status, "hvworker: nic %u error %s\n", i, err);
 			fflush(status);
@@ -151,6 +191,7 @@ void worker_vmbus_stop(struct worker_vmbus *wv)
 	for (uint32_t i = 0; i < wv->nnics; i++)
 		nic_free(wv->nics[i]);	/* after the host closed their channels */
 	wv->nnics = 0;
+	memset(wv->nic_by_spec, 0, sizeof(wv->nic_by_spec));
 	storvsp_destroy(wv->storvsp);
 	wv->storvsp = NULL;
 }

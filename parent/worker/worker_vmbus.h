@@ -22,8 +22,9 @@ struct worker_vmbus {
 	struct vmbus_host *host;	/* NULL: the VM runs without VMBus */
 	struct vmbus_host_seen seen;
 	unsigned int ticks;
-	struct nic *nics[NIC_MAX];
+	struct nic *nics[NIC_MAX];	/* the NICs that started */
 	uint32_t nnics;
+	struct nic *nic_by_spec[NIC_MAX];	/* by --nic index; NULL: not started */
 	struct disk *disks[DISK_MAX_DISKS];	/* the SCSI controller's LUNs */
 	unsigned int ndisks;
 	struct storvsp *storvsp;
@@ -55,6 +56,16 @@ void worker_vmbus_start(struct worker_vmbus *wv,
  */
 void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
 		       uint32_t n, FILE *status);
+
+/*
+ * The control channel's blkstats / ifstats hooks (control.h), @ctx the
+ * worker_vmbus: "blkstats ..." of disk @arg (its --disk index), "ifstats
+ * ..." of the NIC of the @arg-th --nic; "error no disk N" / "error no nic
+ * N" when there is none (or it did not start).  Set by
+ * worker_vmbus_start() once the server runs.
+ */
+int worker_vmbus_blkstats_hook(void *ctx, const char *arg, char *reply, size_t len);
+int worker_vmbus_ifstats_hook(void *ctx, const char *arg, char *reply, size_t len);
 
 /* Called every 10 ms by the main thread: reports changes once a second. */
 void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status);

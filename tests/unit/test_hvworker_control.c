@@ -26,24 +26,27 @@ static void teardown(void)
 	control_stop(&ctl);
 }
 
-static int hook_ok(void *ctx, char *r, size_t len)
+static int hook_ok(void *ctx, const char *arg, char *r, size_t len)
 {
+	ck_assert_ptr_null(arg);	/* commands without argument */
 	(*(int *)ctx)++;
 	snprintf(r, len, "ok");
 	return 0;
 }
 
-static int hook_fail_silent(void *ctx, char *r, size_t len)
+static int hook_fail_silent(void *ctx, const char *arg, char *r, size_t len)
 {
 	(void)ctx;
+	(void)arg;
 	(void)r;
 	(void)len;
 	return -EBUSY;
 }
 
-static int hook_multiline(void *ctx, char *r, size_t len)
+static int hook_multiline(void *ctx, const char *arg, char *r, size_t len)
 {
 	(void)ctx;
+	(void)arg;
 	snprintf(r, len, "ok first\nsecond line");
 	return 0;
 }

@@ -30,11 +30,16 @@ struct t {
 	int stash_len;
 };
 
+static bool be_tx_fail;	/* the tap refuses frames */
+
 static int be_tx(void *ctx, const uint8_t *frame, uint32_t len,
 		 const struct rndis_tx_meta *meta)
 {
 	(void)meta;
 	struct t *t = ctx;
+
+	if (be_tx_fail)
+		return -EIO;
 
 	if (t->ntx < 8) {
 		memcpy(t->tx[t->ntx], frame, len < 2048 ? len : 2048);
@@ -515,6 +520,46 @@ START_TEST(rx_fill_straight_into_section)
 }
 END_TEST
 
+/* ifstats (control.h): guest's rx/tx frames and Ethernet bytes. */
+START_TEST(ifstats_counts_frames_and_bytes)
+{
+	struct t *t = t_up();
+	uint8_t b[2048], frame[1000] = { 0 }, out[2048];
+	char reply[256];
+	struct netvsp_stats st;
+	uint64_t tid;
+
+	netvsp_ifstats(t->nv, reply, sizeof(reply));
+	ck_assert_str_eq(reply, "ifstats rx_bytes=0 rx_packets=0 rx_errs=0 rx_drop=0 "
+			 "tx_bytes=0 tx_packets=0 tx_errs=0 tx_drop=0");
+	/* guest -> tap: 1514 + 60 bytes; one more the tap refuses */
+	ck_assert_uint_eq(g_rndis(t, 3, b, data_pkt(b, 1514)), NVSP_STAT_SUCCESS);
+	ck_assert_uint_eq(g_rndis(t, 3, b, data_pkt(b, 60)), NVSP_STAT_SUCCESS);
+	be_tx_fail = true;
+	ck_assert_uint_eq(g_rndis(t, 3, b, data_pkt(b, 100)), NVSP_STAT_SUCCESS);
+	be_tx_fail = false;
+	/* tap -> guest: 1000 bytes by copy, 700 filled in place, one runt */
+	ck_assert_int_eq(netvsp_rx(t->nv, frame, sizeof(frame)), 0);
+	g_xfer(t, out, sizeof(out), true, &tid);
+	fill_len = 700;
+	ck_assert_int_eq(netvsp_rx_fill(t->nv, fill_frame, NULL), 0);
+	g_xfer(t, out, sizeof(out), true, &tid);
+	ck_assert_int_eq(netvsp_rx(t->nv, frame, 10), -EMSGSIZE);
+	netvsp_rx_drop(t->nv);	/* the tap reader's drop */
+	st = stats(t);
+	ck_assert_uint_eq(st.tx_frames, 2);
+	ck_assert_uint_eq(st.tx_bytes, 1514 + 60);
+	ck_assert_uint_eq(st.tx_errors, 1);
+	ck_assert_uint_eq(st.rx_frames, 2);
+	ck_assert_uint_eq(st.rx_bytes, 1700);
+	ck_assert_uint_eq(st.rx_dropped, 2);
+	netvsp_ifstats(t->nv, reply, sizeof(reply));
+	ck_assert_str_eq(reply, "ifstats rx_bytes=1700 rx_packets=2 rx_errs=0 rx_drop=2 "
+			 "tx_bytes=1574 tx_packets=2 tx_errs=1 tx_drop=0");
+	t_free(t);
+}
+END_TEST
+
 START_TEST(rx_fill_waits_without_reading)
 {
 	struct t *t = t_new();
@@ -792,6 +837,7 @@ static Suite *suite(void)
 	tcase_add_test(t, rx_frame_into_receive_buffer);
 	tcase_add_test(t, rx_fill_straight_into_section);
 	tcase_add_test(t, rx_fill_waits_without_reading);
+	tcase_add_test(t, ifstats_counts_frames_and_bytes);
 	tcase_add_test(t, rx_not_ready_dropped);
 	tcase_add_test(t, rx_backpressure_and_wake);
 	tcase_add_test(t, link_indication);
