@@ -11,6 +11,7 @@
 
 #include "control.h"
 #include "worker.h"
+#include "worker_vmbus.h"
 
 static struct control ctl;
 static char reply[512];
@@ -117,6 +118,210 @@ START_TEST(unknown_command_is_shown_sanitized)
 }
 END_TEST
 
+/* ---- commands with an index: blkstats N, ifstats N ---- */
+
+static char hook_arg[64];
+static int hook_arg_calls;
+
+static int hook_record_arg(void *ctx, const char *arg, char *r, size_t len)
+{
+	ck_assert_ptr_nonnull(arg);
+	snprintf(hook_arg, sizeof(hook_arg), "%s", arg);
+	hook_arg_calls++;
+	snprintf(r, len, "%s got %s", (const char *)ctx, arg);
+	return 0;
+}
+
+START_TEST(parse_index)
+{
+	uint32_t n = 7;
+
+	ck_assert_int_eq(control_parse_index("0", &n), 0);
+	ck_assert_uint_eq(n, 0);
+	ck_assert_int_eq(control_parse_index("007", &n), 0);
+	ck_assert_uint_eq(n, 7);
+	ck_assert_int_eq(control_parse_index("4294967295", &n), 0);
+	ck_assert_uint_eq(n, UINT32_MAX);
+	n = 9;
+	ck_assert_int_eq(control_parse_index("4294967296", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("99999999999999999999999", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index(NULL, &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("-1", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("+1", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("1x", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index(" 1", &n), -EINVAL);
+	ck_assert_int_eq(control_parse_index("0x1", &n), -EINVAL);
+	ck_assert_uint_eq(n, 9);	/* untouched on error */
+}
+END_TEST
+
+START_TEST(index_commands_pass_their_argument)
+{
+	hook_arg_calls = 0;
+	control_set_hook(&ctl, CONTROL_BLKSTATS, hook_record_arg, "blk");
+	control_set_hook(&ctl, CONTROL_IFSTATS, hook_record_arg, "if");
+	control_handle(&ctl, "blkstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "blk got 0");
+	ck_assert_str_eq(hook_arg, "0");
+	control_handle(&ctl, "ifstats 3", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "if got 3");
+	control_handle(&ctl, "blkstats 4294967295", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "blk got 4294967295");
+	ck_assert_int_eq(hook_arg_calls, 3);
+}
+END_TEST
+
+START_TEST(index_commands_refuse_bad_arguments)
+{
+	static const char *const bad[] = {
+		"blkstats", "blkstats ", "blkstats x", "blkstats 1x", "blkstats -1",
+		"blkstats +1", "blkstats 4294967296",
+		"blkstats 123456789012345678901234567890", "blkstats  0",
+		"blkstats 0 ", "blkstats 0 1", "ifstats", "ifstats a", "ifstats 1.0",
+	};
+
+	hook_arg_calls = 0;
+	control_set_hook(&ctl, CONTROL_BLKSTATS, hook_record_arg, "blk");
+	control_set_hook(&ctl, CONTROL_IFSTATS, hook_record_arg, "if");
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		control_handle(&ctl, bad[i], reply, sizeof(reply));
+		ck_assert_msg(!strcmp(reply, "error bad argument"), "'%s': %s", bad[i], reply);
+	}
+	ck_assert_int_eq(hook_arg_calls, 0);
+	/* not the command at all */
+	control_handle(&ctl, "blkstats\t0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command 'blkstats?0'");
+	control_handle(&ctl, "blkstatsx 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command 'blkstatsx 0'");
+	control_handle(&ctl, " blkstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command ' blkstats 0'");
+	control_handle(&ctl, "BLKSTATS 0", reply, sizeof(reply));
+	ck_assert_ptr_nonnull(strstr(reply, "error unknown command"));
+	ck_assert_int_eq(hook_arg_calls, 0);
+}
+END_TEST
+
+START_TEST(argumentless_commands_still_refuse_arguments)
+{
+	int calls = 0;
+
+	control_set_hook(&ctl, CONTROL_SHUTDOWN, hook_ok, &calls);
+	control_set_hook(&ctl, CONTROL_STATS, hook_ok, &calls);
+	control_set_hook(&ctl, CONTROL_TIMESYNC, hook_ok, &calls);
+	control_handle(&ctl, "stats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command 'stats 0'");
+	control_handle(&ctl, "shutdown 1", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command 'shutdown 1'");
+	control_handle(&ctl, "timesync ", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error unknown command 'timesync '");
+	ck_assert_int_eq(calls, 0);
+	control_handle(&ctl, "stats", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "ok");
+	control_handle(&ctl, "timesync", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "ok");
+	ck_assert_int_eq(calls, 2);
+}
+END_TEST
+
+START_TEST(unhooked_index_commands_are_unsupported)
+{
+	control_handle(&ctl, "blkstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "unsupported disk statistics need the VM's VMBus "
+			 "storage controller");
+	control_handle(&ctl, "ifstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "unsupported interface statistics need the VM's "
+			 "VMBus network adapters");
+	/* the argument is checked first */
+	control_handle(&ctl, "ifstats x", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error bad argument");
+}
+END_TEST
+
+/* ---- worker_vmbus's blkstats / ifstats hooks, end to end ---- */
+
+static int io_done_calls;
+
+static void io_done(struct disk_io *io)
+{
+	(void)io;
+	__atomic_add_fetch(&io_done_calls, 1, __ATOMIC_SEQ_CST);
+}
+
+/* Run @op of @len bytes at @off on @d (pool threads) and wait for it. */
+static int disk_io_wait(struct disk *d, enum disk_op op, uint64_t off, uint32_t len)
+{
+	static uint8_t buf[65536];
+	struct iovec iov = { buf, len };
+	struct disk_io io = { .op = op, .off = off, .iov = &iov, .iovcnt = 1,
+			      .len = len, .done = io_done };
+	int before = __atomic_load_n(&io_done_calls, __ATOMIC_SEQ_CST);
+
+	if (op == DISK_FLUSH)
+		io.iovcnt = 0, io.iov = NULL, io.len = 0;
+	disk_submit(d, &io);
+	while (__atomic_load_n(&io_done_calls, __ATOMIC_SEQ_CST) == before)
+		usleep(1000);
+	return io.result;
+}
+
+START_TEST(worker_vmbus_hooks_answer)
+{
+	struct disk_spec specs[2];
+	struct worker_vmbus wv;
+	char path[2][64], err[256];
+
+	for (int i = 0; i < 2; i++) {
+		int fd;
+
+		snprintf(path[i], sizeof(path[i]), "/tmp/hvworker-blkstats-XXXXXX");
+		fd = mkstemp(path[i]);
+		ck_assert_int_ge(fd, 0);
+		ck_assert_int_eq(ftruncate(fd, 1 << 20), 0);
+		close(fd);
+		ck_assert_int_eq(disk_spec_parse(path[i], &specs[i], err, sizeof(err)), 0);
+	}
+	ck_assert_int_eq(worker_vmbus_disks(&wv, specs, 2, err, sizeof(err)), 0);
+	ck_assert_uint_eq(wv.ndisks, 2);
+	control_set_hook(&ctl, CONTROL_BLKSTATS, worker_vmbus_blkstats_hook, &wv);
+	control_set_hook(&ctl, CONTROL_IFSTATS, worker_vmbus_ifstats_hook, &wv);
+	ck_assert_int_eq(disk_io_wait(wv.disks[1], DISK_WRITE, 0, 65536), 0);
+	ck_assert_int_eq(disk_io_wait(wv.disks[1], DISK_READ, 4096, 512), 0);
+	ck_assert_int_eq(disk_io_wait(wv.disks[1], DISK_READ, 8192, 4096), 0);
+	ck_assert_int_eq(disk_io_wait(wv.disks[1], DISK_FLUSH, 0, 0), 0);
+	/* past the end of the file: an I/O error */
+	ck_assert_int_ne(disk_io_wait(wv.disks[1], DISK_READ, 2 << 20, 512), 0);
+	control_handle(&ctl, "blkstats 1", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "blkstats rd_req=2 rd_bytes=4608 wr_req=1 "
+			 "wr_bytes=65536 fl_req=1 errs=1");
+	control_handle(&ctl, "blkstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "blkstats rd_req=0 rd_bytes=0 wr_req=0 "
+			 "wr_bytes=0 fl_req=0 errs=0");
+	control_handle(&ctl, "blkstats 2", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no disk 2");
+	control_handle(&ctl, "blkstats 4294967295", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no disk 4294967295");
+	control_handle(&ctl, "blkstats 1x", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error bad argument");
+	/* no NIC started (none given, or the first failed) */
+	control_handle(&ctl, "ifstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no nic 0");
+	control_handle(&ctl, "ifstats 8", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no nic 8");
+	/* called directly: the hooks check their argument too */
+	ck_assert_int_eq(worker_vmbus_blkstats_hook(&wv, "", reply, sizeof(reply)), 0);
+	ck_assert_str_eq(reply, "error bad argument");
+	ck_assert_int_eq(worker_vmbus_ifstats_hook(&wv, NULL, reply, sizeof(reply)), 0);
+	ck_assert_str_eq(reply, "error bad argument");
+	worker_vmbus_stop(&wv);	/* no VMBus: closes the disks */
+	ck_assert_uint_eq(wv.ndisks, 0);
+	control_handle(&ctl, "blkstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no disk 0");
+	unlink(path[0]);
+	unlink(path[1]);
+}
+END_TEST
+
 /* ---- control_serve over a socketpair ---- */
 
 static int sv[2];
@@ -196,6 +401,21 @@ START_TEST(serve_refuses_overlong_line_once_and_resyncs)
 	ck_assert_str_eq(read_lines(sv[0], 2),
 			 "error line too long\nunsupported graceful shutdown "
 			 "needs the guest's VMBus shutdown service\n");
+	ck_assert_int_eq(serve_and_close(&t), 0);
+}
+END_TEST
+
+START_TEST(serve_index_commands)
+{
+	pthread_t t;
+
+	serve_setup();
+	control_set_hook(&ctl, CONTROL_IFSTATS, hook_record_arg, "if");
+	ck_assert_int_eq(pthread_create(&t, NULL, serve_thread, &ctl), 0);
+	ck_assert_int_eq(write(sv[0], "ifstats 2\r\nblkstats 1\nifstats\n", 30), 30);
+	ck_assert_str_eq(read_lines(sv[0], 3),
+			 "if got 2\nunsupported disk statistics need the VM's VMBus "
+			 "storage controller\nerror bad argument\n");
 	ck_assert_int_eq(serve_and_close(&t), 0);
 }
 END_TEST
@@ -318,6 +538,13 @@ static Suite *control_suite(void)
 	tcase_add_test(tc, stats_hook_sums_vps);
 	tcase_add_test(tc, stats_hook_errors);
 	tcase_add_test(tc, control_fd_option);
+	tcase_add_test(tc, parse_index);
+	tcase_add_test(tc, index_commands_pass_their_argument);
+	tcase_add_test(tc, index_commands_refuse_bad_arguments);
+	tcase_add_test(tc, argumentless_commands_still_refuse_arguments);
+	tcase_add_test(tc, unhooked_index_commands_are_unsupported);
+	tcase_add_test(tc, worker_vmbus_hooks_answer);
+	tcase_add_test(tc, serve_index_commands);
 	suite_add_tcase(s, tc);
 	return s;
 }
