@@ -31,15 +31,22 @@ static int reboot_hook(void *ctx, const char *arg, char *reply, size_t len)
 	return request(ctx, true, reply, len);
 }
 
+/* The index of a blkstats/ifstats command, or false with the error answered. */
+static bool hook_index(const char *arg, uint32_t *i, char *reply, size_t len)
+{
+	if (!control_parse_index(arg, i))
+		return true;
+	snprintf(reply, len, "error bad argument");
+	return false;
+}
+
 int worker_vmbus_blkstats_hook(void *ctx, const char *arg, char *reply, size_t len)
 {
 	struct worker_vmbus *wv = ctx;
 	uint32_t i;
 
-	if (control_parse_index(arg, &i)) {
-		snprintf(reply, len, "error bad argument");
+	if (!hook_index(arg, &i, reply, len))
 		return 0;
-	}
 	if (i >= wv->ndisks || !wv->disks[i]) {
 		snprintf(reply, len, "error no disk %u", i);
 		return 0;
@@ -53,10 +60,8 @@ int worker_vmbus_ifstats_hook(void *ctx, const char *arg, char *reply, size_t le
 	struct worker_vmbus *wv = ctx;
 	uint32_t i;
 
-	if (control_parse_index(arg, &i)) {
-		snprintf(reply, len, "error bad argument");
+	if (!hook_index(arg, &i, reply, len))
 		return 0;
-	}
 	if (i >= NIC_MAX || !wv->nic_by_spec[i]) {
 		snprintf(reply, len, "error no nic %u", i);
 		return 0;
