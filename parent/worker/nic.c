@@ -342,6 +342,19 @@ fail:
 	return NULL;
 }
 
+struct nic *nic_attach(struct vmbus_host *h, struct netvsp *nv)
+{
+	struct nic *n = calloc(1, sizeof(*n));
+
+	if (!n)
+		return NULL;
+	n->h = h;
+	n->nv = nv;
+	n->tap = -1;
+	n->wake = -1;
+	return n;
+}
+
 void nic_ifstats(struct nic *n, char *reply, size_t len)
 {
 	vmbus_host_lock(n->h);	/* the VMBus and reader threads count */

@@ -50,6 +50,12 @@ struct nic;
 struct nic *nic_start(struct vmbus_host *h, const struct nic_spec *s,
 		      unsigned int index, FILE *status, char *err, size_t errlen);
 /*
+ * nic_attach() - a NIC on netvsp @nv of @h without tap or reader (tests
+ * of what sits on top); nic_free() frees @nv too.  NULL: out of memory.
+ */
+struct netvsp;
+struct nic *nic_attach(struct vmbus_host *h, struct netvsp *nv);
+/*
  * nic_ifstats() - the control channel's "ifstats ..." answer for @n
  * (netvsp_ifstats(), under the host lock; any thread).
  */

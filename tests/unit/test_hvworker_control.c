@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "control.h"
 #include "worker.h"
+#include "netvsp.h"
 #include "worker_vmbus.h"
 
 static struct control ctl;
@@ -322,6 +324,75 @@ START_TEST(worker_vmbus_hooks_answer)
 }
 END_TEST
 
+/* A transport that is never used: the host is created, not started. */
+static int tp_connect(void *ctx, uint32_t id, enum vmbus_conn_kind kind)
+{
+	(void)ctx, (void)id, (void)kind;
+	return 0;
+}
+
+static int tp_post(void *ctx, uint32_t vp, uint32_t sint, uint32_t type,
+		   const void *msg, uint32_t len)
+{
+	(void)ctx, (void)vp, (void)sint, (void)type, (void)msg, (void)len;
+	return 0;
+}
+
+static int tp_signal(void *ctx, uint32_t vp, uint32_t sint, uint32_t flag)
+{
+	(void)ctx, (void)vp, (void)sint, (void)flag;
+	return 0;
+}
+
+static int tp_wait(void *ctx, struct vmbus_host_event *ev, int timeout_ms)
+{
+	(void)ctx, (void)ev, (void)timeout_ms;
+	return 0;
+}
+
+/* ifstats N names the N-th --nic even when an earlier one did not start. */
+START_TEST(worker_vmbus_ifstats_by_nic_index)
+{
+	static const struct vmbus_transport_ops ops = {
+		.connect = tp_connect, .post = tp_post, .signal = tp_signal,
+		.wait = tp_wait,
+	};
+	static const uint8_t mac[6] = { 0x52, 0x54, 0, 1, 2, 3 };
+	uint8_t *ram = mmap(NULL, GUEST_MEM_MIN, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	struct guest_mem mem;
+	struct vmbus_host_config cfg = { .ops = &ops, .mem = &mem, .nr_vps = 1 };
+	struct worker_vmbus wv;
+	struct netvsp *nv;
+
+	memset(&wv, 0, sizeof(wv));
+	ck_assert(ram != MAP_FAILED);
+	ck_assert_int_eq(guest_mem_init(&mem, ram, GUEST_MEM_MIN), 0);
+	wv.host = vmbus_host_create(&cfg);
+	ck_assert_ptr_nonnull(wv.host);
+	nv = netvsp_create(wv.host, mac, 1, NULL);
+	ck_assert_ptr_nonnull(nv);
+	/* --nic 0 failed to start, --nic 1 runs */
+	wv.nic_by_spec[1] = nic_attach(wv.host, nv);
+	ck_assert_ptr_nonnull(wv.nic_by_spec[1]);
+	wv.nics[wv.nnics++] = wv.nic_by_spec[1];
+	control_set_hook(&ctl, CONTROL_IFSTATS, worker_vmbus_ifstats_hook, &wv);
+	vmbus_host_lock(wv.host);
+	ck_assert_int_eq(netvsp_rx(nv, (const uint8_t[60]){ 0 }, 60), -ENOTCONN);
+	vmbus_host_unlock(wv.host);
+	control_handle(&ctl, "ifstats 1", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "ifstats rx_bytes=0 rx_packets=0 rx_errs=0 rx_drop=1 "
+			 "tx_bytes=0 tx_packets=0 tx_errs=0 tx_drop=0");
+	control_handle(&ctl, "ifstats 0", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no nic 0");
+	control_handle(&ctl, "ifstats 2", reply, sizeof(reply));
+	ck_assert_str_eq(reply, "error no nic 2");
+	vmbus_host_destroy(wv.host);
+	nic_free(wv.nic_by_spec[1]);
+	munmap(ram, GUEST_MEM_MIN);
+}
+END_TEST
+
 /* ---- control_serve over a socketpair ---- */
 
 static int sv[2];
@@ -544,6 +615,7 @@ static Suite *control_suite(void)
 	tcase_add_test(tc, argumentless_commands_still_refuse_arguments);
 	tcase_add_test(tc, unhooked_index_commands_are_unsupported);
 	tcase_add_test(tc, worker_vmbus_hooks_answer);
+	tcase_add_test(tc, worker_vmbus_ifstats_by_nic_index);
 	tcase_add_test(tc, serve_index_commands);
 	suite_add_tcase(s, tc);
 	return s;
