@@ -17,6 +17,21 @@
 #include "guest.h"
 #include "hvd.h"
 
+/*
+ * A running domain's disk and NIC counters since it started (virsh
+ * domblkstat, domifstat, domstats --block/--interface); NIC counters are
+ * the guest's view (rx: frames it received).
+ */
+struct hvd_blk_stats {
+	uint64_t rd_req, rd_bytes, wr_req, wr_bytes, fl_req, errs;
+};
+
+struct hvd_if_stats {
+	uint64_t rx_bytes, rx_packets, rx_errs, rx_drop;
+	uint64_t tx_bytes, tx_packets, tx_errs, tx_drop;
+	char ifname[16];        /* its tap in the parent, "" unknown */
+};
+
 struct backend_ops {
 	const char *name;
 	/*
@@ -54,6 +69,15 @@ struct backend_ops {
 	 */
 	int (*sync_time)(struct backend *be, struct hvd_dom *d,
 			 struct hvd_err *err);
+	/*
+	 * Counters of running domain @d's disk @idx / NIC @idx (the place
+	 * of its <disk>/<interface> in the definition) into @st (may be
+	 * NULL: no statistics).  0 or -1 with @err.
+	 */
+	int (*blk_stats)(struct backend *be, struct hvd_dom *d, size_t idx,
+			 struct hvd_blk_stats *st, struct hvd_err *err);
+	int (*if_stats)(struct backend *be, struct hvd_dom *d, size_t idx,
+			struct hvd_if_stats *st, struct hvd_err *err);
 	void (*close)(struct backend *be);
 };
 

@@ -392,30 +392,96 @@ static int mkhv_destroy(struct backend *be, struct hvd_dom *d,
 }
 
 /* shutdown/reboot: the worker's control channel (its guest service). */
-static int graceful(struct hvd_dom *d, const char *cmd, struct hvd_err *err)
+/*
+ * Send @cmd to running domain @d's worker: its answer in @reply, or -1
+ * with @err when there is none or it is "unsupported ..." / "error ...".
+ */
+static int ask(struct hvd_dom *d, const char *cmd, char *reply, size_t len,
+	       struct hvd_err *err)
 {
 	struct mkhv_dom *md = d->backend_priv;
-	char reply[WORKER_LINE_MAX];
 	int ret;
 
 	if (!md || !md->w.pid || md->starting)
 		return hvd_err_set(err, VIR_ERR_OPERATION_INVALID,
 				   "domain is not running");
-	ret = worker_request(&md->w, cmd, reply, sizeof(reply),
-			     MKHV_CONTROL_TIMEOUT_MS);
+	ret = worker_request(&md->w, cmd, reply, len, MKHV_CONTROL_TIMEOUT_MS);
 	if (ret)
 		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
 				   "hvworker of domain '%s' did not answer %s: %s",
 				   d->def.name, cmd, strerror(-ret));
-	if (!strcmp(reply, "ok")) {
-		logf_(d, "%s requested", cmd);
-		return 0;
-	}
 	if (!strncmp(reply, "unsupported ", 12))
 		return hvd_err_set(err, VIR_ERR_OPERATION_UNSUPPORTED, "%s",
 				   reply + 12);
-	return hvd_err_set(err, VIR_ERR_OPERATION_FAILED, "%s",
-			   !strncmp(reply, "error ", 6) ? reply + 6 : reply);
+	if (!strncmp(reply, "error ", 6))
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED, "%s", reply + 6);
+	return 0;
+}
+
+static int graceful(struct hvd_dom *d, const char *cmd, struct hvd_err *err)
+{
+	char reply[WORKER_LINE_MAX];
+
+	if (ask(d, cmd, reply, sizeof(reply), err))
+		return -1;
+	if (strcmp(reply, "ok"))
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED, "%s", reply);
+	logf_(d, "%s requested", cmd);
+	return 0;
+}
+
+/* "WORD IDX" answered by "WORD k1=N ..." with @n keys, into @v. */
+static int ask_counters(struct hvd_dom *d, const char *word, size_t idx,
+			const char *const *keys, size_t n, uint64_t *v,
+			struct hvd_err *err)
+{
+	char cmd[32], reply[WORKER_LINE_MAX];
+
+	snprintf(cmd, sizeof(cmd), "%s %zu", word, idx);
+	if (ask(d, cmd, reply, sizeof(reply), err))
+		return -1;
+	if (worker_parse_counters(reply, word, keys, n, v))
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED,
+				   "hvworker of domain '%s' answered %s with '%s'",
+				   d->def.name, cmd, reply);
+	return 0;
+}
+
+static int mkhv_blk_stats(struct backend *be, struct hvd_dom *d, size_t idx,
+			  struct hvd_blk_stats *st, struct hvd_err *err)
+{
+	static const char *const keys[] = {
+		"rd_req", "rd_bytes", "wr_req", "wr_bytes", "fl_req", "errs",
+	};
+	uint64_t v[6];
+
+	(void)be;
+	if (ask_counters(d, "blkstats", idx, keys, 6, v, err))
+		return -1;
+	*st = (struct hvd_blk_stats){ .rd_req = v[0], .rd_bytes = v[1],
+		.wr_req = v[2], .wr_bytes = v[3], .fl_req = v[4], .errs = v[5] };
+	return 0;
+}
+
+static int mkhv_if_stats(struct backend *be, struct hvd_dom *d, size_t idx,
+			 struct hvd_if_stats *st, struct hvd_err *err)
+{
+	static const char *const keys[] = {
+		"rx_bytes", "rx_packets", "rx_errs", "rx_drop",
+		"tx_bytes", "tx_packets", "tx_errs", "tx_drop",
+	};
+	struct mkhv_dom *md = d->backend_priv;
+	uint64_t v[8];
+
+	(void)be;
+	if (ask_counters(d, "ifstats", idx, keys, 8, v, err))
+		return -1;
+	*st = (struct hvd_if_stats){ .rx_bytes = v[0], .rx_packets = v[1],
+		.rx_errs = v[2], .rx_drop = v[3], .tx_bytes = v[4],
+		.tx_packets = v[5], .tx_errs = v[6], .tx_drop = v[7] };
+	if (idx < DOMAIN_NETS_MAX)
+		snprintf(st->ifname, sizeof(st->ifname), "%s", md->w.tap[idx]);
+	return 0;
 }
 
 static int mkhv_shutdown(struct backend *be, struct hvd_dom *d,
@@ -526,6 +592,8 @@ static const struct backend_ops backend_mkhv_ops = {
 	.console_path = mkhv_console_path,
 	.guest = mkhv_guest,
 	.sync_time = mkhv_sync_time,
+	.blk_stats = mkhv_blk_stats,
+	.if_stats = mkhv_if_stats,
 	.close = mkhv_close,
 };
 

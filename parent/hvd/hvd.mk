@@ -28,7 +28,7 @@ endif
 
 HVD_LIB_SRCS := rpc.c rpc_domain.c domains.c state.c backend_test.c \
                 backend_mkhv.c mkhv_policy.c worker_proc.c loop.c console.c \
-                guest.c rpc_guest.c
+                guest.c rpc_guest.c rpc_devstats.c
 HVD_LIB_OBJS := $(addprefix $(HVD_OUT)/,$(HVD_LIB_SRCS:.c=.o)) $(HVD_OUT)/remote_xdr.o
 HVD_LIB      := $(HVD_OUT)/libhvd.a
 HVD_LDLIBS   := $(HVD_LIB) $(HVD_XML_LIB) $(HVD_XML_LDLIBS) $(HVD_TIRPC_LIBS)

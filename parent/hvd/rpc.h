@@ -14,6 +14,7 @@
 
 #include <rpc/rpc.h>
 
+#include "backend.h"
 #include "hvd.h"
 #include "remote.h"
 
@@ -172,12 +173,29 @@ int rpc_get_guest_info(struct rpc_ctx *ctx, void *args, void *ret);
 int rpc_all_domain_stats(struct rpc_ctx *ctx, void *args, void *ret);
 int rpc_set_time(struct rpc_ctx *ctx, void *args, void *ret);
 
+/* rpc_devstats.c: disk and NIC counters (virsh domblkstat, domifstat). */
+int rpc_block_stats(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_block_stats_flags(struct rpc_ctx *ctx, void *args, void *ret);
+int rpc_interface_stats(struct rpc_ctx *ctx, void *args, void *ret);
+
+/* Every disk's and NIC's counters of one domain, for domstats. */
+struct rpc_dev_stats {
+	size_t nblk, nif;       /* its <disk>s and <interface>s */
+	struct hvd_blk_stats blk[DOMAIN_DISKS_MAX];
+	struct hvd_if_stats ifs[DOMAIN_NETS_MAX];
+	bool blk_ok[DOMAIN_DISKS_MAX], if_ok[DOMAIN_NETS_MAX];  /* counted */
+};
+/* rpc_dev_stats_collect() - @d's counters (none while it is not running). */
+void rpc_dev_stats_collect(struct rpc_ctx *ctx, struct hvd_dom *d,
+			   struct rpc_dev_stats *ds);
+
 struct hvd_guest;
 /*
  * The replies' encodings, for tests: @g's KVP addresses as interfaces;
  * its guest info for virDomainGetGuestInfo @types (0: all hvd has);
  * @d's statistics of groups @stats (0: all) into *@params and *@n, the
- * vmbus.* ones from @g (NULL: none).  0, or -1 (ENOMEM, the partly
+ * vmbus.* ones from @g (NULL: none), block.* and net.* from @ds (NULL:
+ * none).  0, or -1 (ENOMEM, the partly
  * filled reply is for xdr_free()).
  */
 int rpc_guest_ifaces(const struct hvd_guest *g,
@@ -185,7 +203,8 @@ int rpc_guest_ifaces(const struct hvd_guest *g,
 int rpc_guest_info(const struct hvd_guest *g, unsigned int types,
 		   remote_domain_get_guest_info_ret *r);
 int rpc_dom_stats(const struct hvd_dom *d, const struct hvd_guest *g,
-		  unsigned int stats, remote_typed_param **params, u_int *n);
+		  const struct rpc_dev_stats *ds, unsigned int stats,
+		  remote_typed_param **params, u_int *n);
 
 /* rpc_set_dom() - fill a remote_nonnull_domain for @d; 0 or -1 (ENOMEM). */
 int rpc_set_dom(struct rpc_ctx *ctx, remote_nonnull_domain *out,

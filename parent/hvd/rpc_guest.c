@@ -249,7 +249,73 @@ int rpc_guest_info(const struct hvd_guest *g, unsigned int types,
 
 #define STATS_SUPPORTED (VIR_DOMAIN_STATS_STATE | VIR_DOMAIN_STATS_CPU_TOTAL | \
 			 VIR_DOMAIN_STATS_BALLOON | VIR_DOMAIN_STATS_VCPU | \
+			 VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_BLOCK | \
 			 VIR_DOMAIN_STATS_VM)
+
+/* libvirt's block.* group: each disk's name, path and counters. */
+static int stats_block(struct tp_list *l, const struct hvd_dom *d,
+		       const struct rpc_dev_stats *ds)
+{
+	if (tp_uint(l, "block.count", (unsigned int)ds->nblk))
+		return -1;
+	for (size_t i = 0; i < ds->nblk; i++) {
+		const struct domain_disk *k = &d->def.disks[i];
+		const struct hvd_blk_stats *b = &ds->blk[i];
+		const struct { const char *f; uint64_t v; } c[] = {
+			{ "rd.reqs", b->rd_req }, { "rd.bytes", b->rd_bytes },
+			{ "wr.reqs", b->wr_req }, { "wr.bytes", b->wr_bytes },
+			{ "fl.reqs", b->fl_req },
+		};
+		char f[VIR_TYPED_PARAM_FIELD_LENGTH];
+
+		snprintf(f, sizeof(f), "block.%zu.name", i);
+		if (tp_str(l, f, k->target))
+			return -1;
+		snprintf(f, sizeof(f), "block.%zu.path", i);
+		if (k->source && tp_str(l, f, k->source))
+			return -1;
+		for (size_t j = 0; ds->blk_ok[i] && j < sizeof(c) / sizeof(c[0]); j++) {
+			snprintf(f, sizeof(f), "block.%zu.%s", i, c[j].f);
+			if (tp_ull(l, f, c[j].v))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* libvirt's net.* group: each NIC's name (its tap, else its MAC) and counters. */
+static int stats_net(struct tp_list *l, const struct hvd_dom *d,
+		     const struct rpc_dev_stats *ds)
+{
+	if (tp_uint(l, "net.count", (unsigned int)ds->nif))
+		return -1;
+	for (size_t i = 0; i < ds->nif; i++) {
+		const struct hvd_if_stats *s = &ds->ifs[i];
+		const uint8_t *m = d->def.nets[i].mac;
+		const struct { const char *f; uint64_t v; } c[] = {
+			{ "rx.bytes", s->rx_bytes }, { "rx.pkts", s->rx_packets },
+			{ "rx.errs", s->rx_errs }, { "rx.drop", s->rx_drop },
+			{ "tx.bytes", s->tx_bytes }, { "tx.pkts", s->tx_packets },
+			{ "tx.errs", s->tx_errs }, { "tx.drop", s->tx_drop },
+		};
+		char f[VIR_TYPED_PARAM_FIELD_LENGTH], name[18];
+
+		if (ds->if_ok[i] && s->ifname[0])
+			snprintf(name, sizeof(name), "%s", s->ifname);
+		else
+			snprintf(name, sizeof(name), "%02x:%02x:%02x:%02x:%02x:%02x",
+				 m[0], m[1], m[2], m[3], m[4], m[5]);
+		snprintf(f, sizeof(f), "net.%zu.name", i);
+		if (tp_str(l, f, name))
+			return -1;
+		for (size_t j = 0; ds->if_ok[i] && j < sizeof(c) / sizeof(c[0]); j++) {
+			snprintf(f, sizeof(f), "net.%zu.%s", i, c[j].f);
+			if (tp_ull(l, f, c[j].v))
+				return -1;
+		}
+	}
+	return 0;
+}
 
 static int stats_vmbus(struct tp_list *l, const struct hvd_guest *g)
 {
@@ -268,7 +334,8 @@ static int stats_vmbus(struct tp_list *l, const struct hvd_guest *g)
 }
 
 int rpc_dom_stats(const struct hvd_dom *d, const struct hvd_guest *g,
-		  unsigned int stats, remote_typed_param **params, u_int *n)
+		  const struct rpc_dev_stats *ds, unsigned int stats,
+		  remote_typed_param **params, u_int *n)
 {
 	struct tp_list l = { 0 };
 	bool active = d->id > 0;
@@ -287,6 +354,10 @@ int rpc_dom_stats(const struct hvd_dom *d, const struct hvd_guest *g,
 	if (!ret && active && stats & VIR_DOMAIN_STATS_VCPU)
 		ret = tp_uint(&l, "vcpu.current", d->def.vcpus) ||
 		      tp_uint(&l, "vcpu.maximum", d->def.vcpus);
+	if (!ret && active && ds && stats & VIR_DOMAIN_STATS_INTERFACE)
+		ret = stats_net(&l, d, ds);
+	if (!ret && active && ds && stats & VIR_DOMAIN_STATS_BLOCK)
+		ret = stats_block(&l, d, ds);
 	if (!ret && active && g && stats & VIR_DOMAIN_STATS_VM)
 		ret = stats_vmbus(&l, g);
 	*params = l.v;
@@ -406,16 +477,26 @@ static int stats_record(struct rpc_ctx *ctx, struct hvd_dom *d,
 	struct backend *be = ctx->h->backend;
 	struct hvd_guest g, *gp = NULL;
 	struct hvd_err ignored;
+	struct rpc_dev_stats *ds = NULL;
+	int ret = 0;
 
 	if (d->id > 0 && be->ops->update)
 		be->ops->update(be, d);
 	if (d->id > 0 && be->ops->guest && !be->ops->guest(be, d, &g, &ignored))
 		gp = &g;
+	if (d->id > 0 && (!stats || stats & (VIR_DOMAIN_STATS_BLOCK |
+					      VIR_DOMAIN_STATS_INTERFACE))) {
+		ds = malloc(sizeof(*ds));
+		if (!ds)
+			return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
+		rpc_dev_stats_collect(ctx, d, ds);
+	}
 	if (rpc_set_dom(ctx, &rec->dom, d) ||
-	    rpc_dom_stats(d, gp, stats, &rec->params.params_val,
+	    rpc_dom_stats(d, gp, ds, stats, &rec->params.params_val,
 			  &rec->params.params_len))
-		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
-	return 0;
+		ret = hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
+	free(ds);
+	return ret;
 }
 
 int rpc_all_domain_stats(struct rpc_ctx *ctx, void *args, void *ret)

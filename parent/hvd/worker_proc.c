@@ -265,6 +265,23 @@ static bool pty_path_ok(const char *p)
 	return true;
 }
 
+/* "N MAC tap NAME bridge BR": NIC N's tap, a plain interface name. */
+static void nic_line(struct worker_proc *w, const char *line)
+{
+	char mac[18], tap[16], *end;
+	unsigned long idx;
+	int used = 0;
+
+	errno = 0;
+	idx = strtoul(line, &end, 10);
+	if (errno || end == line || *end != ' ' || idx >= DOMAIN_NETS_MAX)
+		return;
+	if (sscanf(end, " %17s tap %15[A-Za-z0-9_.-]%n", mac, tap, &used) != 2 ||
+	    (end[used] && end[used] != ' '))
+		return;
+	snprintf(w->tap[idx], sizeof(w->tap[idx]), "%s", tap);
+}
+
 void worker_parse_line(struct worker_proc *w, const char *line)
 {
 	static const char pre[] = "hvworker: ";
@@ -289,6 +306,8 @@ void worker_parse_line(struct worker_proc *w, const char *line)
 		hvd_copy_printable(w->state, sizeof(w->state), line + 6);
 		if (!strcmp(w->state, "running"))
 			w->running = true;
+	} else if (!strncmp(line, "nic ", 4)) {
+		nic_line(w, line + 4);
 	} else if (!strncmp(line, "detail ", 7)) {
 		hvd_copy_printable(w->detail, sizeof(w->detail), line + 7);
 	} else if (hvd_guest_status_line(&w->guest, line) == 2) {
@@ -410,6 +429,33 @@ int worker_parse_stats(const char *reply, uint64_t *ns)
 		return -EINVAL;
 	*ns = v;
 	return 0;
+}
+
+int worker_parse_counters(const char *reply, const char *word,
+			  const char *const *keys, size_t n, uint64_t *v)
+{
+	const char *p = reply;
+	size_t i, l = strlen(word);
+
+	if (strncmp(p, word, l))
+		return -EINVAL;
+	p += l;
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(keys[i]);
+		char *end;
+
+		if (*p++ != ' ' || strncmp(p, keys[i], k) || p[k] != '=')
+			return -EINVAL;
+		p += k + 1;
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		errno = 0;
+		v[i] = strtoull(p, &end, 10);
+		if (errno)
+			return -EINVAL;
+		p = end;
+	}
+	return *p ? -EINVAL : 0;
 }
 
 /* ---- end ---- */

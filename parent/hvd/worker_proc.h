@@ -35,6 +35,7 @@ struct worker_proc {
 	char state[16];                /* last "state" word */
 	char detail[WORKER_LINE_MAX];  /* last "detail" text */
 	struct hvd_guest guest;        /* its "heartbeat", "kvp", "vmbus" lines */
+	char tap[DOMAIN_NETS_MAX][16]; /* "nic N ... tap NAME": NIC N's tap */
 	bool hung_event;               /* the guest went from alive to hung */
 };
 
@@ -84,6 +85,14 @@ int worker_request(struct worker_proc *w, const char *cmd, char *reply,
 
 /* worker_parse_stats() - "stats cpu_time_ns=N ..." -> N; else -EINVAL. */
 int worker_parse_stats(const char *reply, uint64_t *ns);
+
+/*
+ * worker_parse_counters() - a counters answer "WORD k1=N k2=N ..." with
+ * exactly the @n keys @keys in that order, into @v.  0, or -EINVAL for
+ * anything else (an "error ..." answer, a missing or extra field, junk).
+ */
+int worker_parse_counters(const char *reply, const char *word,
+			  const char *const *keys, size_t n, uint64_t *v);
 
 /*
  * worker_reap() - waitpid; @block waits.  Return: 1 with *@status when

@@ -234,6 +234,30 @@ tapavg=$(grep -E '^[0-9]+$' "$T_LOGS/tapstat.txt" | sort -n | tail -n 1)
 check "children's TCP left as LSO (GSO) frames: largest average tap frame ${tapavg:-?} bytes > 1514" \
 	eval '[ "${tapavg:-0}" -gt 1514 ]'
 
+# The worker's NIC counters through stock virsh (docs/hvd.md "Device
+# statistics"), the guest's view: A received at least three of the 1 MiB
+# transfers above and sent at least three.
+ifstat() {	# LOG DEV FIELD: a "DEV FIELD N" line's N from virsh domifstat
+	sed -n "s/^$2 $3 \([0-9]*\)\$/\1/p" "$T_LOGS/$1.txt" | tail -n 1
+}
+run ifA "virsh domifstat A 52:54:00:00:00:21" 30
+arx=$(ifstat ifA 52:54:00:00:00:21 rx_bytes) atx=$(ifstat ifA 52:54:00:00:00:21 tx_bytes)
+check "domifstat A by MAC: >= 3 MiB each way (rx_bytes ${arx:-?}, tx_bytes ${atx:-?})" \
+	eval '[ "${arx:-0}" -ge 3145728 ] && [ "${atx:-0}" -ge 3145728 ]'
+run ifB "virsh domifstat B 52:54:00:00:01:22" 30
+check "domifstat B's NIC on 'default': it received frames (DHCP, pings)" \
+	eval '[ "$(ifstat ifB 52:54:00:00:01:22 rx_packets)" -gt 0 ]'
+run ifgrp "virsh domstats --interface A" 30
+atap=$(sed -n 's/^ *net\.0\.name=\(mkhvtap[0-9]*\)$/\1/p' "$T_LOGS/ifgrp.txt")
+check "domstats --interface A: net.count=1, net.0.name is its tap (${atap:-none})" \
+	eval 'out_has ifgrp "net.count=1" && [ -n "$atap" ] && grep -q "net.0.rx.bytes=[1-9]" "$T_LOGS/ifgrp.txt"'
+run iftap "virsh domifstat A ${atap:-mkhvtap-none}" 30
+check "domifstat A by its tap name ${atap:-?}" \
+	eval '[ "$(ifstat iftap "$atap" rx_bytes)" -ge "$arx" ]'
+run ifbad "virsh domifstat A 52:54:00:99:99:99" 30
+check "domifstat of a MAC A does not have: not a known interface" \
+	eval '! rc_is ifbad 0 && out_has ifbad "is not a known interface"'
+
 run destroy "virsh destroy A; virsh destroy B; virsh destroy C"
 check "virsh destroy A, B and C" rc_is destroy 0
 test_finish

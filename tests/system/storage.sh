@@ -86,6 +86,31 @@ check "LUN $ro_lun ($ro): the kernel refuses writes" \
 check "LUN $ro_lun ($ro): forced writable, the disk refuses them (DATA PROTECT)" \
 	out_has c1-b1 "mkhv-child: storage $ro device refused"
 
+# The worker's counters through stock virsh (hvd: docs/hvd.md "Device
+# statistics"): sda (LUN 0) took the child's reads and its synced 1 MiB
+# pattern; the read-only disk was read and never written.
+blkstat() {	# LOG DEV FIELD: a "DEV FIELD N" line's N from virsh domblkstat
+	sed -n "s|^$2 $3 \([0-9]*\)\$|\1|p" "$T_LOGS/$1.txt" | tail -n 1
+}
+ro_src=/var/lib/mkhv/images/disk2.raw
+run blk0 "virsh domblkstat disks sda" 30
+run blkro "virsh domblkstat disks $ro_src" 30
+run blkall "virsh domblkstat disks" 30
+r0=$(blkstat blk0 sda rd_req) w0=$(blkstat blk0 sda wr_bytes) f0=$(blkstat blk0 sda flush_operations)
+rr=$(blkstat blkro $ro_src rd_req) rw=$(blkstat blkro $ro_src wr_bytes) ra=$(blkstat blkall "" rd_req)
+check "domblkstat sda: reads, the 1 MiB pattern written, flushes (rd_req ${r0:-?}, wr_bytes ${w0:-?}, flush_operations ${f0:-?})" \
+	eval '[ "${r0:-0}" -gt 0 ] && [ "${w0:-0}" -ge 1048576 ] && [ "${f0:-0}" -gt 0 ]'
+check "domblkstat of the read-only disk by its path: read, never written (rd_req ${rr:-?}, wr_bytes ${rw:-?})" \
+	eval '[ "${rr:-0}" -gt 0 ] && [ "$rw" = 0 ]'
+check "domblkstat without a device sums every disk (rd_req ${ra:-?} >= ${r0:-?} + ${rr:-?})" \
+	eval '[ -n "$ra" ] && [ "$ra" -ge $((${r0:-0} + ${rr:-0})) ]'
+run blkbad "virsh domblkstat disks sdz" 30
+check "domblkstat of a disk the domain does not have: invalid path" \
+	eval '! rc_is blkbad 0 && out_has blkbad "invalid path: sdz"'
+run blkgrp "virsh domstats --block disks" 30
+check "domstats --block: libvirt's block.* names, sda's writes" \
+	eval 'out_has blkgrp "block.count=$ndisks" && out_has blkgrp "block.0.name=sda" && out_has blkgrp "block.0.path=/var/lib/mkhv/images/disk0.raw" && grep -q "block.0.wr.bytes=[1-9]" "$T_LOGS/blkgrp.txt"'
+
 # Destroyed: what the child synced is in the parent's files.
 run destroy "virsh destroy disks" 60
 check "virsh destroy disks" rc_is destroy 0

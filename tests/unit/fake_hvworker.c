@@ -22,6 +22,12 @@
  *                        <console-log>.timesync)
  *   fake-hung=MS         heartbeat alive, then "hung" from MS ms on
  *   fake-hung-only=MS    only "hung" lines from MS ms on (never alive)
+ *   fake-badstats        blkstats/ifstats answer a truncated counters line
+ *
+ * Each --nic N gets a status line "nic N <mac> tap faketapN bridge br0"
+ * (not for N = 1: as a NIC that failed to start); "blkstats N" and
+ * "ifstats N" answer counters 1000 * (N + 1) + the field's place, or
+ * "error no disk N" / "error no nic N" as hvworker does.
  *
  * The console is a real pty (printed as "console-pty"): "fake console
  * ready" goes out first, every byte typed comes back as "echo:<byte>".
@@ -73,19 +79,50 @@ static void record(const char *log, int argc, char **argv)
 	}
 }
 
+/* "blkstats N" / "ifstats N": the counters of device N, or an error. */
+static void counters(const char *line, int ndisks, int nnics, bool bad,
+		     char *reply, size_t len)
+{
+	static const char *const blk[] = {
+		"rd_req", "rd_bytes", "wr_req", "wr_bytes", "fl_req", "errs",
+	};
+	static const char *const nic[] = {
+		"rx_bytes", "rx_packets", "rx_errs", "rx_drop",
+		"tx_bytes", "tx_packets", "tx_errs", "tx_drop",
+	};
+	bool is_blk = line[0] == 'b';
+	int n = atoi(strchr(line, ' ') + 1), max = is_blk ? ndisks : nnics;
+	const char *const *keys = is_blk ? blk : nic;
+	int nkeys = is_blk ? 6 : 8;
+	size_t off;
+
+	if (n < 0 || n >= max || (!is_blk && n == 1)) {
+		snprintf(reply, len, "error no %s %d", is_blk ? "disk" : "nic", n);
+		return;
+	}
+	off = (size_t)snprintf(reply, len, "%s", is_blk ? "blkstats" : "ifstats");
+	for (int k = 0; k < (bad ? 2 : nkeys) && off < len; k++)
+		off += (size_t)snprintf(reply + off, len - off, " %s=%d", keys[k],
+					1000 * (n + 1) + k + 1);
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmdline = NULL, *log = NULL;
 	long long end_at = -1, stats_ns = 0, hung_at = -1, next_hb = 0;
 	unsigned long long seq = 0;
 	bool hb_alive;
-	int ctl = -1, end_code = 0, end_sig = 0, pty, i;
+	int ctl = -1, end_code = 0, end_sig = 0, pty, i, ndisks = 0, nnics = 0;
 	char line[512], *p;
 	size_t have = 0;
 	struct termios t;
 
 	for (i = 1; i + 1 < argc; i++) {
-		if (!strcmp(argv[i], "--cmdline"))
+		if (!strcmp(argv[i], "--disk"))
+			ndisks++;
+		else if (!strcmp(argv[i], "--nic"))
+			nnics++;
+		else if (!strcmp(argv[i], "--cmdline"))
 			cmdline = argv[i + 1];
 		else if (!strcmp(argv[i], "--console-log"))
 			log = argv[i + 1];
@@ -113,6 +150,10 @@ int main(int argc, char **argv)
 	if (has(cmdline, "fake-hang"))
 		for (;;)
 			pause();
+	for (i = 0; i < nnics; i++)
+		if (i != 1)
+			printf("hvworker: nic %d 52:54:00:00:00:%02x tap faketap%d bridge br0\n",
+			       i, i, i);
 	printf("hvworker: state running\n");
 	if ((p = strstr(cmdline ? cmdline : "", "fake-exit=")))
 		end_code = atoi(p + 10), end_at = now_ms() + atoi(strchr(p, '@') + 1);
@@ -181,6 +222,10 @@ int main(int argc, char **argv)
 			if (!strcmp(line, "stats") && has(cmdline, "fake-nostats")) {
 				snprintf(reply, sizeof(reply), "error cannot read "
 					 "HvRegisterVpRuntime: Invalid argument");
+			} else if (!strncmp(line, "blkstats ", 9) ||
+				   !strncmp(line, "ifstats ", 8)) {
+				counters(line, ndisks, nnics, has(cmdline, "fake-badstats"),
+					 reply, sizeof(reply));
 			} else if (!strcmp(line, "stats")) {
 				stats_ns += 1000000;
 				snprintf(reply, sizeof(reply),

@@ -69,11 +69,14 @@ static inline void mk_teardown(void)
 	free(dir);
 }
 
-/* Define @name with <cmdline>@cmdline</cmdline> and @extra in <domain>. */
-static inline struct hvd_dom *mk_define(const char *name, const char *cmdline,
-				 const char *extra)
+/*
+ * Define @name with <cmdline>@cmdline</cmdline>, @extra in <domain> and
+ * @devices (may be NULL) in <devices> before its console.
+ */
+static inline struct hvd_dom *mk_define_dev(const char *name, const char *cmdline,
+					    const char *extra, const char *devices)
 {
-	char xml[2048];
+	char xml[4096];
 	struct hvd_dom *d;
 	struct hvd_err err;
 
@@ -82,11 +85,17 @@ static inline struct hvd_dom *mk_define(const char *name, const char *cmdline,
 		 "<memory unit='MiB'>256</memory><vcpu>1</vcpu>"
 		 "<os><type arch='x86_64'>hvm</type><kernel>/boot/vmlinuz</kernel>"
 		 "<cmdline>%s</cmdline></os>%s"
-		 "<devices><console type='pty'/></devices></domain>",
-		 name, cmdline, extra ? extra : "");
+		 "<devices>%s<console type='pty'/></devices></domain>",
+		 name, cmdline, extra ? extra : "", devices ? devices : "");
 	if (hvd_define(&h, xml, strlen(xml), 0, &d, &err))
 		ck_abort_msg("define %s: %s", name, err.msg);
 	return d;
+}
+
+static inline struct hvd_dom *mk_define(const char *name, const char *cmdline,
+					const char *extra)
+{
+	return mk_define_dev(name, cmdline, extra, NULL);
 }
 
 static inline long long mk_now_ms(void)

@@ -744,6 +744,97 @@ START_TEST(stats_give_cpu_time)
 }
 END_TEST
 
+START_TEST(counters_reply_parsing)
+{
+	static const char *const keys[] = { "a", "bb", "c" };
+	static const char *const bad[] = {
+		"cnt a=1 bb=2",			/* a field missing */
+		"cnt a=1 bb=2 c=3 d=4",		/* one too many */
+		"cnt a=1 c=3 bb=2",		/* out of order */
+		"cnt a=1 bb=2 c=-3", "cnt a=1 bb=2 c=", "cnt a=1 bb=2 c=3x",
+		"cnt a=1 bb=2 c=18446744073709551616",
+		"cnt  a=1 bb=2 c=3", "cnt a=1 bb=2 c=3 ", "cnta=1 bb=2 c=3",
+		"other a=1 bb=2 c=3", "error no disk 0", "",
+	};
+	uint64_t v[3];
+
+	ck_assert_int_eq(worker_parse_counters("cnt a=1 bb=18446744073709551615 c=0",
+					       "cnt", keys, 3, v), 0);
+	ck_assert_uint_eq(v[0], 1);
+	ck_assert_uint_eq(v[1], UINT64_MAX);
+	ck_assert_uint_eq(v[2], 0);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(worker_parse_counters(bad[i], "cnt", keys, 3, v) == -EINVAL,
+			      "accepted '%s'", bad[i]);
+}
+END_TEST
+
+START_TEST(nic_lines_give_taps)
+{
+	struct worker_proc w;
+
+	memset(&w, 0, sizeof(w));
+	worker_parse_line(&w, "hvworker: nic 0 52:54:00:00:00:01 tap mkhvtap3 bridge br0");
+	worker_parse_line(&w, "hvworker: nic 31 52:54:00:00:00:02 tap mkhvtap4 bridge virbr0");
+	ck_assert_str_eq(w.tap[0], "mkhvtap3");
+	ck_assert_str_eq(w.tap[31], "mkhvtap4");
+	/* hostile or malformed: nothing changes */
+	worker_parse_line(&w, "hvworker: nic 32 52:54:00:00:00:02 tap mkhvtap5 bridge br0");
+	worker_parse_line(&w, "hvworker: nic 0 52:54:00:00:00:01 tap ../../etc bridge br0");
+	worker_parse_line(&w, "hvworker: nic 0 52:54:00:00:00:01 tap a;b bridge br0");
+	worker_parse_line(&w, "hvworker: nic 0 52:54:00:00:00:01 tap aaaaaaaaaaaaaaaaaaaa bridge br0");
+	worker_parse_line(&w, "hvworker: nic -1 52:54:00:00:00:01 tap x bridge br0");
+	worker_parse_line(&w, "hvworker: nic 1 error no tap");
+	ck_assert_str_eq(w.tap[0], "mkhvtap3");
+	ck_assert_str_eq(w.tap[1], "");
+}
+END_TEST
+
+/* Two disks and three NICs: the worker's counters per device. */
+START_TEST(device_counters_from_worker)
+{
+	char dev[1024];
+	struct hvd_dom *d, *bad;
+	struct hvd_blk_stats b;
+	struct hvd_if_stats n;
+	struct hvd_err err;
+
+	snprintf(dev, sizeof(dev),
+		 "<disk type='file' device='disk'><source file='%s/a.img'/>"
+		 "<target dev='sda' bus='scsi'/></disk>"
+		 "<disk type='file' device='disk'><source file='%s/b.img'/>"
+		 "<target dev='sdb' bus='scsi'/></disk>"
+		 "<interface type='bridge'><source bridge='br0'/></interface>"
+		 "<interface type='bridge'><source bridge='br0'/></interface>"
+		 "<interface type='bridge'><source bridge='br0'/></interface>",
+		 dir, dir);
+	d = mk_start_dom(mk_define_dev("io", "x", NULL, dev));
+	ck_assert_int_eq(be.ops->blk_stats(&be, d, 1, &b, &err), 0);
+	ck_assert_uint_eq(b.rd_req, 2001);
+	ck_assert_uint_eq(b.rd_bytes, 2002);
+	ck_assert_uint_eq(b.wr_req, 2003);
+	ck_assert_uint_eq(b.wr_bytes, 2004);
+	ck_assert_uint_eq(b.fl_req, 2005);
+	ck_assert_uint_eq(b.errs, 2006);
+	ck_assert_int_eq(be.ops->if_stats(&be, d, 2, &n, &err), 0);
+	ck_assert_uint_eq(n.rx_bytes, 3001);
+	ck_assert_uint_eq(n.tx_drop, 3008);
+	ck_assert_str_eq(n.ifname, "faketap2");
+	/* the worker's own error, passed on */
+	ck_assert_int_ne(be.ops->if_stats(&be, d, 1, &n, &err), 0);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_FAILED);
+	ck_assert_str_eq(err.msg, "operation failed: no nic 1");
+	ck_assert_int_ne(be.ops->blk_stats(&be, d, 2, &b, &err), 0);
+	ck_assert_str_eq(err.msg, "operation failed: no disk 2");
+	/* a malformed answer is an error naming it */
+	bad = mk_start_dom(mk_define_dev("bad", "fake-badstats", NULL, dev));
+	ck_assert_int_ne(be.ops->blk_stats(&be, bad, 0, &b, &err), 0);
+	ck_assert_int_eq(err.code, VIR_ERR_OPERATION_FAILED);
+	ck_assert_str_eq(err.msg, "operation failed: hvworker of domain 'bad' "
+			 "answered blkstats 0 with 'blkstats rd_req=1001 rd_bytes=1002'");
+}
+END_TEST
+
 START_TEST(transient_domain_goes_when_worker_ends)
 {
 	struct hvd_dom *a = mk_start("gone", "fake-exit=0@200", NULL);
@@ -863,6 +954,8 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(pure, status_lines_checked);
 	tcase_add_test(pure, status_pipe_cuts_long_lines);
 	tcase_add_test(pure, stats_reply_parsing);
+	tcase_add_test(pure, counters_reply_parsing);
+	tcase_add_test(pure, nic_lines_give_taps);
 	tcase_add_test(pure, guest_lines_parsed);
 	tcase_add_test(pure, guest_lines_hostile);
 	tcase_add_test(pure, hung_only_after_alive);
@@ -886,6 +979,7 @@ static Suite *mkhv_suite(void)
 	tcase_add_test(life, graceful_needs_guest_service);
 	tcase_add_test(life, graceful_when_worker_supports_it);
 	tcase_add_test(life, stats_give_cpu_time);
+	tcase_add_test(life, device_counters_from_worker);
 	tcase_add_test(life, transient_domain_goes_when_worker_ends);
 	tcase_add_test(life, close_kills_every_worker);
 	tcase_add_test(life, guest_reports_reach_backend);

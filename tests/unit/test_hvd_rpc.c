@@ -1142,10 +1142,10 @@ START_TEST(domstats_filters_enforce_unknown)
 				 "vmbus.heartbeat.seq"));
 	xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret, (char *)&r);
 	a.flags = VIR_CONNECT_GET_ALL_DOMAINS_STATS_ENFORCE_STATS;
-	a.stats = VIR_DOMAIN_STATS_INTERFACE | VIR_DOMAIN_STATS_STATE;
+	a.stats = VIR_DOMAIN_STATS_PERF | VIR_DOMAIN_STATS_STATE;
 	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
 				  msg, sizeof(msg)), VIR_ERR_ARGUMENT_UNSUPPORTED);
-	ck_assert_str_eq(msg, "argument unsupported: Stats types bits 0x10 are not "
+	ck_assert_str_eq(msg, "argument unsupported: Stats types bits 0x40 are not "
 			 "supported by this daemon");
 	a.flags = 1u << 20;
 	ck_assert_int_eq(call_err(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS, fa, &a,
@@ -1188,12 +1188,272 @@ START_TEST(domtime_sync_only)
 }
 END_TEST
 
+/* ---- disk and NIC counters (rpc_devstats.c) over a fake backend ---- */
+
+#define DEV_XML \
+	"<domain type='hyperv'><name>io1</name><memory>65536</memory>" \
+	"<vcpu>1</vcpu><os><type>hvm</type><kernel>/k</kernel></os><devices>" \
+	"<disk type='file' device='disk'><source file='/a.img'/>" \
+	"<target dev='sda' bus='scsi'/></disk>" \
+	"<disk type='file' device='disk'><source file='/b.img'/>" \
+	"<target dev='sdb' bus='scsi'/></disk>" \
+	"<interface type='bridge'><mac address='52:54:00:aa:bb:01'/>" \
+	"<source bridge='br0'/></interface>" \
+	"<interface type='bridge'><mac address='52:54:00:aa:bb:02'/>" \
+	"<source bridge='br0'/></interface>" \
+	"<interface type='bridge'><mac address='52:54:00:aa:bb:03'/>" \
+	"<source bridge='br0'/></interface>" \
+	"</devices></domain>"
+
+/* Disk i counts 1000 * (i + 1) + the field's place (1..6). */
+static int fake_blk(struct backend *b, struct hvd_dom *d, size_t idx,
+		    struct hvd_blk_stats *st, struct hvd_err *err)
+{
+	uint64_t k = 1000 * (idx + 1);
+
+	(void)b;
+	(void)d;
+	(void)err;
+	*st = (struct hvd_blk_stats){ k + 1, k + 2, k + 3, k + 4, k + 5, k + 6 };
+	return 0;
+}
+
+/* NIC i counts 100 * (i + 1) + the field's place; NIC 1 did not start,
+ * NIC 0's tap is known, NIC 2's is not. */
+static int fake_if(struct backend *b, struct hvd_dom *d, size_t idx,
+		   struct hvd_if_stats *st, struct hvd_err *err)
+{
+	uint64_t k = 100 * (idx + 1);
+
+	(void)b;
+	(void)d;
+	if (idx == 1)
+		return hvd_err_set(err, VIR_ERR_OPERATION_FAILED, "no nic 1");
+	*st = (struct hvd_if_stats){ k + 1, k + 2, k + 3, k + 4,
+				     k + 5, k + 6, k + 7, k + 8, "" };
+	if (idx == 0)
+		snprintf(st->ifname, sizeof(st->ifname), "mkhvtap7");
+	return 0;
+}
+
+static void dev_setup(void)
+{
+	guest_setup();
+	guest_ops.blk_stats = fake_blk;
+	guest_ops.if_stats = fake_if;
+}
+
+/* Domain io1 (two disks, three NICs) defined, and started if @run. */
+static remote_nonnull_domain io1(bool run)
+{
+	remote_domain_define_xml_args a = { .xml = DEV_XML };
+	remote_domain_ret r = { 0 };
+	remote_domain_args da;
+
+	do_open();
+	call_ok(REMOTE_PROC_DOMAIN_DEFINE_XML,
+		RPC_XDR(xdr_remote_domain_define_xml_args), &a,
+		RPC_XDR(xdr_remote_domain_ret), &r);
+	da.dom = r.dom;
+	if (run)
+		call_ok(REMOTE_PROC_DOMAIN_CREATE, RPC_XDR(xdr_remote_domain_args),
+			&da, NULL, NULL);
+	return da.dom;
+}
+
+/* virsh domblkstat (older clients): by target, by source, "" sums all. */
+START_TEST(domblkstat_by_target_source_and_all)
+{
+	remote_domain_block_stats_args a = { .dom = io1(true) };
+	remote_domain_block_stats_ret r;
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_block_stats_args);
+	rpc_xdr_fn fr = RPC_XDR(xdr_remote_domain_block_stats_ret);
+	char msg[512];
+
+	a.path = "sdb";
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.rd_req, 2001);
+	ck_assert_int_eq(r.rd_bytes, 2002);
+	ck_assert_int_eq(r.wr_req, 2003);
+	ck_assert_int_eq(r.wr_bytes, 2004);
+	ck_assert_int_eq(r.errs, 2006);
+	a.path = "/a.img";
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.rd_req, 1001);
+	a.path = "";
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.rd_req, 3002);
+	ck_assert_int_eq(r.wr_bytes, 3008);
+	ck_assert_int_eq(r.errs, 3012);
+	a.path = "sdc";
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS, fa, &a, msg,
+				  sizeof(msg)), VIR_ERR_INVALID_ARG);
+	ck_assert_str_eq(msg, "invalid argument: invalid path: sdc");
+}
+END_TEST
+
+/* virsh domblkstat: the count first (nparams 0), then the parameters. */
+START_TEST(domblkstat_flags_count_then_params)
+{
+	static const char *const names[] = {
+		"rd_operations", "rd_bytes", "wr_operations", "wr_bytes",
+		"flush_operations", "errs",
+	};
+	remote_domain_block_stats_flags_args a = { .dom = io1(true), .path = "sda" };
+	remote_domain_block_stats_flags_ret r = { 0 };
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_block_stats_flags_args);
+	rpc_xdr_fn fr = RPC_XDR(xdr_remote_domain_block_stats_flags_ret);
+	char msg[512];
+
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.nparams, 6);
+	ck_assert_uint_eq(r.params.params_len, 0);
+	a.nparams = 6;
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.nparams, 6);
+	ck_assert_uint_eq(r.params.params_len, 6);
+	for (int i = 0; i < 6; i++) {
+		ck_assert_str_eq(r.params.params_val[i].field, names[i]);
+		ck_assert_int_eq(r.params.params_val[i].value.type, VIR_TYPED_PARAM_LLONG);
+		ck_assert_int_eq(r.params.params_val[i].value.remote_typed_param_value_u.l,
+				 1001 + i);
+	}
+	xdr_free((xdrproc_t)xdr_remote_domain_block_stats_flags_ret, (char *)&r);
+	a.nparams = 2;		/* a short array gets the first ones */
+	memset(&r, 0, sizeof(r));
+	call_ok(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a, fr, &r);
+	ck_assert_uint_eq(r.params.params_len, 2);
+	ck_assert_int_eq(r.nparams, 2);
+	xdr_free((xdrproc_t)xdr_remote_domain_block_stats_flags_ret, (char *)&r);
+	a.nparams = 17;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_RPC);
+	a.nparams = -1;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_RPC);
+	a.nparams = 6;
+	a.flags = 1u << 9;
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS_FLAGS, fa, &a,
+				  msg, sizeof(msg)), VIR_ERR_INVALID_ARG);
+}
+END_TEST
+
+/* Counters only of a running domain, and only from a backend with them. */
+START_TEST(devstats_need_running_domain_and_backend)
+{
+	remote_domain_block_stats_args a = { .dom = io1(false), .path = "sda" };
+	remote_domain_interface_stats_args ia = { .dom = a.dom,
+						  .path = "52:54:00:aa:bb:01" };
+	char msg[512];
+
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS,
+				  RPC_XDR(xdr_remote_domain_block_stats_args), &a,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	ck_assert_str_eq(msg, "Requested operation is not valid: domain is not running");
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_STATS,
+				  RPC_XDR(xdr_remote_domain_interface_stats_args), &ia,
+				  msg, sizeof(msg)), VIR_ERR_OPERATION_INVALID);
+	guest_ops.blk_stats = NULL;	/* e.g. the test backend */
+	ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_BLOCK_STATS,
+				  RPC_XDR(xdr_remote_domain_block_stats_args), &a,
+				  msg, sizeof(msg)), VIR_ERR_NO_SUPPORT);
+	ck_assert_str_eq(msg, "this function is not supported by the connection "
+			 "driver: virDomainBlockStats");
+}
+END_TEST
+
+/* virsh domifstat: a NIC by MAC (any case) or by its tap. */
+START_TEST(domifstat_by_mac_or_tap)
+{
+	remote_domain_interface_stats_args a = { .dom = io1(true) };
+	remote_domain_interface_stats_ret r;
+	rpc_xdr_fn fa = RPC_XDR(xdr_remote_domain_interface_stats_args);
+	rpc_xdr_fn fr = RPC_XDR(xdr_remote_domain_interface_stats_ret);
+	static const char *const unknown[] = {
+		"52:54:00:aa:bb:02",	/* NIC 1 did not start: no counters */
+		"eth0", "", "52:54:00:aa:bb:0", "mkhvtap",
+	};
+	char msg[512];
+
+	a.path = "52:54:00:AA:BB:03";
+	call_ok(REMOTE_PROC_DOMAIN_INTERFACE_STATS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.rx_bytes, 301);
+	ck_assert_int_eq(r.rx_packets, 302);
+	ck_assert_int_eq(r.rx_errs, 303);
+	ck_assert_int_eq(r.rx_drop, 304);
+	ck_assert_int_eq(r.tx_bytes, 305);
+	ck_assert_int_eq(r.tx_packets, 306);
+	ck_assert_int_eq(r.tx_errs, 307);
+	ck_assert_int_eq(r.tx_drop, 308);
+	a.path = "mkhvtap7";
+	call_ok(REMOTE_PROC_DOMAIN_INTERFACE_STATS, fa, &a, fr, &r);
+	ck_assert_int_eq(r.rx_bytes, 101);
+	for (size_t i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		char want[128];
+
+		a.path = (char *)unknown[i];
+		ck_assert_int_eq(call_err(REMOTE_PROC_DOMAIN_INTERFACE_STATS, fa, &a,
+					  msg, sizeof(msg)), VIR_ERR_INVALID_ARG);
+		snprintf(want, sizeof(want), "invalid argument: invalid path, '%s' "
+			 "is not a known interface", unknown[i]);
+		ck_assert_str_eq(msg, want);
+	}
+}
+END_TEST
+
+static uint64_t param_ull(const remote_typed_param *p, u_int n, const char *field)
+{
+	const remote_typed_param *t = param(p, n, field);
+
+	ck_assert_msg(t != NULL, "no %s", field);
+	ck_assert_int_eq(t->value.type, VIR_TYPED_PARAM_ULLONG);
+	return t->value.remote_typed_param_value_u.ul;
+}
+
+/* virsh domstats --block --interface: libvirt's block.* and net.* names. */
+START_TEST(domstats_block_and_net)
+{
+	remote_connect_get_all_domain_stats_args a = { 0 };
+	remote_connect_get_all_domain_stats_ret r = { 0 };
+	remote_nonnull_domain dom = io1(true);
+	const remote_typed_param *p;
+	u_int n;
+
+	a.doms.doms_val = &dom;
+	a.doms.doms_len = 1;
+	a.stats = VIR_DOMAIN_STATS_BLOCK | VIR_DOMAIN_STATS_INTERFACE;
+	call_ok(REMOTE_PROC_CONNECT_GET_ALL_DOMAIN_STATS,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_args), &a,
+		RPC_XDR(xdr_remote_connect_get_all_domain_stats_ret), &r);
+	ck_assert_uint_eq(r.retStats.retStats_len, 1);
+	p = r.retStats.retStats_val[0].params.params_val;
+	n = r.retStats.retStats_val[0].params.params_len;
+	ck_assert_ptr_null(param(p, n, "state.state"));	/* only what was asked */
+	ck_assert_uint_eq(param(p, n, "block.count")->value.remote_typed_param_value_u.ui, 2);
+	ck_assert_str_eq(param_str(p, n, "block.0.name"), "sda");
+	ck_assert_str_eq(param_str(p, n, "block.1.path"), "/b.img");
+	ck_assert_uint_eq(param_ull(p, n, "block.0.rd.reqs"), 1001);
+	ck_assert_uint_eq(param_ull(p, n, "block.1.wr.bytes"), 2004);
+	ck_assert_uint_eq(param_ull(p, n, "block.1.fl.reqs"), 2005);
+	ck_assert_uint_eq(param(p, n, "net.count")->value.remote_typed_param_value_u.ui, 3);
+	ck_assert_str_eq(param_str(p, n, "net.0.name"), "mkhvtap7");
+	ck_assert_uint_eq(param_ull(p, n, "net.0.rx.bytes"), 101);
+	ck_assert_uint_eq(param_ull(p, n, "net.0.tx.drop"), 108);
+	/* NIC 1 has no counters, NIC 2 no known tap: named by MAC. */
+	ck_assert_str_eq(param_str(p, n, "net.1.name"), "52:54:00:aa:bb:02");
+	ck_assert_ptr_null(param(p, n, "net.1.rx.bytes"));
+	ck_assert_str_eq(param_str(p, n, "net.2.name"), "52:54:00:aa:bb:03");
+	ck_assert_uint_eq(param_ull(p, n, "net.2.rx.pkts"), 302);
+	xdr_free((xdrproc_t)xdr_remote_connect_get_all_domain_stats_ret, (char *)&r);
+}
+END_TEST
+
 static Suite *rpc_suite(void)
 {
 	Suite *s = suite_create("hvd_rpc");
 	TCase *f = tcase_create("framing"), *c = tcase_create("connect");
 	TCase *d = tcase_create("domains"), *x = tcase_create("hostile");
-	TCase *g = tcase_create("guest");
+	TCase *g = tcase_create("guest"), *v = tcase_create("devstats");
 
 	tcase_add_test(f, frame_bytewise);
 	tcase_add_test(f, frame_two_in_one_read);
@@ -1232,6 +1492,12 @@ static Suite *rpc_suite(void)
 	tcase_add_test(g, domstats_groups_and_vmbus);
 	tcase_add_test(g, domstats_filters_enforce_unknown);
 	tcase_add_test(g, domtime_sync_only);
+	tcase_add_checked_fixture(v, dev_setup, teardown);
+	tcase_add_test(v, domblkstat_by_target_source_and_all);
+	tcase_add_test(v, domblkstat_flags_count_then_params);
+	tcase_add_test(v, devstats_need_running_domain_and_backend);
+	tcase_add_test(v, domifstat_by_mac_or_tap);
+	tcase_add_test(v, domstats_block_and_net);
 	tcase_add_checked_fixture(x, setup, teardown);
 	tcase_set_timeout(x, 60);
 	tcase_add_test(x, wrong_program_gets_error);
@@ -1251,6 +1517,7 @@ static Suite *rpc_suite(void)
 	suite_add_tcase(s, d);
 	suite_add_tcase(s, x);
 	suite_add_tcase(s, g);
+	suite_add_tcase(s, v);
 	return s;
 }
 
