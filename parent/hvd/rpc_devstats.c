@@ -14,6 +14,7 @@
  * QEMU driver does); a NIC by its tap in the parent or its MAC.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -101,6 +102,36 @@ int rpc_block_stats(struct rpc_ctx *ctx, void *args, void *ret)
 /* virDomainBlockStatsFlags' parameters, in the order they are sent. */
 #define BLOCK_PARAMS 6
 
+/* The first @n (<= BLOCK_PARAMS) of @st's parameters into @r; 0 or -1. */
+static int block_params(const struct hvd_blk_stats *st, u_int n,
+			remote_domain_block_stats_flags_ret *r)
+{
+	const struct { const char *field; uint64_t v; } p[BLOCK_PARAMS] = {
+		{ VIR_DOMAIN_BLOCK_STATS_READ_REQ, st->rd_req },
+		{ VIR_DOMAIN_BLOCK_STATS_READ_BYTES, st->rd_bytes },
+		{ VIR_DOMAIN_BLOCK_STATS_WRITE_REQ, st->wr_req },
+		{ VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES, st->wr_bytes },
+		{ VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ, st->fl_req },
+		{ VIR_DOMAIN_BLOCK_STATS_ERRS, st->errs },
+	};
+
+	r->params.params_val = calloc(n, sizeof(remote_typed_param));
+	if (!r->params.params_val)
+		return -1;
+	for (u_int i = 0; i < n; i++) {
+		remote_typed_param *t = &r->params.params_val[i];
+
+		t->field = strdup(p[i].field);
+		if (!t->field)
+			return -1;
+		r->params.params_len = i + 1;	/* what xdr_free() frees */
+		t->value.type = HVD_TYPED_PARAM_LLONG;
+		t->value.remote_typed_param_value_u.l = (int64_t)p[i].v;
+	}
+	r->nparams = (int)n;
+	return 0;
+}
+
 int rpc_block_stats_flags(struct rpc_ctx *ctx, void *args, void *ret)
 {
 	remote_domain_block_stats_flags_args *a = args;
@@ -121,32 +152,9 @@ int rpc_block_stats_flags(struct rpc_ctx *ctx, void *args, void *ret)
 		r->nparams = BLOCK_PARAMS;
 		return 0;
 	}
-	{
-		const struct { const char *field; uint64_t v; } p[BLOCK_PARAMS] = {
-			{ VIR_DOMAIN_BLOCK_STATS_READ_REQ, st.rd_req },
-			{ VIR_DOMAIN_BLOCK_STATS_READ_BYTES, st.rd_bytes },
-			{ VIR_DOMAIN_BLOCK_STATS_WRITE_REQ, st.wr_req },
-			{ VIR_DOMAIN_BLOCK_STATS_WRITE_BYTES, st.wr_bytes },
-			{ VIR_DOMAIN_BLOCK_STATS_FLUSH_REQ, st.fl_req },
-			{ VIR_DOMAIN_BLOCK_STATS_ERRS, st.errs },
-		};
-		u_int n = a->nparams < BLOCK_PARAMS ? (u_int)a->nparams : BLOCK_PARAMS;
-
-		r->params.params_val = calloc(n, sizeof(remote_typed_param));
-		if (!r->params.params_val)
-			return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
-		for (u_int i = 0; i < n; i++) {
-			remote_typed_param *t = &r->params.params_val[i];
-
-			t->field = strdup(p[i].field);
-			if (!t->field)
-				return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
-			r->params.params_len = i + 1;
-			t->value.type = HVD_TYPED_PARAM_LLONG;
-			t->value.remote_typed_param_value_u.l = (int64_t)p[i].v;
-		}
-		r->nparams = (int)n;
-	}
+	if (block_params(&st, a->nparams < BLOCK_PARAMS ? (u_int)a->nparams :
+			 BLOCK_PARAMS, r))
+		return hvd_err_set(&ctx->err, VIR_ERR_NO_MEMORY, "%s", "");
 	return 0;
 }
 
