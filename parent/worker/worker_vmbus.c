@@ -62,11 +62,11 @@ int worker_vmbus_ifstats_hook(void *ctx, const char *arg, char *reply, size_t le
 
 	if (!hook_index(arg, &i, reply, len))
 		return 0;
-	if (i >= NIC_MAX || !wv->nic_by_spec[i]) {
+	if (i >= NIC_MAX || !wv->nics[i]) {
 		snprintf(reply, len, "error no nic %u", i);
 		return 0;
 	}
-	nic_ifstats(wv->nic_by_spec[i], reply, len);
+	nic_ifstats(wv->nics[i], reply, len);
 	return 0;
 }
 
@@ -159,10 +159,8 @@ void worker_vmbus_nics(struct worker_vmbus *wv, const struct nic_spec *specs,
 		struct nic *nic = nic_start(wv->host, &specs[i], i, status, err,
 					    sizeof(err));
 
-		if (nic) {
-			wv->nics[wv->nnics++] = nic;
-			wv->nic_by_spec[i] = nic;	/* ifstats i: the i-th --nic */
-		} else {
+		wv->nics[i] = nic;	/* ifstats i: the i-th --nic */
+		if (!nic) {
 			fprintf(status, "hvworker: nic %u error %s\n", i, err);
 			fflush(status);
 		}
@@ -180,8 +178,8 @@ void worker_vmbus_tick(struct worker_vmbus *wv, FILE *status)
 
 void worker_vmbus_stop(struct worker_vmbus *wv)
 {
-	for (uint32_t i = 0; i < wv->nnics; i++)
-		nic_stop(wv->nics[i]);
+	for (uint32_t i = 0; i < NIC_MAX; i++)
+		nic_stop(wv->nics[i]);	/* NULL: one that did not start */
 	/*
 	 * The VMBus thread first, then the disks (their I/O threads drain and
 	 * wake the host), then the host (it closes the VSP's channel), then
@@ -193,10 +191,10 @@ void worker_vmbus_stop(struct worker_vmbus *wv)
 	if (wv->host)
 		vmbus_host_destroy(wv->host);
 	wv->host = NULL;
-	for (uint32_t i = 0; i < wv->nnics; i++)
+	for (uint32_t i = 0; i < NIC_MAX; i++) {
 		nic_free(wv->nics[i]);	/* after the host closed their channels */
-	wv->nnics = 0;
-	memset(wv->nic_by_spec, 0, sizeof(wv->nic_by_spec));
+		wv->nics[i] = NULL;
+	}
 	storvsp_destroy(wv->storvsp);
 	wv->storvsp = NULL;
 }

@@ -22,9 +22,7 @@ struct worker_vmbus {
 	struct vmbus_host *host;	/* NULL: the VM runs without VMBus */
 	struct vmbus_host_seen seen;
 	unsigned int ticks;
-	struct nic *nics[NIC_MAX];	/* the NICs that started */
-	uint32_t nnics;
-	struct nic *nic_by_spec[NIC_MAX];	/* by --nic index; NULL: not started */
+	struct nic *nics[NIC_MAX];	/* by --nic index; NULL: not started */
 	struct disk *disks[DISK_MAX_DISKS];	/* the SCSI controller's LUNs */
 	unsigned int ndisks;
 	struct storvsp *storvsp;

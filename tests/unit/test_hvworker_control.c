@@ -373,9 +373,8 @@ START_TEST(worker_vmbus_ifstats_by_nic_index)
 	nv = netvsp_create(wv.host, mac, 1, NULL);
 	ck_assert_ptr_nonnull(nv);
 	/* --nic 0 failed to start, --nic 1 runs */
-	wv.nic_by_spec[1] = nic_attach(wv.host, nv);
-	ck_assert_ptr_nonnull(wv.nic_by_spec[1]);
-	wv.nics[wv.nnics++] = wv.nic_by_spec[1];
+	wv.nics[1] = nic_attach(wv.host, nv);
+	ck_assert_ptr_nonnull(wv.nics[1]);
 	control_set_hook(&ctl, CONTROL_IFSTATS, worker_vmbus_ifstats_hook, &wv);
 	vmbus_host_lock(wv.host);
 	ck_assert_int_eq(netvsp_rx(nv, (const uint8_t[60]){ 0 }, 60), -ENOTCONN);
@@ -388,7 +387,7 @@ START_TEST(worker_vmbus_ifstats_by_nic_index)
 	control_handle(&ctl, "ifstats 2", reply, sizeof(reply));
 	ck_assert_str_eq(reply, "error no nic 2");
 	vmbus_host_destroy(wv.host);
-	nic_free(wv.nic_by_spec[1]);
+	nic_free(wv.nics[1]);
 	munmap(ram, GUEST_MEM_MIN);
 }
 END_TEST
