@@ -41,8 +41,7 @@ static int cache_parse(const char *v, size_t n, enum disk_cache *c)
 	return -EINVAL;
 }
 
-/* O_DIRECT: the parent's page cache is not used. */
-static bool cache_direct(enum disk_cache c)
+bool disk_cache_direct(enum disk_cache c)
 {
 	return c == DISK_CACHE_NONE || c == DISK_CACHE_DIRECTSYNC;
 }
@@ -564,7 +563,7 @@ struct disk *disk_open(const struct disk_spec *s, unsigned int threads,
 
 	if (s->format == DISK_FORMAT_QCOW2) {
 		d = disk_open_nbd(s, threads, err, errlen);
-	} else if (cache_direct(s->cache)) {
+	} else if (disk_cache_direct(s->cache)) {
 		d = open_direct(s, flags, threads, err, errlen);
 	} else {
 		fd = open(s->path, flags);

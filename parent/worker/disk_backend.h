@@ -46,6 +46,9 @@ enum disk_cache {
 	DISK_CACHE_UNSAFE,
 };
 
+/* disk_cache_direct() - @c bypasses the parent's page cache (O_DIRECT). */
+bool disk_cache_direct(enum disk_cache c);
+
 /* One --disk PATH[,format=raw|qcow2][,readonly][,cache=MODE]. */
 struct disk_spec {
 	char path[4096];

@@ -273,8 +273,7 @@ static pid_t start_daemon(const struct disk_spec *s, const char *sock)
 	/* cache=none/directsync: qemu opens the image with O_DIRECT */
 	snprintf(file, sizeof(file),
 		 "driver=file,node-name=file0,filename=%s,read-only=%s,discard=unmap,aio=threads,cache.direct=%s",
-		 s->path, ro, s->cache == DISK_CACHE_NONE || s->cache == DISK_CACHE_DIRECTSYNC ?
-		 "on" : "off");
+		 s->path, ro, disk_cache_direct(s->cache) ? "on" : "off");
 	snprintf(fmt, sizeof(fmt),
 		 "driver=qcow2,node-name=disk0,file=file0,read-only=%s,discard=unmap", ro);
 	snprintf(srv, sizeof(srv), "addr.type=unix,addr.path=%s,max-connections=%d",
