@@ -185,6 +185,8 @@ struct rpc_dev_stats {
 	struct hvd_if_stats ifs[DOMAIN_NETS_MAX];
 	bool blk_ok[DOMAIN_DISKS_MAX], if_ok[DOMAIN_NETS_MAX];  /* counted */
 };
+/* rpc_mac_str() - @mac as libvirt prints it: "52:54:00:12:34:56". */
+void rpc_mac_str(const uint8_t mac[6], char out[18]);
 /* rpc_dev_stats_collect() - @d's counters (none while it is not running). */
 void rpc_dev_stats_collect(struct rpc_ctx *ctx, struct hvd_dom *d,
 			   struct rpc_dev_stats *ds);

@@ -158,17 +158,21 @@ int rpc_block_stats_flags(struct rpc_ctx *ctx, void *args, void *ret)
 	return 0;
 }
 
+void rpc_mac_str(const uint8_t mac[6], char out[18])
+{
+	snprintf(out, 18, "%02x:%02x:%02x:%02x:%02x:%02x",
+		 mac[0], mac[1], mac[2], mac[3], mac[4], mac[5]);
+}
+
 /* Does @path name NIC @i of @d: its tap (@st->ifname) or its MAC? */
 static bool nic_named(const struct hvd_dom *d, size_t i,
 		      const struct hvd_if_stats *st, const char *path)
 {
-	const uint8_t *m = d->def.nets[i].mac;
 	char mac[18];
 
 	if (st->ifname[0] && !strcmp(path, st->ifname))
 		return true;
-	snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x",
-		 m[0], m[1], m[2], m[3], m[4], m[5]);
+	rpc_mac_str(d->def.nets[i].mac, mac);
 	return !strcasecmp(path, mac);
 }
 

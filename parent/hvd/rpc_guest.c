@@ -291,7 +291,6 @@ static int stats_net(struct tp_list *l, const struct hvd_dom *d,
 		return -1;
 	for (size_t i = 0; i < ds->nif; i++) {
 		const struct hvd_if_stats *s = &ds->ifs[i];
-		const uint8_t *m = d->def.nets[i].mac;
 		const struct { const char *f; uint64_t v; } c[] = {
 			{ "rx.bytes", s->rx_bytes }, { "rx.pkts", s->rx_packets },
 			{ "rx.errs", s->rx_errs }, { "rx.drop", s->rx_drop },
@@ -303,8 +302,7 @@ static int stats_net(struct tp_list *l, const struct hvd_dom *d,
 		if (ds->if_ok[i] && s->ifname[0])
 			snprintf(name, sizeof(name), "%s", s->ifname);
 		else
-			snprintf(name, sizeof(name), "%02x:%02x:%02x:%02x:%02x:%02x",
-				 m[0], m[1], m[2], m[3], m[4], m[5]);
+			rpc_mac_str(d->def.nets[i].mac, name);
 		snprintf(f, sizeof(f), "net.%zu.name", i);
 		if (tp_str(l, f, name))
 			return -1;
