@@ -391,7 +391,6 @@ static int mkhv_destroy(struct backend *be, struct hvd_dom *d,
 	return 0;
 }
 
-/* shutdown/reboot: the worker's control channel (its guest service). */
 /*
  * Send @cmd to running domain @d's worker: its answer in @reply, or -1
  * with @err when there is none or it is "unsupported ..." / "error ...".
@@ -418,6 +417,7 @@ static int ask(struct hvd_dom *d, const char *cmd, char *reply, size_t len,
 	return 0;
 }
 
+/* shutdown/reboot: the worker's control channel (its guest service). */
 static int graceful(struct hvd_dom *d, const char *cmd, struct hvd_err *err)
 {
 	char reply[WORKER_LINE_MAX];
