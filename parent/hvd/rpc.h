@@ -164,6 +164,8 @@ extern const size_t rpc_domain_nprocs;
 
 /* rpc_get_dom() - the domain @rd names, or NULL with ctx->err (no domain). */
 struct hvd_dom *rpc_get_dom(struct rpc_ctx *ctx, const remote_nonnull_domain *rd);
+/* rpc_need_running() - 0 if @d runs, else -1 with ctx->err (libvirt's words). */
+int rpc_need_running(struct rpc_ctx *ctx, const struct hvd_dom *d);
 /* rpc_list_match() - does @d pass virConnectListAllDomains filter @flags? */
 bool rpc_list_match(const struct hvd_dom *d, unsigned int flags);
 

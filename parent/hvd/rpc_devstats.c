@@ -37,12 +37,7 @@ static struct hvd_dom *running(struct rpc_ctx *ctx,
 		hvd_err_set(&ctx->err, VIR_ERR_NO_SUPPORT, "%s", api);
 		return NULL;
 	}
-	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING) {
-		hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
-			    "domain is not running");
-		return NULL;
-	}
-	return d;
+	return rpc_need_running(ctx, d) ? NULL : d;
 }
 
 /*

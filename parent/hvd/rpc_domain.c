@@ -29,6 +29,14 @@ struct hvd_dom *rpc_get_dom(struct rpc_ctx *ctx, const remote_nonnull_domain *rd
 	return d;
 }
 
+int rpc_need_running(struct rpc_ctx *ctx, const struct hvd_dom *d)
+{
+	if (d->id > 0 && d->state == VIR_DOMAIN_RUNNING)
+		return 0;
+	return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
+			   "domain is not running");
+}
+
 /*
  * Procedures that take a domain, with or without flags, all decode into a
  * remote_domain_flags_args (see DOM/DOM_FLAGS in the table): without flags
@@ -449,9 +457,8 @@ static int open_console(struct rpc_ctx *ctx, void *args, void *ret)
 			  VIR_DOMAIN_CONSOLE_FORCE | VIR_DOMAIN_CONSOLE_SAFE,
 			  "virDomainOpenConsole"))
 		return -1;
-	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING)
-		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
-				   "domain is not running");
+	if (rpc_need_running(ctx, d))
+		return -1;
 	/* The one console: the first serial port, by either of its names. */
 	if (dev && strcmp(dev, "serial0") && strcmp(dev, "console0"))
 		return hvd_err_set(&ctx->err, VIR_ERR_INTERNAL_ERROR,

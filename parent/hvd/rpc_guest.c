@@ -370,9 +370,8 @@ static int running_guest(struct rpc_ctx *ctx, struct hvd_dom *d,
 {
 	struct backend *be = ctx->h->backend;
 
-	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING)
-		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
-				   "domain is not running");
+	if (rpc_need_running(ctx, d))
+		return -1;
 	if (!be->ops->guest)
 		return hvd_err_set(&ctx->err, VIR_ERR_AGENT_UNRESPONSIVE,
 				   "backend '%s' has no guest integration services",
@@ -460,9 +459,8 @@ int rpc_set_time(struct rpc_ctx *ctx, void *args, void *ret)
 				   "the time synchronization service sets the "
 				   "guest's clock to the host's only: use "
 				   "virsh domtime --sync");
-	if (d->id <= 0 || d->state != VIR_DOMAIN_RUNNING)
-		return hvd_err_set(&ctx->err, VIR_ERR_OPERATION_INVALID,
-				   "domain is not running");
+	if (rpc_need_running(ctx, d))
+		return -1;
 	if (!be->ops->sync_time)
 		return hvd_err_set(&ctx->err, VIR_ERR_NO_SUPPORT, "%s",
 				   "virDomainSetTime");
